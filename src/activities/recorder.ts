@@ -1,0 +1,113 @@
+// Records activities inside the transaction of the change that caused them, and hands them to the
+// outbox in that same transaction (PRODUCT §4: nothing is lost). A change's services run in
+// `recorder.transaction(…)` and call `tx.record(…)`; the recorder orders several changes of one
+// call as PRODUCT §2's table does.
+import type { Kysely } from 'kysely';
+import type { Clock } from '../shared/clock.ts';
+import { newId } from '../shared/ids.ts';
+import type { Schema } from '../storage/schema.ts';
+import { catalogueOrder, type ActivityChange, type ActivityType } from './catalogue.ts';
+import { loadLeadSnapshot } from './lead-snapshot.ts';
+import { buildActivityObject, type ActivityUser } from './payload.ts';
+
+export interface RecordedActivity {
+  id: string;
+  accountId: string;
+  leadId: string;
+  type: ActivityType;
+  createdAt: number;
+  activityJson: string;
+  leadJson: string;
+}
+
+/** Where recorded activities go, in the same transaction: the delivery outbox. */
+export interface OutboxWriter {
+  /** Writes deliveries for the activities; returns how many it wrote. */
+  enqueue(db: Kysely<Schema>, activities: RecordedActivity[], now: Date): Promise<number>;
+  /** Called after the transaction committed, when `enqueue` wrote deliveries. */
+  committed(count: number): void;
+}
+
+export interface Actor {
+  accountId: string;
+  user: ActivityUser & { email: string; role: 'admin' | 'member' };
+}
+
+export interface Tx {
+  db: Kysely<Schema>;
+  now: Date;
+  /** Records the changes to one lead, in catalogue order, after the change has been written. */
+  record(actor: Actor, leadId: string, changes: ActivityChange[]): Promise<RecordedActivity[]>;
+}
+
+export class ActivityRecorder {
+  private outbox: OutboxWriter | undefined;
+
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The delivery engine plugs itself in here; without it activities are only stored. */
+  setOutbox(outbox: OutboxWriter): void {
+    this.outbox = outbox;
+  }
+
+  async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    let enqueued = 0;
+    const now = this.clock.now();
+    const result = await this.db.transaction().execute(async (trx) =>
+      work({
+        db: trx,
+        now,
+        record: async (actor, leadId, changes) => {
+          const activities = await insertActivities(trx, now, actor, leadId, changes);
+          if (this.outbox && activities.length > 0) enqueued += await this.outbox.enqueue(trx, activities, now);
+          return activities;
+        },
+      }),
+    );
+    if (enqueued > 0) this.outbox?.committed(enqueued);
+    return result;
+  }
+}
+
+async function insertActivities(
+  db: Kysely<Schema>,
+  now: Date,
+  actor: Actor,
+  leadId: string,
+  changes: ActivityChange[],
+): Promise<RecordedActivity[]> {
+  if (changes.length === 0) return [];
+  const ordered = [...changes].sort((a, b) => catalogueOrder(a.type) - catalogueOrder(b.type));
+  const leadJson = JSON.stringify(await loadLeadSnapshot(db, actor.accountId, leadId));
+  const activities = ordered.map((change): RecordedActivity => {
+    const id = newId(now);
+    return {
+      id,
+      accountId: actor.accountId,
+      leadId,
+      type: change.type,
+      createdAt: now.getTime(),
+      activityJson: JSON.stringify(buildActivityObject(id, now, change, actor.user)),
+      leadJson,
+    };
+  });
+  await db
+    .insertInto('activities')
+    .values(
+      activities.map((a) => ({
+        id: a.id,
+        account_id: a.accountId,
+        lead_id: a.leadId,
+        type: a.type,
+        user_id: actor.user._id,
+        created_at: a.createdAt,
+        activity_json: a.activityJson,
+        lead_json: a.leadJson,
+      })),
+    )
+    .execute();
+  return activities;
+}

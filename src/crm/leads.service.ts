@@ -1,0 +1,157 @@
+// Leads: create, update (every field, each change its activity), archive/restore, delete.
+// PRODUCT §2: archiving and deleting record no activity; reopening a won/lost lead and clearing
+// its value (size: null) are changes without an activity type of their own and record none.
+import type { Actor, Tx } from '../activities/recorder.ts';
+import type { ActivityChange } from '../activities/catalogue.ts';
+import { getUserRow } from '../accounts/users.ts';
+import { isoSeconds } from '../shared/clock.ts';
+import { invalid } from '../shared/errors.ts';
+import { newId } from '../shared/ids.ts';
+import type { LeadRow } from '../storage/schema.ts';
+import { getLeadRow, getLeadView, type LeadViewRow } from './leads.repository.ts';
+import { getPipeline, getStageRow } from './pipelines.service.ts';
+
+export interface Lead {
+  _id: string;
+  name: string;
+  size: number | null;
+  pipeline: { _id: string; name: string };
+  stage: { _id: string; name: string };
+  user: { _id: string; name: string } | null;
+  status: 'open' | 'won' | 'lost';
+  archived: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export function toLead(row: LeadViewRow): Lead {
+  return {
+    _id: row.id,
+    name: row.name,
+    size: row.size,
+    pipeline: { _id: row.pipeline_id, name: row.pipeline_name },
+    stage: { _id: row.stage_id, name: row.stage_name },
+    user: row.user_id && row.user_name !== null ? { _id: row.user_id, name: row.user_name } : null,
+    status: row.status,
+    archived: row.archived === 1,
+    created_at: isoSeconds(new Date(row.created_at)),
+    updated_at: isoSeconds(new Date(row.updated_at)),
+  };
+}
+
+export interface NewLead {
+  name: string;
+  pipeline_id: string;
+  stage_id?: string | undefined;
+  size?: number | null | undefined;
+  user_id?: string | null | undefined;
+}
+
+export async function createLead(tx: Tx, actor: Actor, input: NewLead): Promise<Lead> {
+  const pipeline = await getPipeline(tx.db, actor.accountId, input.pipeline_id);
+  const stageId = input.stage_id ?? pipeline.stages[0]?._id;
+  if (stageId === undefined) throw invalid('The pipeline has no stages; add one first');
+  await getStageRow(tx.db, actor.accountId, stageId, pipeline._id).catch(() => {
+    throw invalid('stage_id is not a stage of that pipeline', [{ field: 'stage_id', message: 'unknown stage' }]);
+  });
+  if (input.user_id) await assignee(tx, actor, input.user_id);
+  const row: LeadRow = {
+    id: newId(tx.now),
+    account_id: actor.accountId,
+    name: input.name,
+    size: input.size ?? null,
+    pipeline_id: pipeline._id,
+    stage_id: stageId,
+    user_id: input.user_id ?? null,
+    status: 'open',
+    archived: 0,
+    created_at: tx.now.getTime(),
+    updated_at: tx.now.getTime(),
+  };
+  await tx.db.insertInto('leads').values(row).execute();
+  await tx.record(actor, row.id, [{ type: 'lead:created', fields: {} }]);
+  return toLead(await getLeadView(tx.db, actor.accountId, row.id));
+}
+
+export interface LeadUpdate {
+  name?: string | undefined;
+  size?: number | null | undefined;
+  stage_id?: string | undefined;
+  user_id?: string | null | undefined;
+  status?: 'open' | 'won' | 'lost' | undefined;
+  archived?: boolean | undefined;
+}
+
+export async function updateLead(tx: Tx, actor: Actor, leadId: string, input: LeadUpdate): Promise<Lead> {
+  const before = await getLeadView(tx.db, actor.accountId, leadId);
+  const set: Partial<LeadRow> = {};
+  const changes: ActivityChange[] = [];
+
+  if (input.stage_id !== undefined && input.stage_id !== before.stage_id) {
+    const stage = await getStageRow(tx.db, actor.accountId, input.stage_id).catch(() => {
+      throw invalid('stage_id is not a stage of this account', [{ field: 'stage_id', message: 'unknown stage' }]);
+    });
+    set.stage_id = stage.id;
+    set.pipeline_id = stage.pipeline_id;
+    changes.push({ type: 'lead:moved', fields: { old_stage_name: before.stage_name, new_stage_name: stage.name } });
+  }
+  if (input.name !== undefined && input.name !== before.name) {
+    set.name = input.name;
+    changes.push({ type: 'lead:name_changed', fields: { old_lead_name: before.name } });
+  }
+  if (input.status !== undefined && input.status !== before.status) {
+    set.status = input.status;
+    if (input.status === 'won') changes.push({ type: 'lead:won', fields: {} });
+    if (input.status === 'lost') changes.push({ type: 'lead:lost', fields: {} });
+  }
+  if (input.user_id !== undefined && input.user_id !== before.user_id) {
+    set.user_id = input.user_id;
+    if (input.user_id === null) {
+      changes.push({ type: 'lead:unassigned', fields: { old_lead_assigned_to_name: before.user_name ?? '' } });
+    } else {
+      const user = await assignee(tx, actor, input.user_id);
+      changes.push({ type: 'lead:assigned', fields: { lead_assigned_to_name: user.name } });
+    }
+  }
+  if (input.size !== undefined && input.size !== before.size) {
+    set.size = input.size;
+    if (input.size !== null) {
+      changes.push({
+        type: 'lead:size_changed',
+        fields: before.size === null ? { lead_size: input.size } : { lead_size: input.size, old_lead_size: before.size },
+      });
+    }
+  }
+  if (input.archived !== undefined && input.archived !== (before.archived === 1)) {
+    set.archived = input.archived ? 1 : 0;
+    if (!input.archived) changes.push({ type: 'lead:restored', fields: {} });
+  }
+
+  if (Object.keys(set).length > 0) {
+    await tx.db
+      .updateTable('leads')
+      .set({ ...set, updated_at: tx.now.getTime() })
+      .where('id', '=', leadId)
+      .execute();
+    await tx.record(actor, leadId, changes);
+  }
+  return toLead(await getLeadView(tx.db, actor.accountId, leadId));
+}
+
+async function assignee(tx: Tx, actor: Actor, userId: string) {
+  return getUserRow(tx.db, actor.accountId, userId).catch(() => {
+    throw invalid('user_id is not a user of this account', [{ field: 'user_id', message: 'unknown user' }]);
+  });
+}
+
+/** Deletes a lead and everything on it. Records no activity (PRODUCT §2). */
+export async function deleteLead(tx: Tx, actor: Actor, leadId: string): Promise<void> {
+  await getLeadRow(tx.db, actor.accountId, leadId);
+  for (const table of ['todos', 'notes', 'attachments', 'fields', 'emails', 'lead_products'] as const) {
+    await tx.db.deleteFrom(table).where('lead_id', '=', leadId).execute();
+  }
+  for (const table of ['lead_contacts', 'lead_zones', 'lead_sources'] as const) {
+    await tx.db.deleteFrom(table).where('lead_id', '=', leadId).execute();
+  }
+  await tx.db.deleteFrom('leads').where('id', '=', leadId).execute();
+}

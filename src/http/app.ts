@@ -1,0 +1,93 @@
+// The app is a value (STYLE §12): createApp builds the Fastify instance without listening, so tests
+// drive it with app.inject and server.ts owns the socket.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { AppContext } from '../context.ts';
+import { hashSecret } from '../accounts/api-keys.ts';
+import { REDACTED_PATHS } from '../shared/logger.ts';
+import { apiKeyOf, createAuthenticator } from './auth.ts';
+import { installErrorHandler, sendError } from './error-handler.ts';
+import { healthRoutes } from './routes/health.ts';
+import { API_ROUTES } from './routes/index.ts';
+import { createValidatorCompiler } from './validation.ts';
+
+export const BODY_LIMIT = 1024 * 1024;
+const HOUR_MS = 3_600_000;
+
+export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.logger.child({}, { redact: REDACTED_PATHS }) as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT,
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: 'x-request-id',
+    trustProxy: false,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(createValidatorCompiler());
+  installErrorHandler(app);
+  // Clients may send an empty body with a JSON content type on DELETE/POST actions.
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      const error = Object.assign(new Error('Body is not valid JSON'), { statusCode: 400 });
+      done(error, undefined);
+    }
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: BODY_LIMIT, files: 1, fields: 10 } });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'leadhook API', version: '1', description: 'ClinchPad-compatible lead CRM and webhooks' },
+      servers: [{ url: '/api/v1' }],
+      components: {
+        securitySchemes: {
+          basic: { type: 'http', scheme: 'basic', description: 'username `api-key`, password: the key' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ basic: [] }, { bearer: [] }],
+    },
+    transform: ({ schema, url }) => ({ schema, url: url.replace(/^\/api\/v1/, '') }),
+  });
+
+  await app.register(healthRoutes(ctx));
+
+  const authenticate = createAuthenticator(ctx.db, ctx.clock);
+  await app.register(
+    async (api) => {
+      if (ctx.config.apiRateLimit > 0) {
+        await api.register(rateLimit, {
+          max: ctx.config.apiRateLimit,
+          timeWindow: HOUR_MS,
+          // The limit is per API key; web sessions are not counted.
+          allowList: (request) => apiKeyOf(request) === undefined,
+          keyGenerator: (request) => hashSecret(apiKeyOf(request) ?? request.ip),
+          errorResponseBuilder: (_request, context) =>
+            Object.assign(new Error(`Rate limit of ${context.max} calls per hour exceeded; retry in ${context.after}`), {
+              statusCode: 429,
+            }),
+        });
+      }
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      api.register(async (secured) => {
+        secured.addHook('preHandler', authenticate);
+        for (const routes of API_ROUTES) await routes(secured.withTypeProvider<TypeBoxTypeProvider>(), ctx);
+      });
+    },
+    { prefix: '/api/v1' },
+  );
+
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => sendError(reply, 404, 'not_found', 'No UI yet'));
+  return app;
+}

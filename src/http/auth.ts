@@ -1,0 +1,94 @@
+// Who is calling: an API key (HTTP Basic with username `api-key`, as ClinchPad, or Bearer) or a
+// web session cookie with its CSRF token on state-changing requests (PRODUCT §5).
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import { hashSecret } from '../accounts/api-keys.ts';
+import { SESSION_COOKIE, findSession } from '../accounts/sessions.ts';
+import type { Actor } from '../activities/recorder.ts';
+import type { Clock } from '../shared/clock.ts';
+import { AppError, forbidden } from '../shared/errors.ts';
+import type { Schema } from '../storage/schema.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor;
+  }
+}
+
+/** The API key in the Authorization header, or undefined. */
+export function apiKeyOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const [scheme, value] = header.split(' ', 2);
+  if (!value) return undefined;
+  if (scheme?.toLowerCase() === 'bearer') return value.trim();
+  if (scheme?.toLowerCase() === 'basic') {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) return undefined;
+    return decoded.slice(0, colon) === 'api-key' ? decoded.slice(colon + 1) : undefined;
+  }
+  return undefined;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function createAuthenticator(db: Kysely<Schema>, clock: Clock) {
+  async function loadActor(accountId: string, userId: string): Promise<Actor | undefined> {
+    const user = await db
+      .selectFrom('users')
+      .select(['id', 'name', 'email', 'photo_url', 'role'])
+      .where('id', '=', userId)
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    if (!user) return undefined;
+    return { accountId, user: { _id: user.id, name: user.name, email: user.email, photo_url: user.photo_url, role: user.role } };
+  }
+
+  async function byApiKey(key: string): Promise<Actor | undefined> {
+    const row = await db
+      .selectFrom('api_keys')
+      .select(['account_id', 'user_id'])
+      .where('key_hash', '=', hashSecret(key))
+      .executeTakeFirst();
+    return row ? loadActor(row.account_id, row.user_id) : undefined;
+  }
+
+  async function bySession(request: FastifyRequest): Promise<Actor | undefined> {
+    const sessionId = request.cookies?.[SESSION_COOKIE];
+    if (!sessionId) return undefined;
+    const session = await findSession(db, sessionId, clock.now());
+    if (!session) return undefined;
+    if (!SAFE_METHODS.has(request.method)) {
+      const sent = request.headers['x-csrf-token'];
+      if (typeof sent !== 'string' || !sameText(sent, session.csrf_token)) {
+        throw new AppError('forbidden', 'Missing or wrong CSRF token (x-csrf-token header)');
+      }
+    }
+    return loadActor(session.account_id, session.user_id);
+  }
+
+  /** preHandler: sets request.actor or answers 401. */
+  return async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    const key = apiKeyOf(request);
+    const actor = key !== undefined ? await byApiKey(key) : await bySession(request);
+    if (!actor) {
+      throw new AppError(
+        'unauthorized',
+        key !== undefined ? 'Unknown API key' : 'Authenticate with HTTP Basic (api-key:<key>), a Bearer key or a session',
+      );
+    }
+    request.actor = actor;
+  };
+}
+
+function sameText(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+export function requireAdmin(actor: Actor): void {
+  if (actor.user.role !== 'admin') throw forbidden();
+}

@@ -1,0 +1,55 @@
+// The one place where errors become HTTP answers: `{"error": {"code", "message", "details"}}`
+// (PRODUCT §5). Domain error codes map to statuses here; 5xx text is never shown.
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { AppError, type ErrorCode } from '../shared/errors.ts';
+
+const STATUS: Record<ErrorCode, number> = {
+  not_found: 404,
+  validation_failed: 400,
+  conflict: 409,
+  unauthorized: 401,
+  forbidden: 403,
+  rate_limited: 429,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+};
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_REQ_FILE_TOO_LARGE: 'payload_too_large',
+  FST_FILES_LIMIT: 'payload_too_large',
+  FST_PARTS_LIMIT: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'unsupported_media_type',
+};
+
+export function sendError(reply: FastifyReply, status: number, code: string, message: string, details?: unknown) {
+  return reply.status(status).send({ error: { code, message, details: details ?? null } });
+}
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) {
+      return sendError(reply, STATUS[error.code], error.code, error.message, error.details);
+    }
+    if (error.validation) {
+      const details = error.validation.map((v) => ({
+        field: `${error.validationContext ?? ''}${v.instancePath || ''}`,
+        message: v.message ?? 'is invalid',
+        ...(v.params ? { params: v.params } : {}),
+      }));
+      return sendError(reply, 400, 'validation_failed', `Invalid request: ${error.message}`, details);
+    }
+    const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
+    if (mapped) return sendError(reply, STATUS[mapped], mapped, error.message);
+    const status = error.statusCode ?? 500;
+    if (status === 429) return sendError(reply, 429, 'rate_limited', error.message);
+    if (status >= 400 && status < 500) return sendError(reply, status, 'bad_request', error.message);
+    request.log.error({ err: error }, 'request failed');
+    return sendError(reply, 500, 'internal', 'Something went wrong on our side');
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, 404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`),
+  );
+}

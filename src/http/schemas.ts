@@ -1,0 +1,29 @@
+// Schemas shared by many routes. Route schemas are TypeBox: JSON Schema for validation and
+// OpenAPI, and the TypeScript type of the request, from one definition.
+import { Type, type Static } from 'typebox';
+import { ID_PATTERN } from '../shared/ids.ts';
+
+export const Id = Type.String({ pattern: ID_PATTERN, description: '24 lowercase hex characters' });
+
+export const IdParams = Type.Object({ id: Id });
+
+export const Paging = Type.Object({
+  page: Type.Integer({ minimum: 1, default: 1 }),
+  size: Type.Integer({ minimum: 1, maximum: 500, default: 25 }),
+});
+export type Paging = Static<typeof Paging>;
+
+export const Ref = Type.Object({ _id: Type.String(), name: Type.String() });
+
+export const Empty = Type.Object({});
+
+export const ErrorBody = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Unknown() }),
+});
+
+export function pageWindow(paging: Paging): { limit: number; offset: number } {
+  return { limit: paging.size, offset: (paging.page - 1) * paging.size };
+}
+
+/** A trimmed, non-empty string up to `max` characters. */
+export const Text = (max = 500, options: object = {}) => Type.String({ minLength: 1, maxLength: max, pattern: '\\S', ...options });

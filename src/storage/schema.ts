@@ -1,0 +1,310 @@
+// Row types of every table, shared by both dialects. Conventions that make SQLite and PostgreSQL
+// behave the same: ids are 24-hex text, times are integer milliseconds since the epoch (bigint in
+// PostgreSQL, parsed back to number), booleans are 0/1 integers, lists and objects are JSON text.
+import type { Generated } from 'kysely';
+
+export type Bool = 0 | 1;
+
+export interface AccountRow {
+  id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface UserRow {
+  id: string;
+  account_id: string;
+  name: string;
+  email: string;
+  photo_url: string | null;
+  role: 'admin' | 'member';
+  password_hash: string | null;
+  created_at: number;
+}
+
+export interface ApiKeyRow {
+  id: string;
+  account_id: string;
+  user_id: string;
+  /** sha256 hex of the key; the key itself is shown once and never stored. */
+  key_hash: string;
+  /** First characters of the key, to tell keys apart in listings. */
+  prefix: string;
+  name: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface SessionRow {
+  /** sha256 hex of the session id held in the cookie. */
+  id_hash: string;
+  account_id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface PipelineRow {
+  id: string;
+  account_id: string;
+  name: string;
+  position: number;
+  created_at: number;
+}
+
+export interface StageRow {
+  id: string;
+  account_id: string;
+  pipeline_id: string;
+  name: string;
+  position: number;
+}
+
+export interface LeadRow {
+  id: string;
+  account_id: string;
+  name: string;
+  size: number | null;
+  pipeline_id: string;
+  stage_id: string;
+  user_id: string | null;
+  status: 'open' | 'won' | 'lost';
+  archived: Bool;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TodoRow {
+  id: string;
+  account_id: string;
+  lead_id: string;
+  name: string;
+  type: 'Email' | 'Call' | 'Meetup' | 'Task' | 'Other';
+  date: string | null;
+  time: string | null;
+  done: Bool;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface NoteRow {
+  id: string;
+  account_id: string;
+  lead_id: string;
+  content: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AttachmentRow {
+  id: string;
+  account_id: string;
+  lead_id: string;
+  filename: string;
+  url: string;
+  /** Path under `<dataDir>/attachments` for uploaded files; null for links. */
+  storage_key: string | null;
+  content_type: string | null;
+  byte_size: number | null;
+  created_at: number;
+}
+
+export interface FieldRow {
+  id: string;
+  account_id: string;
+  lead_id: string;
+  name: string;
+  value: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EmailRow {
+  id: string;
+  account_id: string;
+  lead_id: string;
+  subject: string;
+  from_address: string | null;
+  to_address: string | null;
+  body: string | null;
+  created_at: number;
+}
+
+export interface ContactRow {
+  id: string;
+  account_id: string;
+  name: string;
+  designation: string | null;
+  email: string | null;
+  phone: string | null;
+  address: string | null;
+  created_at: number;
+}
+
+export interface ProductRow {
+  id: string;
+  account_id: string;
+  name: string;
+  price: number | null;
+  created_at: number;
+}
+
+/** Zones and sources share one shape. */
+export interface NamedRow {
+  id: string;
+  account_id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface LeadLinkRow {
+  account_id: string;
+  lead_id: string;
+  /** The contact, zone or source id. */
+  target_id: string;
+  created_at: number;
+}
+
+export interface LeadProductRow {
+  account_id: string;
+  lead_id: string;
+  product_id: string;
+  quantity: number;
+  price: number | null;
+  created_at: number;
+}
+
+export interface ActivityRow {
+  /** Insertion order, for the ascending `after` cursor. */
+  seq: Generated<number>;
+  id: string;
+  account_id: string;
+  lead_id: string;
+  type: string;
+  user_id: string;
+  created_at: number;
+  /** JSON of the activity object exactly as webhooks carry it (PRODUCT §3). */
+  activity_json: string;
+  /** JSON of the lead `{_id, name, stage, pipe}` right after the activity. */
+  lead_json: string;
+}
+
+export interface WebhookRow {
+  id: string;
+  account_id: string;
+  url: string;
+  handshake_key: string | null;
+  /** JSON array of activity types, or ["*"]. */
+  events: string;
+  description: string | null;
+  enabled: Bool;
+  disabled_reason: string | null;
+  /** `whsec_…` signing secret. */
+  secret: string;
+  /** The secret before the last rotation, still signing until `previous_secret_expires_at`. */
+  previous_secret: string | null;
+  previous_secret_expires_at: number | null;
+  /** JSON array of seconds overriding the global schedule, or null. */
+  retry_schedule: string | null;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+  /** When the current run of failures began; null while healthy. */
+  failing_since: number | null;
+  last_success_at: number | null;
+  last_attempt_at: number | null;
+  last_attempt_status: string | null;
+  /** Error-email throttle: when the last error email went out, and errors since. */
+  last_error_email_at: number | null;
+  errors_since_email: number;
+}
+
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+export interface DeliveryRow {
+  id: string;
+  account_id: string;
+  webhook_id: string;
+  /** The activity `_id`, also the `webhook-id` header; a test delivery has its own. */
+  activity_id: string;
+  type: string;
+  /** The exact request body, serialised once when the delivery is created. */
+  body: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: number;
+  /** A worker holds the delivery until then; another may claim it afterwards. */
+  lease_until: number | null;
+  leased_by: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  is_test: Bool;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DeliveryAttemptRow {
+  id: string;
+  account_id: string;
+  delivery_id: string;
+  webhook_id: string;
+  activity_id: string;
+  type: string;
+  attempt_number: number;
+  started_at: number;
+  duration_ms: number;
+  request_url: string;
+  /** JSON object; secrets redacted. */
+  request_headers: string;
+  request_body: string;
+  succeeded: Bool;
+  response_status: number | null;
+  response_headers: string | null;
+  response_body: string | null;
+  response_truncated: Bool;
+  remote_address: string | null;
+  error_category: string | null;
+  error_message: string | null;
+}
+
+export interface EmailOutboxRow {
+  id: string;
+  account_id: string;
+  webhook_id: string | null;
+  to_address: string;
+  subject: string;
+  text: string;
+  /** 'sent' over SMTP, 'stored' when no SMTP is configured, 'failed' when SMTP refused. */
+  status: 'sent' | 'stored' | 'failed';
+  error: string | null;
+  created_at: number;
+}
+
+export interface Schema {
+  accounts: AccountRow;
+  users: UserRow;
+  api_keys: ApiKeyRow;
+  sessions: SessionRow;
+  pipelines: PipelineRow;
+  stages: StageRow;
+  leads: LeadRow;
+  todos: TodoRow;
+  notes: NoteRow;
+  attachments: AttachmentRow;
+  fields: FieldRow;
+  emails: EmailRow;
+  contacts: ContactRow;
+  products: ProductRow;
+  zones: NamedRow;
+  sources: NamedRow;
+  lead_contacts: LeadLinkRow;
+  lead_zones: LeadLinkRow;
+  lead_sources: LeadLinkRow;
+  lead_products: LeadProductRow;
+  activities: ActivityRow;
+  webhooks: WebhookRow;
+  deliveries: DeliveryRow;
+  delivery_attempts: DeliveryAttemptRow;
+  email_outbox: EmailOutboxRow;
+}
