@@ -30,6 +30,7 @@ export function sendError(reply: FastifyReply, status: number, code: string, mes
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
+      if (error.code === 'unauthorized') reply.header('www-authenticate', 'Basic realm="leadhook", charset="UTF-8"');
       return sendError(reply, STATUS[error.code], error.code, error.message, error.details);
     }
     if (error.validation) {
