@@ -27,3 +27,13 @@ export function pageWindow(paging: Paging): { limit: number; offset: number } {
 
 /** A trimmed, non-empty string up to `max` characters. */
 export const Text = (max = 500, options: object = {}) => Type.String({ minLength: 1, maxLength: max, pattern: '\\S', ...options });
+
+/** `/leads/:id/<things>/:itemId`: a lead and one of its todos, notes, contacts, … */
+export const LeadItemParams = Type.Object({ id: Id, itemId: Id });
+export type LeadItemParams = Static<typeof LeadItemParams>;
+
+/** An optional free-text property that may be null (absent and null both mean "none"). */
+export const NullableText = (max = 500) => Type.Optional(Type.Union([Type.String({ maxLength: max }), Type.Null()]));
+
+/** A money-like amount: finite, not negative, bounded so SQLite and PostgreSQL store it exactly. */
+export const Amount = Type.Number({ minimum: 0, maximum: 1e12 });

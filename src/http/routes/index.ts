@@ -4,5 +4,13 @@ import { activityRoutes } from './activities.routes.ts';
 import { leadRoutes } from './leads.routes.ts';
 import { pipelineRoutes } from './pipelines.routes.ts';
 import { userRoutes } from './users.routes.ts';
+// CRM sub-resources and catalogues (issue 2).
+import { emailRoutes } from './emails.routes.ts';
+import { fieldRoutes } from './fields.routes.ts';
+import { noteRoutes } from './notes.routes.ts';
+import { todoRoutes } from './todos.routes.ts';
 
-export const API_ROUTES: ApiRoutes[] = [userRoutes, pipelineRoutes, leadRoutes, activityRoutes];
+export const API_ROUTES: ApiRoutes[] = [
+  userRoutes, pipelineRoutes, leadRoutes, activityRoutes,
+  todoRoutes, noteRoutes, fieldRoutes, emailRoutes,
+];
