@@ -10,10 +10,11 @@ import type { AppContext } from '../context.ts';
 import { hashSecret } from '../accounts/api-keys.ts';
 import { REDACTED_PATHS } from '../shared/logger.ts';
 import { apiKeyOf, createAuthenticator } from './auth.ts';
-import { installErrorHandler, sendError } from './error-handler.ts';
+import { installErrorHandler } from './error-handler.ts';
 import { healthRoutes } from './routes/health.ts';
 import { API_ROUTES } from './routes/index.ts';
 import { createValidatorCompiler } from './validation.ts';
+import { webPlugin } from '../web/web.plugin.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
 const HOUR_MS = 3_600_000;
@@ -88,6 +89,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
     { prefix: '/api/v1' },
   );
 
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => sendError(reply, 404, 'not_found', 'No UI yet'));
+  // The web UI: `/`, its assets and the /auth session routes (src/web).
+  await app.register(webPlugin(ctx));
   return app;
 }

@@ -1,0 +1,80 @@
+// The app shell: who is logged in, the navigation, and which page the hash names.
+import { useEffect, useState } from 'preact/hooks';
+import { auth, setCsrfToken, setUnauthorizedHandler } from './api.js';
+import { html } from './html.js';
+import { useRoute } from './router.js';
+import { Nav } from './components/nav.js';
+import { LoginPage } from './pages/login.js';
+import { BoardPage } from './pages/board.js';
+import { LeadPage } from './pages/lead.js';
+import { WebhooksPage } from './pages/webhooks.js';
+import { WebhookPage } from './pages/webhook.js';
+import { DeliveryPage } from './pages/delivery.js';
+import { ErrorLogPage } from './pages/error-log.js';
+import { EmailOutboxPage } from './pages/email-outbox.js';
+import { AccountPage } from './pages/account.js';
+
+export function App() {
+  // undefined: still asking the server; null: logged out.
+  const [session, setSession] = useState(undefined);
+  const route = useRoute();
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => setSession(null));
+    auth.session().then(
+      (s) => {
+        setCsrfToken(s.csrf_token);
+        setSession(s);
+      },
+      () => setSession(null),
+    );
+  }, []);
+
+  if (session === undefined) return html`<p class="boot" role="status">Loading leadhook…</p>`;
+  if (session === null) {
+    return html`<${LoginPage} onLoggedIn=${(s) => {
+      setCsrfToken(s.csrf_token);
+      setSession(s);
+    }} />`;
+  }
+  const logout = async () => {
+    try {
+      await auth.logout();
+    } finally {
+      setCsrfToken(null);
+      setSession(null);
+    }
+  };
+  return html`<div class="shell">
+    <a class="skip-link" href="#main" onClick=${(e) => {
+      e.preventDefault();
+      document.getElementById('main')?.focus();
+    }}>Skip to content</a>
+    <${Nav} route=${route} user=${session.user} onLogout=${logout} />
+    <main id="main" tabindex="-1">${pageFor(route, session)}</main>
+  </div>`;
+}
+
+function pageFor(route, session) {
+  const [first, second] = route.path;
+  const p = route.params;
+  switch (first) {
+    case undefined:
+    case 'leads':
+      return second ? html`<${LeadPage} key=${second} id=${second} />` : html`<${BoardPage} pipelineId=${p.pipeline} />`;
+    case 'settings':
+      return html`<${WebhooksPage} user=${session.user} />`;
+    case 'webhooks':
+      return second ? html`<${WebhookPage} key=${second} id=${second} status=${p.status} />` : html`<${WebhooksPage} user=${session.user} />`;
+    case 'deliveries':
+      return html`<${DeliveryPage} key=${second} id=${second} />`;
+    case 'error-log':
+      return html`<${ErrorLogPage} webhookId=${p.webhook_id} page=${Number(p.page ?? 1)} />`;
+    case 'email-outbox':
+      return html`<${EmailOutboxPage} />`;
+    case 'account':
+      return html`<${AccountPage} user=${session.user} />`;
+    default:
+      return html`<section class="page"><h1>Page not found</h1><p><a href="#/leads">Go to the leads board</a></p></section>`;
+  }
+}

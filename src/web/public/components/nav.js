@@ -1,0 +1,34 @@
+// The top navigation. On phones it collapses behind a menu button (aria-expanded).
+import { useState } from 'preact/hooks';
+import { html } from '../html.js';
+
+const LINKS = [
+  { href: '#/leads', label: 'Leads', match: ['leads', undefined] },
+  { href: '#/settings/webhooks', label: 'Webhooks', match: ['settings', 'webhooks', 'deliveries'] },
+  { href: '#/error-log', label: 'Error Log', match: ['error-log'] },
+  { href: '#/email-outbox', label: 'Email outbox', match: ['email-outbox'] },
+  { href: '#/account', label: 'Account', match: ['account'] },
+];
+
+export function Nav({ route, user, onLogout }) {
+  const [open, setOpen] = useState(false);
+  const current = route.path[0];
+  return html`<header class="topbar">
+    <a class="brand" href="#/leads">leadhook</a>
+    <button type="button" class="menu-button" aria-expanded=${open} aria-controls="main-nav" onClick=${() => setOpen(!open)}>
+      Menu
+    </button>
+    <nav id="main-nav" class=${open ? 'open' : ''} aria-label="Main">
+      <ul>
+        ${LINKS.map(
+          (link) => html`<li><a href=${link.href} aria-current=${link.match.includes(current) ? 'page' : undefined}
+            onClick=${() => setOpen(false)}>${link.label}</a></li>`,
+        )}
+      </ul>
+      <div class="who">
+        <span class="muted" title=${user.email}>${user.name}</span>
+        <button type="button" class="link-button" onClick=${onLogout}>Log out</button>
+      </div>
+    </nav>
+  </header>`;
+}

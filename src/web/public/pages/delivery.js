@@ -1,0 +1,88 @@
+// One delivery and each of its attempts: the exact request (secrets redacted by the server) and
+// the response, or why there was none.
+import { useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { html } from '../html.js';
+import { formatTime } from '../format.js';
+import { LoadError, Loading, Page } from '../components/page.js';
+import { useAction, useLoad } from '../components/use-load.js';
+import { DeliveryStatus } from '../components/status-badge.js';
+
+export function DeliveryPage({ id }) {
+  const [notice, setNotice] = useState(null);
+  const delivery = useLoad(() => api.get(`/deliveries/${id}`), [id]);
+  const [run, busy] = useAction(setNotice);
+  if (delivery.error) return html`<${Page} title="Delivery"><${LoadError} error=${delivery.error} retry=${delivery.reload} /><//>`;
+  if (!delivery.data) return html`<${Page} title="Delivery"><${Loading} /><//>`;
+  const d = delivery.data;
+  const crumbs = html`<a href="#/settings/webhooks">Webhooks</a> <span aria-hidden="true">›</span> <a href=${`#/webhooks/${d.webhook_id}`}>Webhook</a>`;
+  const retry = async () => {
+    if (await run(() => api.post(`/deliveries/${id}/retry`), 'Retry queued')) delivery.reload();
+  };
+  const attempts = Array.isArray(d.attempts) ? d.attempts : (d.attempt_log ?? []);
+  return html`<${Page} title=${`Delivery of ${d.type}`} crumbs=${crumbs} notice=${notice}
+    actions=${html`<button type="button" onClick=${delivery.reload}>Refresh</button>
+      ${d.status !== 'succeeded' ? html`<button type="button" class="primary" disabled=${busy} onClick=${retry}>Retry</button>` : null}`}>
+    <dl class="facts">
+      <dt>Status</dt><dd><${DeliveryStatus} status=${d.status} /></dd>
+      <dt>webhook-id</dt><dd><code>${d.activity_id}</code></dd>
+      <dt>Created</dt><dd>${formatTime(d.created_at)}</dd>
+      <dt>Next attempt</dt><dd>${d.status === 'pending' ? formatTime(d.next_attempt_at) : '—'}</dd>
+      <dt>Last error</dt><dd>${d.last_error ?? '—'}</dd>
+    </dl>
+    <h2>Attempts</h2>
+    ${attempts.length === 0 ? html`<p class="muted">No attempt yet.</p>` : null}
+    <ol class="attempts">${[...attempts].reverse().map((a) => html`<li key=${a._id ?? a.attempt_number}><${Attempt} attempt=${a} /></li>`)}</ol>
+  <//>`;
+}
+
+function Attempt({ attempt: a }) {
+  const request = a.request ?? { url: a.request_url, headers: a.request_headers, body: a.request_body };
+  const response = a.response ?? { status: a.response_status, headers: a.response_headers, body: a.response_body, truncated: a.response_truncated };
+  const ok = a.succeeded ?? (response.status >= 200 && response.status < 300);
+  const error = a.error ?? (a.error_category ? { category: a.error_category, message: a.error_message } : null);
+  return html`<article class=${`card attempt ${ok ? 'attempt-ok' : 'attempt-bad'}`} aria-label=${`Attempt ${a.attempt_number ?? ''}`}>
+    <header class="attempt-head">
+      <h3>Attempt ${a.attempt_number ?? ''}</h3>
+      <span class=${`badge ${ok ? 'badge-ok' : 'badge-bad'}`}>${ok ? 'succeeded' : (error?.category ?? 'failed')}</span>
+      <span class="muted small">${formatTime(a.started_at ?? a.at)} · ${a.duration_ms ?? '?'} ms${a.remote_address ? ` · ${a.remote_address}` : ''}</span>
+    </header>
+    ${error ? html`<p class="attempt-error"><strong>${error.category}</strong>: ${error.message}</p>` : null}
+    <div class="exchange">
+      <section><h4>Request</h4>
+        <p class="small"><code>POST ${request.url}</code></p>
+        <${Headers} headers=${request.headers} />
+        <pre class="body" tabindex="0" aria-label="Request body">${pretty(request.body)}</pre>
+      </section>
+      <section><h4>Response</h4>
+        ${response.status === null || response.status === undefined
+          ? html`<p class="muted">No response.</p>`
+          : html`<p class="small">Status <strong class="response-status">${response.status}</strong>${response.truncated ? ' · body cut at 64 KiB' : ''}</p>
+              <${Headers} headers=${response.headers} />
+              <pre class="body" tabindex="0" aria-label="Response body">${pretty(response.body)}</pre>`}
+      </section>
+    </div>
+  </article>`;
+}
+
+function Headers({ headers }) {
+  const entries = Object.entries(typeof headers === 'string' ? safeParse(headers) ?? {} : (headers ?? {}));
+  if (entries.length === 0) return null;
+  return html`<details class="small"><summary>Headers (${entries.length})</summary>
+    <dl class="headers">${entries.map(([k, v]) => html`<dt>${k}</dt><dd>${Array.isArray(v) ? v.join(', ') : String(v)}</dd>`)}</dl>
+  </details>`;
+}
+
+function pretty(body) {
+  if (body === null || body === undefined || body === '') return '(empty)';
+  const parsed = safeParse(body);
+  return parsed === undefined ? body : JSON.stringify(parsed, null, 2);
+}
+
+function safeParse(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,121 @@
+// One webhook: its settings and controls (send test, enable/disable, rotate secret, recover,
+// edit, delete), its health chart, and its deliveries filtered by status.
+import { useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { html } from '../html.js';
+import { navigate } from '../router.js';
+import { formatTime, localInputToIso, toLocalInput } from '../format.js';
+import { LoadError, Loading, Page } from '../components/page.js';
+import { useAction, useLoad } from '../components/use-load.js';
+import { WebhookForm } from '../components/webhook-form.js';
+import { SecretBox } from '../components/secret-box.js';
+import { describeEvents } from '../components/events-picker.js';
+import { WebhookStatus } from '../components/status-badge.js';
+import { HealthChart } from '../components/health-chart.js';
+import { DeliveriesTable } from '../components/deliveries-table.js';
+import { TextInput } from '../components/field.js';
+
+export function WebhookPage({ id, status }) {
+  const [notice, setNotice] = useState(null);
+  const [secret, setSecret] = useState(null);
+  const [editing, setEditing] = useState(false);
+  const [offerReplay, setOfferReplay] = useState(false);
+  const [version, setVersion] = useState(0);
+  const refresh = () => setVersion((v) => v + 1);
+  const webhook = useLoad(() => api.get(`/webhooks/${id}`), [id, version]);
+  const [run, busy] = useAction(setNotice);
+  const crumbs = html`<a href="#/settings/webhooks">Webhooks</a>`;
+
+  if (webhook.error) return html`<${Page} title="Webhook" crumbs=${crumbs}><${LoadError} error=${webhook.error} retry=${webhook.reload} /><//>`;
+  if (!webhook.data) return html`<${Page} title="Webhook" crumbs=${crumbs}><${Loading} /><//>`;
+  const w = webhook.data;
+
+  const sendTest = async () => {
+    if (await run(() => api.post(`/webhooks/${id}/test`), 'Test event queued; it appears in the deliveries below')) refresh();
+  };
+  const setEnabled = async (enabled) => {
+    const ok = await run(() => api.put(`/webhooks/${id}`, { enabled }), enabled ? 'Webhook enabled' : 'Webhook disabled');
+    if (ok) {
+      setOfferReplay(enabled);
+      refresh();
+    }
+  };
+  const rotate = async () => {
+    if (!confirm('Rotate the signing secret? The old secret keeps signing for 24 hours alongside the new one.')) return;
+    const result = await run(() => api.post(`/webhooks/${id}/rotate-secret`), 'New signing secret created');
+    if (result?.secret) setSecret(result.secret);
+  };
+  const save = async (body) => {
+    if (await run(() => api.put(`/webhooks/${id}`, body), 'Webhook saved')) {
+      setEditing(false);
+      refresh();
+    }
+  };
+  const remove = async () => {
+    if (!confirm(`Delete the webhook for ${w.url}? Its delivery log is deleted too.`)) return;
+    if (await run(() => api.del(`/webhooks/${id}`), 'Webhook deleted')) navigate('#/settings/webhooks');
+  };
+
+  return html`<${Page} title="Webhook" crumbs=${crumbs} notice=${notice}>
+    <p class="url big">${w.url}</p>
+    <dl class="facts">
+      <dt>Status</dt><dd><${WebhookStatus} webhook=${w} /></dd>
+      <dt>Events</dt><dd>${describeEvents(w.events)}</dd>
+      <dt>Handshake key</dt><dd>${w.handshake_key ? 'Set' : 'None'}</dd>
+      <dt>Description</dt><dd>${w.description ?? '—'}</dd>
+      <dt>Created</dt><dd>${formatTime(w.created_at)} by ${w.created_by?.name ?? '—'}</dd>
+    </dl>
+    <div class="toolbar" role="group" aria-label="Webhook actions">
+      <button type="button" class="primary" onClick=${sendTest} disabled=${busy}>Send test</button>
+      ${w.enabled
+        ? html`<button type="button" onClick=${() => setEnabled(false)} disabled=${busy}>Disable</button>`
+        : html`<button type="button" onClick=${() => setEnabled(true)} disabled=${busy}>Enable</button>`}
+      <button type="button" onClick=${rotate} disabled=${busy}>Rotate secret</button>
+      <button type="button" onClick=${() => setEditing(!editing)} aria-expanded=${editing}>Edit</button>
+      <button type="button" class="danger" onClick=${remove} disabled=${busy}>Delete</button>
+    </div>
+    ${secret ? html`<${SecretBox} secret=${secret} onDismiss=${() => setSecret(null)} />` : null}
+    ${offerReplay
+      ? html`<${RecoverForm} webhookId=${id} heading="Replay what was missed?" since=${w.updated_at}
+          intro="The webhook is enabled again. Deliveries that failed while it was down can be sent again."
+          run=${run} busy=${busy} onDone=${() => {
+            setOfferReplay(false);
+            refresh();
+          }} />`
+      : null}
+    ${editing
+      ? html`<section class="card" aria-labelledby="edit-webhook-title"><h2 id="edit-webhook-title">Edit webhook</h2>
+          <${WebhookForm} webhook=${w} busy=${busy} submitLabel="Save webhook" onSubmit=${save} onCancel=${() => setEditing(false)} /></section>`
+      : null}
+    <${Health} id=${id} version=${version} />
+    <${DeliveriesTable} webhookId=${id} status=${status} version=${version} setNotice=${setNotice} />
+    ${offerReplay ? null : html`<${RecoverForm} webhookId=${id} heading="Recover failed deliveries" run=${run} busy=${busy} onDone=${refresh}
+      intro="Send again every failed delivery created since a time (paced, no cap)." />`}
+  <//>`;
+}
+
+function Health({ id, version }) {
+  const stats = useLoad(() => api.get(`/webhooks/${id}/stats`), [id, version]);
+  return html`<section class="card" aria-labelledby="health-title">
+    <h2 id="health-title">Health</h2>
+    ${stats.error ? html`<p class="muted">Health data is not available (${stats.error.message}).</p>` : null}
+    ${stats.data ? html`<${HealthChart} data=${stats.data} />` : null}
+  </section>`;
+}
+
+function RecoverForm({ webhookId, heading, intro, since, run, busy, onDone }) {
+  const [value, setValue] = useState(toLocalInput(since ? new Date(since) : new Date(Date.now() - 24 * 3_600_000)));
+  const submit = async (event) => {
+    event.preventDefault();
+    const result = await run(() => api.post(`/webhooks/${webhookId}/recover`, { since: localInputToIso(value) }), undefined);
+    if (result) onDone(result);
+  };
+  return html`<section class="card" aria-label=${heading}>
+    <h2>${heading}</h2>
+    <p class="muted">${intro}</p>
+    <form class="inline-form" onSubmit=${submit}>
+      <${TextInput} label="Since" name="since" type="datetime-local" required value=${value} onValue=${setValue} />
+      <button type="submit" disabled=${busy}>Recover since…</button>
+    </form>
+  </section>`;
+}
