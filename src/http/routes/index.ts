@@ -5,6 +5,7 @@ import { leadRoutes } from './leads.routes.ts';
 import { pipelineRoutes } from './pipelines.routes.ts';
 import { userRoutes } from './users.routes.ts';
 // CRM sub-resources and catalogues (issue 2).
+import { catalogueRoutes } from './catalogues.routes.ts';
 import { emailRoutes } from './emails.routes.ts';
 import { fieldRoutes } from './fields.routes.ts';
 import { noteRoutes } from './notes.routes.ts';
@@ -12,5 +13,5 @@ import { todoRoutes } from './todos.routes.ts';
 
 export const API_ROUTES: ApiRoutes[] = [
   userRoutes, pipelineRoutes, leadRoutes, activityRoutes,
-  todoRoutes, noteRoutes, fieldRoutes, emailRoutes,
+  todoRoutes, noteRoutes, fieldRoutes, emailRoutes, catalogueRoutes,
 ];
