@@ -117,9 +117,9 @@ function checkCsrf(request: FastifyRequest, session: SessionRow): void {
 }
 
 /**
- * Login CSRF (another site logging the victim into the attacker's account): the body must be JSON,
- * which a cross-site form cannot send without a CORS preflight, and a browser's Origin header, when
- * present, must name this host.
+ * Login CSRF (another site logging the victim into the attacker's account): the body must be a JSON
+ * object, which a cross-site form cannot send (a text/plain body fails validation), and a
+ * browser's Origin header, when present, must name this host.
  */
 function refuseCrossOrigin(request: FastifyRequest): void {
   const origin = request.headers.origin;
