@@ -3,6 +3,15 @@
 import type { Kysely } from 'kysely';
 import { ActivityRecorder } from './activities/recorder.ts';
 import type { Config } from './config.ts';
+import { createAddressPolicy, systemResolver, type AddressPolicy, type Resolver } from './delivery/address-guard.ts';
+import { createDeliveryWorker, type WorkerTuning } from './delivery/create-worker.ts';
+import { createDeliveryMetrics, type DeliveryMetrics } from './delivery/metrics.ts';
+import { createOutboxWriter } from './delivery/outbox.ts';
+import type { Connector } from './delivery/send-request.ts';
+import { WakeSignal } from './delivery/wakeup.ts';
+import type { DeliveryWorker } from './delivery/worker.ts';
+import { createMailer, type Mailer } from './notifications/mailer.ts';
+import { createSmtpTransport } from './notifications/smtp-transport.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
 import { openDatabase, type Database } from './storage/database.ts';
@@ -20,12 +29,26 @@ export interface AppContext {
   recorder: ActivityRecorder;
   /** Extra /readyz checks (the delivery worker adds its own). */
   readinessChecks: ReadinessCheck[];
+  /** Wakes this process's delivery worker when the API creates due deliveries. */
+  wake: WakeSignal;
+  metrics: DeliveryMetrics;
+  mailer: Mailer;
+  addressPolicy: AddressPolicy;
+  /** A delivery worker on this context (not started); the caller starts and stops it. */
+  createWorker(tuning?: WorkerTuning): DeliveryWorker;
   close(): Promise<void>;
 }
 
 export interface ContextOverrides {
   clock?: Clock;
   logger?: Logger;
+  /** Uniform in [0, 1), for retry jitter. */
+  random?: () => number;
+  /** Host name resolution for webhook requests (tests answer without DNS). */
+  resolver?: Resolver;
+  /** Replaces the socket connector of webhook requests (tests record what would be dialled). */
+  connector?: Connector;
+  mailer?: Mailer;
 }
 
 export async function createContext(config: Readonly<Config>, overrides: ContextOverrides = {}): Promise<AppContext> {
@@ -34,6 +57,25 @@ export async function createContext(config: Readonly<Config>, overrides: Context
   const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrate(database);
   const recorder = new ActivityRecorder(database.db, clock);
+  const wake = new WakeSignal();
+  recorder.setOutbox(createOutboxWriter(database.dialect, wake));
+  const smtp = config.smtpUrl ? createSmtpTransport(config.smtpUrl) : undefined;
+  const mailer = overrides.mailer ?? createMailer(database.db, clock, smtp?.send);
+  const metrics = createDeliveryMetrics(database.db, clock);
+  const addressPolicy = createAddressPolicy(config.allowPrivateTargets);
+  const parts = {
+    config,
+    database,
+    clock,
+    random: overrides.random ?? Math.random,
+    logger,
+    mailer,
+    metrics,
+    wake,
+    addressPolicy,
+    resolver: overrides.resolver ?? systemResolver,
+    connector: overrides.connector,
+  };
   return {
     config,
     database,
@@ -42,6 +84,14 @@ export async function createContext(config: Readonly<Config>, overrides: Context
     logger,
     recorder,
     readinessChecks: [],
-    close: () => database.close(),
+    wake,
+    metrics,
+    mailer,
+    addressPolicy,
+    createWorker: (tuning) => createDeliveryWorker(parts, tuning),
+    close: async () => {
+      smtp?.close();
+      await database.close();
+    },
   };
 }

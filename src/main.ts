@@ -31,8 +31,12 @@ export async function serve(config: Readonly<Config>, options: ServeOptions, ove
 }
 
 /** Starts the delivery worker; returns how to drain and stop it. */
-async function startWorker(_ctx: AppContext): Promise<() => Promise<void>> {
-  return async () => {};
+async function startWorker(ctx: AppContext): Promise<() => Promise<void>> {
+  const worker = ctx.createWorker();
+  ctx.readinessChecks.push(async () => worker.health());
+  worker.start();
+  ctx.logger.info({ worker: worker.id }, 'delivery worker started');
+  return () => worker.stop();
 }
 
 export async function serveUntilSignal(config: Readonly<Config>, options: ServeOptions): Promise<void> {

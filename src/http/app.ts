@@ -12,6 +12,7 @@ import { REDACTED_PATHS } from '../shared/logger.ts';
 import { apiKeyOf, createAuthenticator } from './auth.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { API_ROUTES } from './routes/index.ts';
 import { createValidatorCompiler } from './validation.ts';
 import { webPlugin } from '../web/web.plugin.ts';
@@ -63,6 +64,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   });
 
   await app.register(healthRoutes(ctx));
+  await app.register(metricsRoutes(ctx));
 
   const authenticate = createAuthenticator(ctx.db, ctx.clock);
   await app.register(

@@ -242,6 +242,8 @@ export interface DeliveryRow {
   is_test: Bool;
   created_at: number;
   updated_at: number;
+  /** Attempts made before the last manual retry or recover; the retry schedule counts from here (migration 002). */
+  retry_base: Generated<number>;
 }
 
 export interface DeliveryAttemptRow {

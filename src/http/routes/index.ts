@@ -10,8 +10,12 @@ import { emailRoutes } from './emails.routes.ts';
 import { fieldRoutes } from './fields.routes.ts';
 import { noteRoutes } from './notes.routes.ts';
 import { todoRoutes } from './todos.routes.ts';
+// Webhooks and deliveries (issue 3).
+import { deliveryRoutes } from './deliveries.routes.ts';
+import { webhookRoutes } from './webhooks.routes.ts';
 
 export const API_ROUTES: ApiRoutes[] = [
   userRoutes, pipelineRoutes, leadRoutes, activityRoutes,
   todoRoutes, noteRoutes, fieldRoutes, emailRoutes, catalogueRoutes,
+  webhookRoutes, deliveryRoutes,
 ];

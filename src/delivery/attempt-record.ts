@@ -1,0 +1,60 @@
+// The attempt record of PRODUCT §4, with secrets redacted: the signature header and the handshake
+// key in the body (the attempt log is shown in the UI and may be exported; the secrets may not).
+import { newId } from '../shared/ids.ts';
+import type { DeliveryAttemptRow } from '../storage/schema.ts';
+import type { ClaimedDelivery } from './claim-due-deliveries.ts';
+import type { AttemptOutcome } from './outcome.ts';
+
+export const REDACTED = '[redacted]';
+
+const SECRET_HEADERS = new Set(['webhook-signature', 'authorization']);
+
+export function redactHeaders(headers: Record<string, string>): Record<string, string> {
+  const copy: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) copy[name] = SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : value;
+  return copy;
+}
+
+/** composeWebhookBody puts the handshake key last, so the tail is where it can be. */
+const HANDSHAKE_TAIL = /,"handshake_key":"(?:[^"\\]|\\.)*"\}$/;
+
+export function redactBody(body: string): string {
+  return body.replace(HANDSHAKE_TAIL, `,"handshake_key":"${REDACTED}"}`);
+}
+
+export interface AttemptFacts {
+  delivery: ClaimedDelivery;
+  url: string;
+  requestHeaders: Record<string, string>;
+  outcome: Exclude<AttemptOutcome, { kind: 'interrupted' }>;
+  startedAt: number;
+  durationMs: number;
+  remoteAddress: string | null;
+}
+
+export function attemptRow(facts: AttemptFacts): DeliveryAttemptRow {
+  const { delivery, outcome } = facts;
+  const response = outcome.response;
+  return {
+    id: newId(new Date(facts.startedAt)),
+    account_id: delivery.account_id,
+    delivery_id: delivery.id,
+    webhook_id: delivery.webhook_id,
+    activity_id: delivery.activity_id,
+    type: delivery.type,
+    attempt_number: delivery.attempts + 1,
+    started_at: facts.startedAt,
+    duration_ms: facts.durationMs,
+    request_url: facts.url,
+    request_headers: JSON.stringify(redactHeaders(facts.requestHeaders)),
+    request_body: redactBody(delivery.body),
+    succeeded: outcome.kind === 'delivered' ? 1 : 0,
+    response_status: response?.status ?? null,
+    response_headers: response ? JSON.stringify(response.headers) : null,
+    response_body: response?.body ?? null,
+    response_truncated: response?.truncated ? 1 : 0,
+    remote_address: facts.remoteAddress,
+    error_category: outcome.kind === 'failed' ? outcome.category : null,
+    error_message: outcome.kind === 'failed' ? outcome.message : null,
+  };
+}

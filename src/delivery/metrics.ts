@@ -1,0 +1,71 @@
+// Prometheus metrics of the delivery engine (PRODUCT §7) on a per-context Registry (tests create
+// many apps; the global registry would collide). Queue gauges are read from the database at scrape.
+import type { Kysely } from 'kysely';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Clock } from '../shared/clock.ts';
+import type { Schema } from '../storage/schema.ts';
+
+export interface DeliveryMetrics {
+  registry: Registry;
+  /** `outcome` is `delivered` or the error category. */
+  recordAttempt(outcome: string, durationMs: number): void;
+}
+
+export function createDeliveryMetrics(db: Kysely<Schema>, clock: Clock): DeliveryMetrics {
+  const registry = new Registry();
+  const attempts = new Counter({
+    name: 'leadhook_delivery_attempts_total',
+    help: 'Delivery attempts by outcome (delivered, or the error category)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'leadhook_delivery_attempt_duration_seconds',
+    help: 'Duration of delivery attempts',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'leadhook_delivery_queue_depth',
+    help: 'Pending deliveries (due now or later)',
+    registers: [registry],
+    async collect() {
+      const row = await db.selectFrom('deliveries').select((eb) => eb.fn.countAll().as('n')).where('status', '=', 'pending').executeTakeFirst();
+      this.set(Number(row?.n ?? 0));
+    },
+  });
+  new Gauge({
+    name: 'leadhook_delivery_oldest_pending_age_seconds',
+    help: 'How long the oldest due, undelivered delivery has been waiting',
+    registers: [registry],
+    async collect() {
+      const now = clock.now().getTime();
+      const row = await db
+        .selectFrom('deliveries')
+        .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '<=', now)
+        .executeTakeFirst();
+      const at = row?.at === null || row?.at === undefined ? now : Number(row.at);
+      this.set(Math.max(0, (now - at) / 1000));
+    },
+  });
+  const statuses = new Gauge({
+    name: 'leadhook_deliveries',
+    help: 'Deliveries by status',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      const rows = await db.selectFrom('deliveries').select(['status', (eb) => eb.fn.countAll().as('n')]).groupBy('status').execute();
+      statuses.reset();
+      for (const row of rows) statuses.set({ status: row.status }, Number(row.n));
+    },
+  });
+  return {
+    registry,
+    recordAttempt(outcome, durationMs) {
+      attempts.inc({ outcome });
+      latency.observe(durationMs / 1000);
+    },
+  };
+}

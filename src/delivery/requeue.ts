@@ -1,0 +1,55 @@
+// Manual control (PRODUCT §4): retry one delivery now, and recover every failed delivery of a
+// webhook since a time. A requeued delivery keeps its attempt count (attempt numbers go on) but
+// starts a fresh retry schedule (`retry_base`), and joins the retry lane.
+import type { Kysely } from 'kysely';
+import type { Dialect } from '../storage/database.ts';
+import type { Schema } from '../storage/schema.ts';
+import { notifyWorkers } from './wakeup.ts';
+
+/** Recovered deliveries are released this many at a time, one batch per second (paced, no cap). */
+export const RECOVER_BATCH = 500;
+export const RECOVER_SPACING_MS = 1_000;
+
+export async function retryDeliveryNow(db: Kysely<Schema>, dialect: Dialect, deliveryId: string, now: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('deliveries')
+      .set((eb) => ({ status: 'pending', next_attempt_at: now, retry_base: eb.ref('attempts'), updated_at: now }))
+      .where('id', '=', deliveryId)
+      .execute();
+    await notifyWorkers(trx, dialect);
+  });
+}
+
+/** Requeues failed deliveries created at or after `since`, in batches spaced a second apart. */
+export async function recoverFailed(db: Kysely<Schema>, dialect: Dialect, webhookId: string, since: number, now: number): Promise<number> {
+  let recovered = 0;
+  for (let batch = 0; ; batch++) {
+    const ids = db
+      .selectFrom('deliveries')
+      .select('id')
+      .where('webhook_id', '=', webhookId)
+      .where('status', '=', 'failed')
+      .where('created_at', '>=', since)
+      .orderBy('created_at')
+      .limit(RECOVER_BATCH);
+    const count = await db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('deliveries')
+        .set((eb) => ({
+          status: 'pending',
+          next_attempt_at: now + batch * RECOVER_SPACING_MS,
+          retry_base: eb.ref('attempts'),
+          lease_until: null,
+          leased_by: null,
+          updated_at: now,
+        }))
+        .where('id', 'in', ids)
+        .executeTakeFirst();
+      await notifyWorkers(trx, dialect);
+      return Number(result.numUpdatedRows);
+    });
+    recovered += count;
+    if (count < RECOVER_BATCH) return recovered;
+  }
+}

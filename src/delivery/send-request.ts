@@ -1,0 +1,130 @@
+// One outbound POST with undici `request()` (which never follows redirects) on a keep-alive Agent:
+// connect timeout 5 s, headers/body timeouts and an AbortSignal bound the whole exchange, and the
+// response body is read up to 64 KiB and then cut. The address guard sits in the connector's
+// lookup; a custom connector can be injected (tests record what would be dialled).
+import { Agent, buildConnector, request } from 'undici';
+import type { Dispatcher } from 'undici';
+import type { AddressPolicy, Resolver } from './address-guard.ts';
+import { checkLiteralHost, createGuardedLookup } from './address-guard.ts';
+
+export const RESPONSE_BODY_LIMIT = 64 * 1024;
+
+export type Connector = buildConnector.connector;
+
+export interface SenderOptions {
+  policy: AddressPolicy;
+  resolver: Resolver;
+  connectTimeoutMs: number;
+  /** Total time for one exchange (LEADHOOK_DELIVERY_TIMEOUT_MS). */
+  timeoutMs: number;
+  /** Connections per origin; the worker's per-webhook cap keeps below it. */
+  connectionsPerOrigin: number;
+  /** Replaces the default connector (which dials with the guarded lookup). */
+  connector?: Connector | undefined;
+}
+
+export interface SendInput {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  /** Aborts the request when the worker stops. */
+  signal: AbortSignal;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  truncated: boolean;
+}
+
+export type SendResult =
+  | { ok: true; response: RawResponse; durationMs: number; remoteAddress: string | null }
+  | { ok: false; error: unknown; durationMs: number; remoteAddress: string | null; timedOut: boolean; interrupted: boolean };
+
+export interface Sender {
+  send(input: SendInput): Promise<SendResult>;
+  close(): Promise<void>;
+}
+
+export function createSender(options: SenderOptions): Sender {
+  const lookup = createGuardedLookup(options.resolver, options.policy);
+  const base: Connector = options.connector ?? buildConnector({ timeout: options.connectTimeoutMs, lookup } as buildConnector.BuildOptions);
+  // The remote address of the newest socket per origin, for the attempt record.
+  const remoteByOrigin = new Map<string, string>();
+  const connect: Connector = (opts, callback) =>
+    base(opts, (error, socket) => {
+      if (!error && socket?.remoteAddress) remoteByOrigin.set(`${opts.hostname}:${opts.port}`, socket.remoteAddress);
+      if (error) callback(error, null);
+      else callback(null, socket!);
+    });
+  const agent = new Agent({
+    connect,
+    connections: options.connectionsPerOrigin,
+    headersTimeout: options.timeoutMs,
+    bodyTimeout: options.timeoutMs,
+    keepAliveTimeout: 4_000,
+  });
+
+  async function send(input: SendInput): Promise<SendResult> {
+    const started = performance.now();
+    const url = new URL(input.url);
+    const elapsed = () => Math.round(performance.now() - started);
+    const origin = `${url.hostname.replace(/^\[|\]$/g, '')}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+    const remote = () => remoteByOrigin.get(origin) ?? null;
+    const blocked = checkLiteralHost(options.policy, url.hostname);
+    if (blocked) return { ok: false, error: blocked, durationMs: 0, remoteAddress: null, timedOut: false, interrupted: false };
+
+    const timeout = AbortSignal.timeout(options.timeoutMs);
+    const signal = AbortSignal.any([input.signal, timeout]);
+    try {
+      const response = await request(url, { method: 'POST', headers: input.headers, body: input.body, signal, dispatcher: agent });
+      const { body, truncated } = await readBounded(response.body, RESPONSE_BODY_LIMIT);
+      return {
+        ok: true,
+        response: { status: response.statusCode, headers: flattenHeaders(response.headers), body, truncated },
+        durationMs: elapsed(),
+        remoteAddress: remote(),
+      };
+    } catch (error) {
+      return {
+        ok: false,
+        error,
+        durationMs: elapsed(),
+        remoteAddress: remote(),
+        timedOut: timeout.aborted,
+        interrupted: input.signal.aborted,
+      };
+    }
+  }
+
+  return { send, close: () => agent.close() };
+}
+
+/** Reads at most `limit` bytes, then destroys the stream (the rest is never downloaded). */
+async function readBounded(stream: Dispatcher.ResponseData['body'], limit: number): Promise<{ body: string; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    if (size + chunk.length > limit) {
+      chunks.push(chunk.subarray(0, limit - size));
+      size = limit;
+      truncated = true;
+      break;
+    }
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  if (truncated) stream.destroy();
+  // Cutting may split a UTF-8 sequence; the decoder replaces the partial character.
+  return { body: Buffer.concat(chunks, size).toString('utf8'), truncated };
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}

@@ -1,0 +1,62 @@
+// The texts of the emails to a webhook's creator (PRODUCT §4): an error summary (count, last error,
+// a link to the Error Log) and a "webhook disabled" notice.
+import { isoSeconds } from '../shared/clock.ts';
+import type { MailMessage } from './mailer.ts';
+
+export interface WebhookEmailFacts {
+  kind: 'errors' | 'disabled';
+  accountId: string;
+  webhookId: string;
+  url: string;
+  to: string;
+  errorCount: number;
+  lastError: { at: number; type: string; attempt: number; category: string | null; status: number | null; message: string | null } | null;
+  disabledReason: string | null;
+}
+
+export function webhookEmail(facts: WebhookEmailFacts, publicUrl: string): MailMessage {
+  const link = `${publicUrl}/#/webhooks/${facts.webhookId}`;
+  const last = facts.lastError;
+  const lastLines = last
+    ? [
+        'Last error:',
+        `  time:     ${isoSeconds(new Date(last.at))}`,
+        `  activity: ${last.type} (attempt ${last.attempt})`,
+        `  category: ${last.category ?? 'unknown'}`,
+        `  status:   ${last.status ?? '-'}`,
+        `  message:  ${last.message ?? '-'}`,
+      ]
+    : [];
+  if (facts.kind === 'disabled') {
+    return {
+      accountId: facts.accountId,
+      webhookId: facts.webhookId,
+      to: facts.to,
+      subject: `leadhook: webhook disabled — ${facts.url}`,
+      text: [
+        `Your webhook ${facts.url} has been disabled.`,
+        `Reason: ${facts.disabledReason ?? 'unknown'}`,
+        '',
+        `Failed attempts since the last email: ${facts.errorCount}`,
+        ...lastLines,
+        '',
+        'Pending deliveries were marked failed. Re-enable the webhook and use "recover" to replay what was missed.',
+        `Error log: ${link}`,
+      ].join('\n'),
+    };
+  }
+  return {
+    accountId: facts.accountId,
+    webhookId: facts.webhookId,
+    to: facts.to,
+    subject: `leadhook: ${facts.errorCount} failed webhook ${facts.errorCount === 1 ? 'delivery' : 'deliveries'} — ${facts.url}`,
+    text: [
+      `Deliveries to your webhook ${facts.url} are failing.`,
+      `Failed attempts since the last email: ${facts.errorCount}`,
+      ...lastLines,
+      '',
+      'leadhook retries on its schedule; you will get at most one summary per interval.',
+      `Error log: ${link}`,
+    ].join('\n'),
+  };
+}

@@ -1,0 +1,131 @@
+// Webhook use cases: create, change, delete, rotate the secret, send a test. Admin-only checks
+// live in the routes; these functions take the database (or transaction) first (STYLE §10).
+import type { Kysely } from 'kysely';
+import { EXAMPLE_LEAD } from '../activities/event-types.ts';
+import type { Actor } from '../activities/recorder.ts';
+import { composeWebhookBody } from '../activities/payload.ts';
+import { isoSeconds } from '../shared/clock.ts';
+import { newId } from '../shared/ids.ts';
+import type { Schema, WebhookRow } from '../storage/schema.ts';
+import { insertDeliveries, newDeliveryRow, type NewDelivery } from '../delivery/outbox.ts';
+import { ROTATION_OVERLAP_MS, newSigningSecret } from './secrets.ts';
+import { disableWebhook, getWebhook } from './webhooks.repository.ts';
+import { ALL_EVENTS } from './webhook.ts';
+import { AppError } from '../shared/errors.ts';
+
+export interface WebhookInput {
+  url: string;
+  handshake_key?: string | null | undefined;
+  events?: string[] | undefined;
+  description?: string | null | undefined;
+  enabled?: boolean | undefined;
+  retry_schedule?: number[] | null | undefined;
+}
+
+export async function createWebhook(db: Kysely<Schema>, actor: Actor, input: WebhookInput, now: Date): Promise<{ id: string; secret: string }> {
+  const secret = newSigningSecret();
+  const at = now.getTime();
+  const enabled = input.enabled ?? true;
+  const row: WebhookRow = {
+    id: newId(now),
+    account_id: actor.accountId,
+    url: input.url,
+    handshake_key: input.handshake_key || null,
+    events: JSON.stringify(normaliseEvents(input.events)),
+    description: input.description ?? null,
+    enabled: enabled ? 1 : 0,
+    disabled_reason: enabled ? null : 'disabled by a user',
+    secret,
+    previous_secret: null,
+    previous_secret_expires_at: null,
+    retry_schedule: input.retry_schedule ? JSON.stringify(input.retry_schedule) : null,
+    created_by: actor.user._id,
+    created_at: at,
+    updated_at: at,
+    failing_since: null,
+    last_success_at: null,
+    last_attempt_at: null,
+    last_attempt_status: null,
+    last_error_email_at: null,
+    errors_since_email: 0,
+  };
+  await db.insertInto('webhooks').values(row).execute();
+  return { id: row.id, secret };
+}
+
+/** `["*"]` wins over a list; duplicates go. */
+function normaliseEvents(events: string[] | undefined): string[] {
+  if (!events || events.length === 0 || events.includes(ALL_EVENTS)) return [ALL_EVENTS];
+  return [...new Set(events)];
+}
+
+export async function updateWebhook(
+  db: Kysely<Schema>,
+  accountId: string,
+  id: string,
+  input: { [K in keyof WebhookInput]?: WebhookInput[K] | undefined },
+  now: Date,
+): Promise<void> {
+  const current = await getWebhook(db, accountId, id);
+  const at = now.getTime();
+  const set: Partial<WebhookRow> = { updated_at: at };
+  if (input.url !== undefined) set.url = input.url;
+  if (input.handshake_key !== undefined) set.handshake_key = input.handshake_key || null;
+  if (input.events !== undefined) set.events = JSON.stringify(normaliseEvents(input.events));
+  if (input.description !== undefined) set.description = input.description;
+  if (input.retry_schedule !== undefined) set.retry_schedule = input.retry_schedule ? JSON.stringify(input.retry_schedule) : null;
+  if (input.enabled === true && current.enabled === 0) {
+    // Re-enabling starts a healthy period; replay what was missed with recover.
+    Object.assign(set, { enabled: 1, disabled_reason: null, failing_since: null, errors_since_email: 0 });
+  }
+  await db.updateTable('webhooks').set(set).where('id', '=', id).where('account_id', '=', accountId).execute();
+  if (input.enabled === false && current.enabled === 1) await disableWebhook(db, id, 'disabled by a user', at);
+}
+
+export async function deleteWebhook(db: Kysely<Schema>, accountId: string, id: string): Promise<void> {
+  await getWebhook(db, accountId, id);
+  await db.deleteFrom('delivery_attempts').where('webhook_id', '=', id).execute();
+  await db.deleteFrom('deliveries').where('webhook_id', '=', id).execute();
+  await db.deleteFrom('webhooks').where('id', '=', id).execute();
+}
+
+/** A new secret; the old one keeps signing for 24 h so receivers can switch without a gap. */
+export async function rotateSecret(db: Kysely<Schema>, accountId: string, id: string, now: Date): Promise<string> {
+  const current = await getWebhook(db, accountId, id);
+  const secret = newSigningSecret();
+  await db
+    .updateTable('webhooks')
+    .set({
+      secret,
+      previous_secret: current.secret,
+      previous_secret_expires_at: now.getTime() + ROTATION_OVERLAP_MS,
+      updated_at: now.getTime(),
+    })
+    .where('id', '=', id)
+    .execute();
+  return secret;
+}
+
+export const TEST_EVENT_TYPE = 'webhook:test';
+
+/** A `webhook:test` delivery with sample data, marked `"test": true` (PRODUCT §3). */
+export async function createTestDelivery(db: Kysely<Schema>, actor: Actor, webhookId: string, now: Date): Promise<NewDelivery> {
+  const webhook = await getWebhook(db, actor.accountId, webhookId);
+  if (webhook.enabled !== 1) throw new AppError('conflict', 'The webhook is disabled; enable it to send a test');
+  const activityId = newId(now);
+  const activity = {
+    _id: activityId,
+    created_at: isoSeconds(now),
+    test: true,
+    message: 'This is a test request from leadhook; it does not describe a real change.',
+    type: TEST_EVENT_TYPE,
+    user: { _id: actor.user._id, name: actor.user.name, photo_url: actor.user.photo_url },
+  };
+  const body = composeWebhookBody(JSON.stringify(activity), JSON.stringify(EXAMPLE_LEAD), webhook.handshake_key);
+  const row = newDeliveryRow(
+    { account_id: actor.accountId, webhook_id: webhookId, activity_id: activityId, type: TEST_EVENT_TYPE, body, is_test: 1 },
+    now,
+  );
+  await insertDeliveries(db, [row]);
+  return row;
+}
