@@ -8,7 +8,7 @@ import { Select } from './field.js';
 import { LoadError } from './page.js';
 import { DeliveryStatus } from './status-badge.js';
 import { useAction, useLoad } from './use-load.js';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 
 const SIZE = 25;
 const STATUSES = [
@@ -26,6 +26,14 @@ export function DeliveriesTable({ webhookId, status, version, setNotice }) {
     [webhookId, status, page, version, tick],
   );
   const [run, busy] = useAction(setNotice);
+  // While a delivery is about to be attempted, look again shortly, so a test or a retry shows its
+  // outcome without a manual refresh.
+  const dueSoon = (list.data ?? []).some((d) => d.status === 'pending' && Date.parse(d.next_attempt_at) - Date.now() < 60_000);
+  useEffect(() => {
+    if (!dueSoon) return undefined;
+    const timer = setTimeout(() => setTick((t) => t + 1), 1500);
+    return () => clearTimeout(timer);
+  }, [dueSoon, list.data]);
   const retry = async (d) => {
     if (await run(() => api.post(`/deliveries/${d._id}/retry`), 'Retry queued')) setTick((t) => t + 1);
   };
@@ -45,7 +53,7 @@ export function DeliveriesTable({ webhookId, status, version, setNotice }) {
       ? html`<div class="table-wrap"><table class="deliveries-table">
           <thead><tr><th scope="col">Event</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Last answer</th><th scope="col">Created</th><th scope="col">Next attempt</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
           <tbody>${list.data.map((d) => html`<tr key=${d._id}>
-            <td data-label="Event"><a href=${`#/deliveries/${d._id}`}>${d.type}</a></td>
+            <td data-label="Event"><a href=${`#/deliveries/${d._id}`}>${d.type}</a>${d.test ? html` <span class="badge">test</span>` : null}</td>
             <td data-label="Status"><${DeliveryStatus} status=${d.status} /></td>
             <td data-label="Attempts">${d.attempts}</td>
             <td data-label="Last answer">${d.last_status ?? ''} ${d.last_error ? html`<span class="small muted">${d.last_error}</span>` : null}</td>
@@ -54,11 +62,11 @@ export function DeliveriesTable({ webhookId, status, version, setNotice }) {
             <td>${d.status !== 'succeeded' ? html`<button type="button" class="small-button" disabled=${busy} onClick=${() => retry(d)}>Retry<span class="visually-hidden"> ${d.type}</span></button>` : null}</td>
           </tr>`)}</tbody>
         </table></div>
-        <nav class="pager" aria-label="Deliveries pages">
+        ${page > 1 || list.data.length >= SIZE ? html`<nav class="pager" aria-label="Deliveries pages">
           <button type="button" disabled=${page <= 1} onClick=${() => setPage(page - 1)}>Newer</button>
           <span>Page ${page}</span>
           <button type="button" disabled=${list.data.length < SIZE} onClick=${() => setPage(page + 1)}>Older</button>
-        </nav>`
+        </nav>` : null}`
       : null}
   </section>`;
 }

@@ -4,24 +4,16 @@
 import { html } from '../html.js';
 import { formatPercent } from '../format.js';
 
-/** Normalises the stats answer to [{ at, attempts, succeeded, latencyMs }]. */
+/**
+ * The stats answer `{buckets: [{hour, attempts, succeeded, failed, success_rate, p50_ms, p95_ms}]}`
+ * as [{ at, attempts, succeeded, latencyMs (median), p95Ms }].
+ */
 export function statsBuckets(data) {
-  const list = Array.isArray(data) ? data : (data?.hours ?? data?.buckets ?? data?.series ?? []);
-  return list.map((b) => {
-    const attempts = num(b.attempts ?? b.total ?? b.count);
-    const succeeded = num(b.succeeded ?? b.successes ?? b.success ?? (b.failed !== undefined ? attempts - num(b.failed) : null));
-    const latency = b.latency_ms ?? b.avg_latency_ms ?? b.p50_latency_ms ?? b.latency?.avg ?? b.latency?.p50 ?? b.avg_duration_ms ?? b.duration_ms;
-    return { at: b.hour ?? b.at ?? b.start ?? b.from ?? b.time, attempts, succeeded, latencyMs: latency === null || latency === undefined ? null : Number(latency) };
-  });
-}
-
-function num(value) {
-  return value === null || value === undefined ? 0 : Number(value);
+  return (data?.buckets ?? []).map((b) => ({ at: b.hour, attempts: b.attempts, succeeded: b.succeeded, latencyMs: b.p50_ms, p95Ms: b.p95_ms }));
 }
 
 /** Overall success ratio of a stats answer, or null without attempts. */
 export function successRate(data) {
-  if (data && typeof data.success_rate === 'number') return data.success_rate;
   const buckets = statsBuckets(data);
   const attempts = buckets.reduce((s, b) => s + b.attempts, 0);
   return attempts === 0 ? null : buckets.reduce((s, b) => s + b.succeeded, 0) / attempts;
@@ -39,12 +31,15 @@ export function HealthChart({ data }) {
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
   const step = plotW / buckets.length;
-  const maxLatency = Math.max(1, ...buckets.map((b) => b.latencyMs ?? 0));
+  const maxLatency = Math.max(1, ...buckets.map((b) => b.p95Ms ?? b.latencyMs ?? 0));
   const y = (ratio) => PAD.top + plotH * (1 - ratio);
-  const latencyPoints = buckets
-    .map((b, i) => (b.latencyMs === null || b.attempts === 0 ? null : `${PAD.left + step * (i + 0.5)},${PAD.top + plotH * (1 - b.latencyMs / maxLatency)}`))
-    .filter(Boolean)
-    .join(' ');
+  const line = (key) =>
+    buckets
+      .map((b, i) => (b[key] === null || b.attempts === 0 ? null : `${PAD.left + step * (i + 0.5)},${PAD.top + plotH * (1 - b[key] / maxLatency)}`))
+      .filter(Boolean)
+      .join(' ');
+  const latencyPoints = line('latencyMs');
+  const p95Points = line('p95Ms');
   const rate = successRate(data);
   const label = `Success rate ${formatPercent(rate)} over ${buckets.length} hours; highest latency ${Math.round(maxLatency)} ms`;
   const labelEvery = Math.max(1, Math.ceil(buckets.length / 6));
@@ -64,13 +59,16 @@ export function HealthChart({ data }) {
           <title>${hourLabel(b.at)}: ${b.succeeded}/${b.attempts} succeeded${b.latencyMs !== null ? `, ${Math.round(b.latencyMs)} ms` : ''}</title>
         </rect>`;
       })}
+      ${p95Points ? html`<polyline points=${p95Points} class="latency latency-p95" />` : null}
       ${latencyPoints ? html`<polyline points=${latencyPoints} class="latency" />` : null}
+      ${buckets.map((b, i) => (b.latencyMs === null || b.attempts === 0 ? null : html`<circle r="3" class="latency-dot"
+        cx=${PAD.left + step * (i + 0.5)} cy=${PAD.top + plotH * (1 - b.latencyMs / maxLatency)} />`))}
       ${buckets.map((b, i) => (i % labelEvery === 0 ? html`<text x=${PAD.left + step * (i + 0.5)} y=${H - 8} class="axis" text-anchor="middle">${hourLabel(b.at)}</text>` : null))}
     </svg>
-    <figcaption class="small muted"><span class="key key-bar"></span> success rate per hour <span class="key key-line"></span> latency</figcaption>
+    <figcaption class="small muted"><span class="key key-bar"></span> success rate per hour <span class="key key-line"></span> median latency <span class="key key-p95"></span> p95 latency</figcaption>
     <details class="small"><summary>Data</summary>
-      <table><thead><tr><th scope="col">Hour</th><th scope="col">Attempts</th><th scope="col">Succeeded</th><th scope="col">Latency</th></tr></thead>
-      <tbody>${buckets.map((b) => html`<tr><td>${hourLabel(b.at)}</td><td>${b.attempts}</td><td>${b.succeeded}</td><td>${b.latencyMs === null ? '—' : `${Math.round(b.latencyMs)} ms`}</td></tr>`)}</tbody></table>
+      <table><thead><tr><th scope="col">Hour</th><th scope="col">Attempts</th><th scope="col">Succeeded</th><th scope="col">Median</th><th scope="col">p95</th></tr></thead>
+      <tbody>${buckets.map((b) => html`<tr><td>${hourLabel(b.at)}</td><td>${b.attempts}</td><td>${b.succeeded}</td><td>${b.latencyMs === null ? '—' : `${Math.round(b.latencyMs)} ms`}</td><td>${b.p95Ms === null ? '—' : `${Math.round(b.p95Ms)} ms`}</td></tr>`)}</tbody></table>
     </details>
   </figure>`;
 }

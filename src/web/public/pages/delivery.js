@@ -1,6 +1,6 @@
 // One delivery and each of its attempts: the exact request (secrets redacted by the server) and
 // the response, or why there was none.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { html } from '../html.js';
 import { formatTime } from '../format.js';
@@ -12,6 +12,13 @@ export function DeliveryPage({ id }) {
   const [notice, setNotice] = useState(null);
   const delivery = useLoad(() => api.get(`/deliveries/${id}`), [id]);
   const [run, busy] = useAction(setNotice);
+  // A retry or a first attempt due within the minute: look again shortly to show its outcome.
+  const dueSoon = delivery.data?.status === 'pending' && Date.parse(delivery.data.next_attempt_at) - Date.now() < 60_000;
+  useEffect(() => {
+    if (!dueSoon) return undefined;
+    const timer = setTimeout(delivery.reload, 1500);
+    return () => clearTimeout(timer);
+  }, [dueSoon, delivery.data]);
   if (delivery.error) return html`<${Page} title="Delivery"><${LoadError} error=${delivery.error} retry=${delivery.reload} /><//>`;
   if (!delivery.data) return html`<${Page} title="Delivery"><${Loading} /><//>`;
   const d = delivery.data;
@@ -19,7 +26,8 @@ export function DeliveryPage({ id }) {
   const retry = async () => {
     if (await run(() => api.post(`/deliveries/${id}/retry`), 'Retry queued')) delivery.reload();
   };
-  const attempts = Array.isArray(d.attempts) ? d.attempts : (d.attempt_log ?? []);
+  // `attempts` is the count; `attempt_records` the attempts themselves, oldest first.
+  const attempts = d.attempt_records ?? [];
   return html`<${Page} title=${`Delivery of ${d.type}`} crumbs=${crumbs} notice=${notice}
     actions=${html`<button type="button" onClick=${delivery.reload}>Refresh</button>
       ${d.status !== 'succeeded' ? html`<button type="button" class="primary" disabled=${busy} onClick=${retry}>Retry</button>` : null}`}>
@@ -32,20 +40,17 @@ export function DeliveryPage({ id }) {
     </dl>
     <h2>Attempts</h2>
     ${attempts.length === 0 ? html`<p class="muted">No attempt yet.</p>` : null}
-    <ol class="attempts">${[...attempts].reverse().map((a) => html`<li key=${a._id ?? a.attempt_number}><${Attempt} attempt=${a} /></li>`)}</ol>
+    <ol class="attempts">${[...attempts].reverse().map((a) => html`<li key=${a._id}><${Attempt} attempt=${a} /></li>`)}</ol>
   <//>`;
 }
 
 function Attempt({ attempt: a }) {
-  const request = a.request ?? { url: a.request_url, headers: a.request_headers, body: a.request_body };
-  const response = a.response ?? { status: a.response_status, headers: a.response_headers, body: a.response_body, truncated: a.response_truncated };
-  const ok = a.succeeded ?? (response.status >= 200 && response.status < 300);
-  const error = a.error ?? (a.error_category ? { category: a.error_category, message: a.error_message } : null);
-  return html`<article class=${`card attempt ${ok ? 'attempt-ok' : 'attempt-bad'}`} aria-label=${`Attempt ${a.attempt_number ?? ''}`}>
+  const { request, response, error, succeeded: ok } = a;
+  return html`<article class=${`card attempt ${ok ? 'attempt-ok' : 'attempt-bad'}`} aria-label=${`Attempt ${a.attempt}`}>
     <header class="attempt-head">
-      <h3>Attempt ${a.attempt_number ?? ''}</h3>
+      <h3>Attempt ${a.attempt}</h3>
       <span class=${`badge ${ok ? 'badge-ok' : 'badge-bad'}`}>${ok ? 'succeeded' : (error?.category ?? 'failed')}</span>
-      <span class="muted small">${formatTime(a.started_at ?? a.at)} · ${a.duration_ms ?? '?'} ms${a.remote_address ? ` · ${a.remote_address}` : ''}</span>
+      <span class="muted small">${formatTime(a.started_at)} · ${a.duration_ms} ms${a.remote_address ? ` · ${a.remote_address}` : ''}</span>
     </header>
     ${error ? html`<p class="attempt-error"><strong>${error.category}</strong>: ${error.message}</p>` : null}
     <div class="exchange">
@@ -55,7 +60,7 @@ function Attempt({ attempt: a }) {
         <pre class="body" tabindex="0" aria-label="Request body">${pretty(request.body)}</pre>
       </section>
       <section><h4>Response</h4>
-        ${response.status === null || response.status === undefined
+        ${!response || response.status === null
           ? html`<p class="muted">No response.</p>`
           : html`<p class="small">Status <strong class="response-status">${response.status}</strong>${response.truncated ? ' · body cut at 64 KiB' : ''}</p>
               <${Headers} headers=${response.headers} />

@@ -16,8 +16,8 @@ export function EmailOutboxPage() {
     <ul class="outbox">
       ${(emails.data ?? []).map((m) => html`<li key=${m._id} class="card">
         <details>
-          <summary><strong>${m.subject}</strong> <span class="muted small">to ${m.to ?? m.to_address} · ${formatTime(m.created_at)} · ${m.status}</span></summary>
-          <pre class="body">${m.text ?? m.body}</pre>
+          <summary><strong>${m.subject}</strong> <span class="muted small">to ${m.to} · ${formatTime(m.created_at)} · ${m.status}</span></summary>
+          <pre class="body">${m.text}</pre>
           ${m.error ? html`<p class="field-error">SMTP error: ${m.error}</p>` : null}
         </details>
       </li>`)}

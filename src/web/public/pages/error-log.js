@@ -28,20 +28,20 @@ export function ErrorLogPage({ webhookId, page }) {
       ? html`<div class="table-wrap"><table class="error-table">
           <thead><tr><th scope="col">Time</th><th scope="col">Webhook</th><th scope="col">Event</th><th scope="col">Attempt</th><th scope="col">Error</th><th scope="col">Status</th><th scope="col">Message</th></tr></thead>
           <tbody>${entries.data.map((e) => html`<tr key=${e._id}>
-            <td data-label="Time">${formatTime(e.at ?? e.started_at ?? e.created_at)}</td>
-            <td data-label="Webhook"><a href=${`#/webhooks/${e.webhook_id}`} class="url">${e.url ?? e.request_url ?? urlOf(e.webhook_id)}</a></td>
+            <td data-label="Time">${formatTime(e.time)}</td>
+            <td data-label="Webhook"><a href=${`#/webhooks/${e.webhook_id}`} class="url">${e.url ?? urlOf(e.webhook_id)}</a></td>
             <td data-label="Event"><a href=${`#/deliveries/${e.delivery_id}`}>${e.type}</a><div class="small muted"><code>${e.activity_id}</code></div></td>
-            <td data-label="Attempt">${e.attempt_number ?? e.attempt}</td>
-            <td data-label="Error"><span class="badge badge-bad">${e.category ?? e.error_category}</span></td>
-            <td data-label="Status">${e.status ?? e.response_status ?? '—'}</td>
-            <td data-label="Message">${e.message ?? e.error_message}${(e.response_excerpt ?? e.excerpt) ? html`<pre class="excerpt">${e.response_excerpt ?? e.excerpt}</pre>` : null}</td>
+            <td data-label="Attempt">${e.attempt}</td>
+            <td data-label="Error"><span class="badge badge-bad">${e.category ?? 'failed'}</span></td>
+            <td data-label="Status">${e.status ?? '—'}</td>
+            <td data-label="Message">${e.message ?? ''}${e.response_excerpt ? html`<pre class="excerpt">${e.response_excerpt}</pre>` : null}</td>
           </tr>`)}</tbody>
         </table></div>
-        <nav class="pager" aria-label="Error log pages">
+        ${page > 1 || entries.data.length >= SIZE ? html`<nav class="pager" aria-label="Error log pages">
           <button type="button" disabled=${page <= 1} onClick=${() => go({ webhook_id: webhookId, page: page - 1 })}>Newer</button>
           <span>Page ${page}</span>
           <button type="button" disabled=${entries.data.length < SIZE} onClick=${() => go({ webhook_id: webhookId, page: page + 1 })}>Older</button>
-        </nav>`
+        </nav>` : null}`
       : null}
   <//>`;
 }

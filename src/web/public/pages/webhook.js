@@ -78,7 +78,7 @@ export function WebhookPage({ id, status }) {
     ${offerReplay
       ? html`<${RecoverForm} webhookId=${id} heading="Replay what was missed?" since=${w.updated_at}
           intro="The webhook is enabled again. Deliveries that failed while it was down can be sent again."
-          run=${run} busy=${busy} onDone=${() => {
+          run=${run} busy=${busy} setNotice=${setNotice} onDone=${() => {
             setOfferReplay(false);
             refresh();
           }} />`
@@ -89,7 +89,7 @@ export function WebhookPage({ id, status }) {
       : null}
     <${Health} id=${id} version=${version} />
     <${DeliveriesTable} webhookId=${id} status=${status} version=${version} setNotice=${setNotice} />
-    ${offerReplay ? null : html`<${RecoverForm} webhookId=${id} heading="Recover failed deliveries" run=${run} busy=${busy} onDone=${refresh}
+    ${offerReplay ? null : html`<${RecoverForm} webhookId=${id} heading="Recover failed deliveries" run=${run} busy=${busy} setNotice=${setNotice} onDone=${refresh}
       intro="Send again every failed delivery created since a time (paced, no cap)." />`}
   <//>`;
 }
@@ -103,12 +103,15 @@ function Health({ id, version }) {
   </section>`;
 }
 
-function RecoverForm({ webhookId, heading, intro, since, run, busy, onDone }) {
+function RecoverForm({ webhookId, heading, intro, since, run, busy, onDone, setNotice }) {
   const [value, setValue] = useState(toLocalInput(since ? new Date(since) : new Date(Date.now() - 24 * 3_600_000)));
   const submit = async (event) => {
     event.preventDefault();
     const result = await run(() => api.post(`/webhooks/${webhookId}/recover`, { since: localInputToIso(value) }), undefined);
-    if (result) onDone(result);
+    if (result) {
+      setNotice({ kind: 'success', text: `Requeued ${result.recovered} failed ${result.recovered === 1 ? 'delivery' : 'deliveries'}` });
+      onDone(result);
+    }
   };
   return html`<section class="card" aria-label=${heading}>
     <h2>${heading}</h2>
