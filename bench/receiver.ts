@@ -18,7 +18,7 @@ let arrivals = new Map<string, [number, string]>();
 let record = false;
 
 function emptyStats(): ReceiverStats {
-  return { ok: 0, hang: 0, other: 0, duplicates: 0, bytes: 0, firstAt: 0, lastOkAt: 0, okByPath: {} };
+  return { ok: 0, hang: 0, other: 0, duplicates: 0, bytes: 0, firstAt: 0, lastOkAt: 0, okByPath: {}, lastOkAtByPath: {} };
 }
 
 const server = http.createServer((req, res) => {
@@ -43,6 +43,7 @@ const server = http.createServer((req, res) => {
     stats.ok += 1;
     stats.lastOkAt = at;
     stats.okByPath[url] = (stats.okByPath[url] ?? 0) + 1;
+    stats.lastOkAtByPath[url] = at;
     if (record) noteArrival(req.headers['webhook-id'], body, at);
     res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' }).end('ok');
   });

@@ -50,10 +50,18 @@ export class BullmqBaseline {
    */
   async run(receiver: Receiver, activities: number, paths: string[], expectOk: number, deadline: number): Promise<BullmqRun> {
     await receiver.reset();
+    const started = await this.enqueue(receiver, activities, paths);
+    const stats = await receiver.waitForOk(expectOk, deadline, 'BullMQ baseline');
+    return { seconds: (stats.lastOkAt - started) / 1000, okArrived: stats.ok };
+  }
+
+  /** Enqueues with addBulk in batches of BATCH jobs; returns when it started (epoch ms). */
+  async enqueue(receiver: Receiver, activities: number, paths: string[]): Promise<number> {
     const started = now();
-    for (let first = 0; first < activities; first += BATCH / paths.length) {
+    const perBatch = Math.max(1, Math.floor(BATCH / paths.length));
+    for (let first = 0; first < activities; first += perBatch) {
       const jobs = [];
-      for (let n = first; n < Math.min(activities, first + BATCH / paths.length); n++) {
+      for (let n = first; n < Math.min(activities, first + perBatch); n++) {
         const activityId = hexId();
         const body = sampleBody(activityId, hexId(), n);
         for (const p of paths) {
@@ -66,8 +74,7 @@ export class BullmqBaseline {
       }
       await this.queue.addBulk(jobs);
     }
-    const stats = await receiver.waitForOk(expectOk, deadline, 'BullMQ baseline');
-    return { seconds: (stats.lastOkAt - started) / 1000, okArrived: stats.ok };
+    return started;
   }
 
   async stop(): Promise<void> {

@@ -14,6 +14,8 @@ export interface ReceiverStats {
   firstAt: number;
   lastOkAt: number;
   okByPath: Record<string, number>;
+  /** Arrival time of the last 200 per path. */
+  lastOkAtByPath: Record<string, number>;
 }
 
 export type ReceiverRequest =

@@ -1,0 +1,52 @@
+// Creates activities through the public API: POST /leads records one `lead:created` each.
+// Two ways: as fast as `concurrency` callers go (closed loop, for throughput), and at a fixed rate
+// whatever the answers' speed (open loop, for latency: a slow answer never delays the next call,
+// so queueing shows up in the figures instead of being hidden — no coordinated omission).
+import { now, sleep } from '../lib/deadline.ts';
+import { leadName } from '../lib/sample-body.ts';
+import type { ApiClient } from './api-client.ts';
+
+export async function createLeadsClosedLoop(api: ApiClient, pipelineId: string, count: number, concurrency: number, deadline: number): Promise<void> {
+  let next = 0;
+  const caller = async () => {
+    while (next < count) {
+      if (now() > deadline) throw new Error(`driver: deadline passed after ${next} of ${count} leads`);
+      const n = next++;
+      await api.call('POST', '/leads', { name: leadName(n), pipeline_id: pipelineId });
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, caller));
+}
+
+export interface PacedCall {
+  leadId: string;
+  /** When the call was due (and, unless the driver fell behind, made). */
+  scheduledAt: number;
+  sentAt: number;
+  answeredAt: number;
+}
+
+/** `rate` calls per second for `seconds`; returns every call's timing by lead id. */
+export async function createLeadsOpenLoop(api: ApiClient, pipelineId: string, rate: number, seconds: number, deadline: number): Promise<PacedCall[]> {
+  const total = Math.round(rate * seconds);
+  const interval = 1000 / rate;
+  const calls: Array<Promise<PacedCall>> = [];
+  const start = now() + 20;
+  for (let n = 0; n < total; n++) {
+    const scheduledAt = start + n * interval;
+    const wait = scheduledAt - now();
+    // Timers are coarse (~1 ms); calls due within the same millisecond go out together.
+    if (wait >= 1) await sleep(Math.floor(wait));
+    if (now() > deadline) throw new Error(`open-loop driver: deadline passed after ${n} of ${total} calls`);
+    const sentAt = now();
+    calls.push(
+      api.call<{ _id: string }>('POST', '/leads', { name: leadName(n), pipeline_id: pipelineId }).then((lead) => ({
+        leadId: lead._id,
+        scheduledAt,
+        sentAt,
+        answeredAt: now(),
+      })),
+    );
+  }
+  return Promise.all(calls);
+}

@@ -1,0 +1,97 @@
+// Turns the measurements into table rows, each figure beside its PRODUCT §8 target.
+import { judged, row, type ResultRow } from './lib/results.ts';
+import { formatNumber } from './lib/table.ts';
+import type { BacklogResult } from './scenarios/backlog.ts';
+import type { IsolationResult } from './scenarios/isolation.ts';
+import type { LatencyResult } from './scenarios/leadhook-latency.ts';
+import type { LeadhookThroughput } from './scenarios/leadhook-throughput.ts';
+import type { ThroughputResult } from './scenarios/limit.ts';
+import { BENCH_DELIVERY_TIMEOUT_MS, CONCURRENCY, FAN_OUT, ISOLATION_HANGING, ISOLATION_WEBHOOKS, LATENCY_RATE, type Sizes } from './sizes.ts';
+
+export interface Measurements {
+  limit: ThroughputResult;
+  baseline: ThroughputResult;
+  throughputSqlite: LeadhookThroughput;
+  throughputPostgres: LeadhookThroughput;
+  latencySqlite: LatencyResult;
+  latencyPostgres: LatencyResult;
+  isolationSqlite: IsolationResult;
+  isolationPostgres: IsolationResult;
+  isolationBaseline: IsolationResult;
+  backlogSqlite: BacklogResult;
+  postgresOneWorker: BacklogResult;
+  postgresTwoWorkers: BacklogResult;
+}
+
+const x = (value: number) => `${formatNumber(value)}×`;
+
+export function buildRows(m: Partial<Measurements>, errors: Record<string, string>, sizes: Sizes): ResultRow[] {
+  const failed = (name: keyof Measurements) => (errors[name] ? `failed: ${errors[name]}` : 'not run');
+  const rows: ResultRow[] = [];
+  const throughput = `deliveries/s (fan-out ${FAN_OUT}, ${formatNumber(sizes.throughputActivities * FAN_OUT)} deliveries)`;
+
+  rows.push(row(throughput, `limit: undici request(), ${CONCURRENCY} in flight`, m.limit?.perSecond ?? null, '/s', m.limit ? '' : failed('limit')));
+  rows.push(row(throughput, 'baseline: BullMQ 6 + Redis, undici worker ×64', m.baseline?.perSecond ?? null, '/s', m.baseline ? '' : failed('baseline')));
+  for (const [key, label] of [['throughputSqlite', 'leadhook SQLite (serve)'], ['throughputPostgres', 'leadhook PostgreSQL (serve)']] as const) {
+    const t = m[key];
+    if (!t) {
+      rows.push(row(throughput, label, null, '/s', failed(key)));
+      continue;
+    }
+    const vsBaseline = m.baseline ? t.perSecond / m.baseline.perSecond : null;
+    const vsLimit = m.limit ? t.perSecond / m.limit.perSecond : null;
+    const note = [
+      vsBaseline === null ? '' : `${x(vsBaseline)} baseline`,
+      vsLimit === null ? '' : `${x(vsLimit)} limit`,
+      `API ${formatNumber(t.apiPerSecond)} activities/s`,
+      t.duplicates > 0 ? `${t.duplicates} duplicates` : '',
+    ].filter(Boolean).join(', ');
+    const base = row(throughput, label, t.perSecond, '/s', note);
+    if (key === 'throughputSqlite') {
+      const meets = vsBaseline === null || vsLimit === null ? null : vsBaseline >= 3 && vsLimit >= 0.5;
+      rows.push(judged(base, '≥ 3× baseline and ≥ 0.5× limit', meets));
+    } else rows.push(base);
+  }
+
+  const latency = `activity → receiver latency at ${formatNumber(LATENCY_RATE)}/s (open loop, ${sizes.latencySeconds} s)`;
+  for (const [key, label] of [['latencySqlite', 'leadhook SQLite'], ['latencyPostgres', 'leadhook PostgreSQL']] as const) {
+    const l = m[key];
+    if (!l) {
+      rows.push(row(latency, label, null, 'ms', failed(key)));
+      continue;
+    }
+    rows.push(row(latency, `${label} p50`, l.p50, 'ms', `achieved ${formatNumber(l.achievedRate)}/s`));
+    rows.push(judged(row(latency, `${label} p99`, l.p99, 'ms', `max ${formatNumber(l.max)} ms; API answer p99 ${formatNumber(l.apiP99)} ms`), 'p99 < 50 ms', l.p99 < 50));
+  }
+
+  const isolation = `isolation: ${ISOLATION_HANGING} of ${ISOLATION_WEBHOOKS} webhooks hang (timeout ${BENCH_DELIVERY_TIMEOUT_MS / 1000} s)`;
+  for (const [key, label] of [['isolationSqlite', 'leadhook SQLite'], ['isolationPostgres', 'leadhook PostgreSQL'], ['isolationBaseline', 'baseline: BullMQ']] as const) {
+    const i = m[key];
+    if (!i) {
+      rows.push(row(isolation, label, null, '%', failed(key)));
+      continue;
+    }
+    const base = row(isolation, label, i.share * 100, '% of healthy rate', `${formatNumber(i.withHangingPerSecond)}/s vs ${formatNumber(i.allHealthyPerSecond)}/s all healthy` +
+      (i.withHangingArrived < i.expected ? `; cut after ${formatNumber(i.withHangingSeconds)} s with ${formatNumber(i.withHangingArrived)} of ${formatNumber(i.expected)} arrived` : ''));
+    rows.push(key === 'isolationBaseline' ? base : judged(base, '≥ 90 %', i.share >= 0.9));
+  }
+
+  const backlog = (b: BacklogResult) =>
+    `${formatNumber(b.delivered)} of ${formatNumber(b.count)} in ${formatNumber(b.totalSeconds)} s${b.timedOut ? ' (DEADLINE)' : ''}, ` +
+    `drain ${formatNumber(b.drainPerSecond)}/s, insert ${formatNumber(b.insertSeconds)} s`;
+  const b = m.backlogSqlite;
+  const backlogLabel = `backlog of ${formatNumber(sizes.backlogDeliveries)} pending deliveries`;
+  if (!b) rows.push(row(backlogLabel, 'leadhook SQLite (serve)', null, 'MiB', failed('backlogSqlite')));
+  else rows.push(judged(row(backlogLabel, 'leadhook SQLite (serve) peak RSS', b.peakRssMiB, 'MiB', backlog(b)), 'drained, < 300 MB', !b.timedOut && b.peakRssMiB * 1.048576 < 300));
+
+  const workersLabel = `PostgreSQL workers (drain of ${formatNumber(sizes.workerScalingDeliveries)})`;
+  const one = m.postgresOneWorker;
+  const two = m.postgresTwoWorkers;
+  rows.push(one ? row(workersLabel, '1 × leadhook worker', one.drainPerSecond, '/s', `${backlog(one)}, peak RSS ${formatNumber(one.peakRssMiB)} MiB`) : row(workersLabel, '1 × leadhook worker', null, '/s', failed('postgresOneWorker')));
+  if (!two) rows.push(row(workersLabel, '2 × leadhook worker', null, '/s', failed('postgresTwoWorkers')));
+  else {
+    const ratio = one ? two.drainPerSecond / one.drainPerSecond : null;
+    rows.push(judged(row(workersLabel, '2 × leadhook worker', two.drainPerSecond, '/s', `${ratio === null ? '' : `${x(ratio)} one worker; `}${backlog(two)}`), '≥ 1.6× one worker', ratio === null ? null : ratio >= 1.6));
+  }
+  return rows;
+}

@@ -1,0 +1,66 @@
+// Backlog drain: `count` pending deliveries written straight into the outbox while nothing
+// delivers, then the delivery processes start and drain it. On SQLite the one process is
+// `leadhook serve` (the default deployment); on PostgreSQL, `workers` × `leadhook worker`.
+// Reports the time from start to the last arrival, the steady drain rate (first → last arrival)
+// and the peak RSS of the delivery processes, sampled from /proc/<pid>/status.
+import { DeadlineError, now } from '../lib/deadline.ts';
+import type { Dialect } from '../lib/databases.ts';
+import type { Receiver } from '../lib/receiver-handle.ts';
+import { sampleRss } from '../lib/rss.ts';
+import { insertBacklog } from '../leadhook/backlog.ts';
+import { startServe, startWorker, type LeadhookProcess } from '../leadhook/deployment.ts';
+import { okPaths, openSession } from '../leadhook/session.ts';
+import { FAN_OUT } from '../sizes.ts';
+
+export interface BacklogResult {
+  count: number;
+  delivered: number;
+  insertSeconds: number;
+  /** Start of the delivery processes → last arrival. */
+  totalSeconds: number;
+  /** Deliveries per second between the first and the last arrival. */
+  drainPerSecond: number;
+  peakRssMiB: number;
+  /** Set when the deadline passed before the backlog was drained. */
+  timedOut: boolean;
+}
+
+export async function backlogDrain(dialect: Dialect, receiver: Receiver, count: number, workers: number, deadline: number): Promise<BacklogResult> {
+  const session = await openSession(dialect, receiver, okPaths(FAN_OUT), { worker: false });
+  const processes: LeadhookProcess[] = [];
+  try {
+    // Webhooks exist; now nothing may deliver while the backlog is written.
+    await session.server.stop();
+    const insertStarted = now();
+    await insertBacklog(session.database, { accountId: session.accountId, webhookIds: session.webhookIds }, count);
+    const insertSeconds = (now() - insertStarted) / 1000;
+
+    await receiver.reset();
+    const started = now();
+    if (dialect === 'sqlite') processes.push(await startServe(session.database, { worker: true }));
+    else for (let i = 0; i < workers; i++) processes.push(startWorker(session.database));
+    const samplers = processes.map((p) => sampleRss(p.pid));
+    let timedOut = false;
+    try {
+      await receiver.waitForOk(count, deadline, `backlog of ${count} on ${dialect}`);
+    } catch (error) {
+      if (!(error instanceof DeadlineError)) throw error;
+      timedOut = true;
+    }
+    const stats = await receiver.stats();
+    const peakRssMiB = Math.max(...samplers.map((s) => s.peakMiB()));
+    for (const s of samplers) s.stop();
+    return {
+      count,
+      delivered: stats.ok,
+      insertSeconds,
+      totalSeconds: (stats.lastOkAt - started) / 1000,
+      drainPerSecond: stats.ok / Math.max(0.001, (stats.lastOkAt - stats.firstAt) / 1000),
+      peakRssMiB,
+      timedOut,
+    };
+  } finally {
+    for (const p of processes) await p.stop();
+    await session.close();
+  }
+}

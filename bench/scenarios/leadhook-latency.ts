@@ -1,0 +1,50 @@
+// Activity → receiver latency at a fixed rate: POST /leads at LATENCY_RATE per second, open loop,
+// one webhook; each delivery is matched to its API call through the receiver's record of
+// webhook-id → lead _id. Latency runs from the moment the call was due to the arrival.
+import type { Dialect } from '../lib/databases.ts';
+import type { Receiver } from '../lib/receiver-handle.ts';
+import { percentile } from '../lib/stats.ts';
+import { createLeadsOpenLoop } from '../leadhook/driver.ts';
+import { okPaths, openSession } from '../leadhook/session.ts';
+import { LATENCY_RATE } from '../sizes.ts';
+import { warmUp } from './leadhook-throughput.ts';
+
+export interface LatencyResult {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+  /** The API's own answer time (due → answered), p99. */
+  apiP99: number;
+  /** The rate the driver actually achieved. */
+  achievedRate: number;
+}
+
+export async function leadhookLatency(dialect: Dialect, receiver: Receiver, seconds: number, deadline: number): Promise<LatencyResult> {
+  const session = await openSession(dialect, receiver, okPaths(1), { worker: true });
+  try {
+    await warmUp(session, receiver, 1, deadline);
+    await receiver.reset(true);
+    const calls = await createLeadsOpenLoop(session.api, session.pipelineId, LATENCY_RATE, seconds, deadline);
+    await receiver.waitForOk(calls.length, deadline, `leadhook ${dialect} latency`);
+    const arrivedAt = new Map<string, number>();
+    for (const [, at, leadId] of await receiver.arrivals()) arrivedAt.set(leadId, at);
+    const latencies = calls.map((call) => {
+      const at = arrivedAt.get(call.leadId);
+      if (at === undefined) throw new Error(`latency: no delivery arrived for lead ${call.leadId}`);
+      return at - call.scheduledAt;
+    });
+    const first = calls[0]!.scheduledAt;
+    const last = calls[calls.length - 1]!.sentAt;
+    return {
+      count: calls.length,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      max: Math.max(...latencies),
+      apiP99: percentile(calls.map((c) => c.answeredAt - c.scheduledAt), 99),
+      achievedRate: (calls.length - 1) / ((last - first) / 1000),
+    };
+  } finally {
+    await session.close();
+  }
+}

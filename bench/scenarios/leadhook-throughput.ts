@@ -1,0 +1,42 @@
+// Sustained deliveries per second: activities created through the API as fast as 16 callers go,
+// each fanned out to FAN_OUT webhooks by one `leadhook serve` (API + worker in one process).
+// Measured from the first API call to the arrival of the last delivery.
+import { now } from '../lib/deadline.ts';
+import type { Dialect } from '../lib/databases.ts';
+import type { Receiver } from '../lib/receiver-handle.ts';
+import { createLeadsClosedLoop } from '../leadhook/driver.ts';
+import { okPaths, openSession, type Session } from '../leadhook/session.ts';
+import { FAN_OUT } from '../sizes.ts';
+import type { ThroughputResult } from './limit.ts';
+
+export const DRIVER_CONCURRENCY = 16;
+
+export interface LeadhookThroughput extends ThroughputResult {
+  /** Activities per second the API accepted while the worker was delivering. */
+  apiPerSecond: number;
+  duplicates: number;
+}
+
+/** A few hundred deliveries first, so JIT, pools and caches are warm for the measured run. */
+export async function warmUp(session: Session, receiver: Receiver, fanOut: number, deadline: number): Promise<void> {
+  await receiver.reset();
+  await createLeadsClosedLoop(session.api, session.pipelineId, 60, 8, deadline);
+  await receiver.waitForOk(60 * fanOut, deadline, 'warm-up');
+}
+
+export async function leadhookThroughput(dialect: Dialect, receiver: Receiver, activities: number, deadline: number): Promise<LeadhookThroughput> {
+  const session = await openSession(dialect, receiver, okPaths(FAN_OUT), { worker: true });
+  try {
+    await warmUp(session, receiver, FAN_OUT, deadline);
+    await receiver.reset(true);
+    const started = now();
+    await createLeadsClosedLoop(session.api, session.pipelineId, activities, DRIVER_CONCURRENCY, deadline);
+    const apiSeconds = (now() - started) / 1000;
+    const total = activities * FAN_OUT;
+    const stats = await receiver.waitForOk(total, deadline, `leadhook ${dialect} throughput`);
+    const seconds = (stats.lastOkAt - started) / 1000;
+    return { deliveries: stats.ok, seconds, perSecond: total / seconds, apiPerSecond: activities / apiSeconds, duplicates: stats.duplicates };
+  } finally {
+    await session.close();
+  }
+}
