@@ -1,13 +1,14 @@
 // Leads: create, update (every field, each change its activity), archive/restore, delete.
 // PRODUCT §2: archiving and deleting record no activity; reopening a won/lost lead and clearing
 // its value (size: null) are changes without an activity type of their own and record none.
-import type { Actor, Tx } from '../activities/recorder.ts';
+import type { ActivityRecorder, Actor, Tx } from '../activities/recorder.ts';
 import type { ActivityChange } from '../activities/catalogue.ts';
 import { getUserRow } from '../accounts/users.ts';
 import { isoSeconds } from '../shared/clock.ts';
 import { invalid } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import type { LeadRow } from '../storage/schema.ts';
+import type { AttachmentFiles } from './attachment-files.ts';
 import { getLeadRow, getLeadView, type LeadViewRow } from './leads.repository.ts';
 import { getPipeline, getStageRow } from './pipelines.service.ts';
 
@@ -144,9 +145,19 @@ async function assignee(tx: Tx, actor: Actor, userId: string) {
   });
 }
 
-/** Deletes a lead and everything on it. Records no activity (PRODUCT §2). */
-export async function deleteLead(tx: Tx, actor: Actor, leadId: string): Promise<void> {
+/**
+ * Deletes a lead and everything on it. Records no activity (PRODUCT §2). Returns the keys of the
+ * lead's uploaded attachment files, which the caller removes once the transaction has committed
+ * (see deleteLeadAndFiles): removing them earlier would lose files if the transaction rolled back.
+ */
+export async function deleteLead(tx: Tx, actor: Actor, leadId: string): Promise<string[]> {
   await getLeadRow(tx.db, actor.accountId, leadId);
+  const stored = await tx.db
+    .selectFrom('attachments')
+    .select('storage_key')
+    .where('lead_id', '=', leadId)
+    .where('storage_key', 'is not', null)
+    .execute();
   for (const table of ['todos', 'notes', 'attachments', 'fields', 'emails', 'lead_products'] as const) {
     await tx.db.deleteFrom(table).where('lead_id', '=', leadId).execute();
   }
@@ -154,4 +165,11 @@ export async function deleteLead(tx: Tx, actor: Actor, leadId: string): Promise<
     await tx.db.deleteFrom(table).where('lead_id', '=', leadId).execute();
   }
   await tx.db.deleteFrom('leads').where('id', '=', leadId).execute();
+  return stored.flatMap((row) => (row.storage_key ? [row.storage_key] : []));
+}
+
+/** Deletes a lead in its own transaction, then removes its uploaded attachment files. */
+export async function deleteLeadAndFiles(recorder: ActivityRecorder, files: AttachmentFiles, actor: Actor, leadId: string): Promise<void> {
+  const keys = await recorder.transaction((tx) => deleteLead(tx, actor, leadId));
+  await files.remove(keys);
 }

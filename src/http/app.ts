@@ -12,6 +12,7 @@ import { REDACTED_PATHS } from '../shared/logger.ts';
 import { apiKeyOf, createAuthenticator } from './auth.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { healthRoutes } from './routes/health.ts';
+import { fileRoutes } from './routes/files.routes.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { API_ROUTES } from './routes/index.ts';
 import { createValidatorCompiler } from './validation.ts';
@@ -64,6 +65,8 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   });
 
   await app.register(healthRoutes(ctx));
+  // Uploaded attachments: public, unguessable URLs (outside the authenticated API).
+  await app.register(fileRoutes(ctx));
   await app.register(metricsRoutes(ctx));
 
   const authenticate = createAuthenticator(ctx.db, ctx.clock);

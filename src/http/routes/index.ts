@@ -5,6 +5,7 @@ import { leadRoutes } from './leads.routes.ts';
 import { pipelineRoutes } from './pipelines.routes.ts';
 import { userRoutes } from './users.routes.ts';
 // CRM sub-resources and catalogues (issue 2).
+import { attachmentRoutes } from './attachments.routes.ts';
 import { catalogueRoutes } from './catalogues.routes.ts';
 import { emailRoutes } from './emails.routes.ts';
 import { fieldRoutes } from './fields.routes.ts';
@@ -16,6 +17,6 @@ import { webhookRoutes } from './webhooks.routes.ts';
 
 export const API_ROUTES: ApiRoutes[] = [
   userRoutes, pipelineRoutes, leadRoutes, activityRoutes,
-  todoRoutes, noteRoutes, fieldRoutes, emailRoutes, catalogueRoutes,
+  todoRoutes, noteRoutes, fieldRoutes, emailRoutes, attachmentRoutes, catalogueRoutes,
   webhookRoutes, deliveryRoutes,
 ];

@@ -1,7 +1,8 @@
 // Leads (PRODUCT §7): list, create, read, update every field, delete.
 import { Type } from 'typebox';
 import { listLeadViews, getLeadView } from '../../crm/leads.repository.ts';
-import { createLead, deleteLead, toLead, updateLead } from '../../crm/leads.service.ts';
+import { createAttachmentFiles } from '../../crm/attachment-files.ts';
+import { createLead, deleteLeadAndFiles, toLead, updateLead } from '../../crm/leads.service.ts';
 import { Empty, Id, IdParams, Paging, Text, pageWindow } from '../schemas.ts';
 import type { ApiRoutes } from './types.ts';
 
@@ -40,6 +41,7 @@ const LeadQuery = Type.Intersect([
 ]);
 
 export const leadRoutes: ApiRoutes = (api, ctx) => {
+  const files = createAttachmentFiles(ctx.config.dataDir);
   api.get('/leads', { schema: { tags, querystring: LeadQuery } }, async (request) => {
     const { limit, offset } = pageWindow(request.query);
     const { pipeline_id, stage_id, archived } = request.query;
@@ -67,7 +69,7 @@ export const leadRoutes: ApiRoutes = (api, ctx) => {
   );
 
   api.delete('/leads/:id', { schema: { tags, params: IdParams, response: { 200: Empty } } }, async (request) => {
-    await ctx.recorder.transaction((tx) => deleteLead(tx, request.actor, request.params.id));
+    await deleteLeadAndFiles(ctx.recorder, files, request.actor, request.params.id);
     return {};
   });
 };
