@@ -268,7 +268,10 @@ export class DeliveryWorker {
   /** Writes finished attempts in one transaction; runs one flush at a time, batching what piles up. */
   private flush(): Promise<void> {
     if (this.flushing) return this.flushing;
+    if (this.finished.length === 0 && this.toRelease.length === 0) return Promise.resolve();
     this.flushing = (async () => {
+      // Yield first, so that `this.flushing` is set before the finally below clears it.
+      await Promise.resolve();
       try {
         while (this.finished.length > 0 || this.toRelease.length > 0) {
           const batch = this.finished;

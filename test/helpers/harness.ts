@@ -4,7 +4,8 @@ import { after, before } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createAccount } from '../../src/accounts/accounts.service.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createContext, type AppContext } from '../../src/context.ts';
+import { createContext, type AppContext, type ContextOverrides } from '../../src/context.ts';
+import type { DeliveryWorker } from '../../src/delivery/worker.ts';
 import { createApp } from '../../src/http/app.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
@@ -16,6 +17,15 @@ export interface Harness {
   clock: ManualClock;
   /** A new account with an admin; each call makes another, isolated tenant. */
   account(name?: string): Promise<TestAccount>;
+  /** This harness's delivery worker (created on first use, not started; stopped after the tests). */
+  worker(): DeliveryWorker;
+}
+
+export interface HarnessOptions {
+  /** Context pieces to inject (resolver, connector, mailer, random); the clock is the harness's. */
+  overrides?: () => Omit<ContextOverrides, 'clock'>;
+  /** Start time of the manual clock (ms). */
+  clockStart?: number;
 }
 
 export interface Response<T = any> {
@@ -37,9 +47,10 @@ export interface TestAccount {
 
 let accounts = 0;
 
-export function useHarness(dialect: 'sqlite' | 'postgres', env: Record<string, string> = {}): () => Harness {
+export function useHarness(dialect: 'sqlite' | 'postgres', env: Record<string, string> = {}, options: HarnessOptions = {}): () => Harness {
   let harness: Harness | undefined;
   let database: TestDatabase | undefined;
+  let worker: DeliveryWorker | undefined;
 
   before(async () => {
     database = await createTestDatabase(dialect);
@@ -50,14 +61,22 @@ export function useHarness(dialect: 'sqlite' | 'postgres', env: Record<string, s
       LEADHOOK_API_RATE_LIMIT: '0',
       ...env,
     });
-    const clock = new ManualClock(Date.UTC(2026, 0, 5, 9, 0, 0));
-    const ctx = await createContext(config, { clock });
+    const clock = new ManualClock(options.clockStart ?? Date.UTC(2026, 0, 5, 9, 0, 0));
+    const ctx = await createContext(config, { ...options.overrides?.(), clock });
     const app = await createApp(ctx);
     await app.ready();
-    harness = { dialect, ctx, app, clock, account: (name) => makeAccount(app, ctx, clock, name) };
+    harness = {
+      dialect,
+      ctx,
+      app,
+      clock,
+      account: (name) => makeAccount(app, ctx, clock, name),
+      worker: () => (worker ??= ctx.createWorker()),
+    };
   });
 
   after(async () => {
+    await worker?.stop(0);
     await harness?.app.close();
     await harness?.ctx.close();
     await database?.drop();
