@@ -44,6 +44,8 @@ try {
       await page.goto(`${ui.url}/${hash}`);
       await page.locator('h1').first().waitFor();
       await page.waitForLoadState('networkidle');
+      // A hash change is not a navigation: give the page's own fetches a moment to land.
+      await page.waitForTimeout(500);
       await shoot(page, name, label);
     }
   }

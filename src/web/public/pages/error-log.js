@@ -30,11 +30,11 @@ export function ErrorLogPage({ webhookId, page }) {
           <tbody>${entries.data.map((e) => html`<tr key=${e._id}>
             <td data-label="Time">${formatTime(e.time)}</td>
             <td data-label="Webhook"><a href=${`#/webhooks/${e.webhook_id}`} class="url">${e.url ?? urlOf(e.webhook_id)}</a></td>
-            <td data-label="Event"><a href=${`#/deliveries/${e.delivery_id}`}>${e.type}</a><div class="small muted"><code>${e.activity_id}</code></div></td>
+            <td data-label="Event"><div><a href=${`#/deliveries/${e.delivery_id}`}>${e.type}</a><div class="small muted"><code>${e.activity_id}</code></div></div></td>
             <td data-label="Attempt">${e.attempt}</td>
             <td data-label="Error"><span class="badge badge-bad">${e.category ?? 'failed'}</span></td>
             <td data-label="Status">${e.status ?? '—'}</td>
-            <td data-label="Message">${e.message ?? ''}${e.response_excerpt ? html`<pre class="excerpt">${e.response_excerpt}</pre>` : null}</td>
+            <td data-label="Message"><div>${e.message ?? ''}${e.response_excerpt ? html`<pre class="excerpt">${e.response_excerpt}</pre>` : null}</div></td>
           </tr>`)}</tbody>
         </table></div>
         ${page > 1 || entries.data.length >= SIZE ? html`<nav class="pager" aria-label="Error log pages">

@@ -57,7 +57,7 @@ function WebhookTable({ webhooks }) {
     <thead><tr><th scope="col">Endpoint</th><th scope="col">Events</th><th scope="col">Status</th><th scope="col">Last delivery</th><th scope="col">Success (24 h)</th></tr></thead>
     <tbody>
       ${webhooks.map((w) => html`<tr key=${w._id}>
-        <td data-label="Endpoint"><a href=${`#/webhooks/${w._id}`} class="url">${w.url}</a>${w.description ? html`<div class="small muted">${w.description}</div>` : null}</td>
+        <td data-label="Endpoint"><div><a href=${`#/webhooks/${w._id}`} class="url">${w.url}</a>${w.description ? html`<div class="small muted">${w.description}</div>` : null}</div></td>
         <td data-label="Events">${describeEvents(w.events)}</td>
         <td data-label="Status"><${WebhookStatus} webhook=${w} /></td>
         <td data-label="Last delivery">${w.last_delivery ? html`<${DeliveryStatus} status=${w.last_delivery.status} /> <span class="small muted">${formatTime(w.last_delivery.at)}</span>` : html`<span class="muted">None yet</span>`}</td>
