@@ -7,7 +7,7 @@ import { createAddressPolicy, systemResolver, type AddressPolicy, type Resolver 
 import { createDeliveryWorker, type WorkerTuning } from './delivery/create-worker.ts';
 import { createDeliveryMetrics, type DeliveryMetrics } from './delivery/metrics.ts';
 import { createOutboxWriter } from './delivery/outbox.ts';
-import type { Connector } from './delivery/send-request.ts';
+import type { ConnectorFactory } from './delivery/send-request.ts';
 import { WakeSignal } from './delivery/wakeup.ts';
 import type { DeliveryWorker } from './delivery/worker.ts';
 import { createMailer, type Mailer } from './notifications/mailer.ts';
@@ -47,7 +47,7 @@ export interface ContextOverrides {
   /** Host name resolution for webhook requests (tests answer without DNS). */
   resolver?: Resolver;
   /** Replaces the socket connector of webhook requests (tests record what would be dialled). */
-  connector?: Connector;
+  connector?: ConnectorFactory;
   mailer?: Mailer;
 }
 

@@ -7,7 +7,7 @@ import type { Mailer } from '../notifications/mailer.ts';
 import { VERSION } from '../version.ts';
 import type { AddressPolicy, Resolver } from './address-guard.ts';
 import type { DeliveryMetrics } from './metrics.ts';
-import { createSender, type Connector } from './send-request.ts';
+import { createSender, type ConnectorFactory } from './send-request.ts';
 import type { WakeSignal } from './wakeup.ts';
 import { DeliveryWorker, type WorkerDeps } from './worker.ts';
 
@@ -22,7 +22,7 @@ export interface WorkerParts {
   wake: WakeSignal;
   addressPolicy: AddressPolicy;
   resolver: Resolver;
-  connector: Connector | undefined;
+  connector: ConnectorFactory | undefined;
 }
 
 export type WorkerTuning = Pick<WorkerDeps, 'firstLaneConcurrency' | 'retryLaneConcurrency' | 'pollIntervalMs'>;

@@ -11,6 +11,15 @@ export const RESPONSE_BODY_LIMIT = 64 * 1024;
 
 export type Connector = buildConnector.connector;
 
+/** The `connect.lookup` of a socket: the guarded one, which refuses blocked addresses. */
+export type GuardedLookup = ReturnType<typeof createGuardedLookup>;
+
+/** Builds the socket connector around the guarded lookup; tests inject one that records what it would dial. */
+export type ConnectorFactory = (lookup: GuardedLookup, connectTimeoutMs: number) => Connector;
+
+export const defaultConnector: ConnectorFactory = (lookup, timeout) =>
+  buildConnector({ timeout, lookup } as buildConnector.BuildOptions);
+
 export interface SenderOptions {
   policy: AddressPolicy;
   resolver: Resolver;
@@ -20,7 +29,7 @@ export interface SenderOptions {
   /** Connections per origin; the worker's per-webhook cap keeps below it. */
   connectionsPerOrigin: number;
   /** Replaces the default connector (which dials with the guarded lookup). */
-  connector?: Connector | undefined;
+  connector?: ConnectorFactory | undefined;
 }
 
 export interface SendInput {
@@ -49,7 +58,7 @@ export interface Sender {
 
 export function createSender(options: SenderOptions): Sender {
   const lookup = createGuardedLookup(options.resolver, options.policy);
-  const base: Connector = options.connector ?? buildConnector({ timeout: options.connectTimeoutMs, lookup } as buildConnector.BuildOptions);
+  const base = (options.connector ?? defaultConnector)(lookup, options.connectTimeoutMs);
   // The remote address of the newest socket per origin, for the attempt record.
   const remoteByOrigin = new Map<string, string>();
   const connect: Connector = (opts, callback) =>
