@@ -1,5 +1,5 @@
 // Todos of a lead: add, edit (name, type, date, time), mark done, delete.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { html } from '../html.js';
 import { Checkbox, Select, TextInput } from './field.js';
@@ -25,12 +25,17 @@ export function Todos({ leadId, setNotice, onChange, version }) {
   const list = useLeadList(leadId, 'todos', version);
   const [run, busy] = useAction(setNotice);
   const [editing, setEditing] = useState(null);
+  // The box shows the click at once; the server's answer (a reload) replaces it.
+  const [doneShown, setDoneShown] = useState({});
+  useEffect(() => setDoneShown({}), [list.data]);
   const base = `/leads/${leadId}/todos`;
   const act = async (action, text) => {
-    if (await run(action, text)) {
+    const ok = await run(action, text);
+    if (ok) {
       setEditing(null);
       onChange();
     }
+    return ok;
   };
   return html`<${Section} id="todos-title" title="Todos" list=${list}>
     <ul class="items">
@@ -41,7 +46,12 @@ export function Todos({ leadId, setNotice, onChange, version }) {
               onCancel=${() => setEditing(null)} /></li>`
           : html`<li key=${todo._id} class="item-row">
               <${Checkbox} label=${`${todo.name} (${todo.type}${todo.date ? `, ${todo.date}` : ''}${todo.time ? ` ${todo.time}` : ''})`}
-                checked=${todo.done} onValue=${(done) => act(() => api.put(`${base}/${todo._id}`, { done }), done ? 'Todo done' : 'Todo reopened')} />
+                checked=${doneShown[todo._id] ?? todo.done} onValue=${(done) => {
+                  setDoneShown({ ...doneShown, [todo._id]: done });
+                  act(() => api.put(`${base}/${todo._id}`, { done }), done ? 'Todo done' : 'Todo reopened').then((ok) => {
+                    if (!ok) setDoneShown((shown) => ({ ...shown, [todo._id]: todo.done }));
+                  });
+                }} />
               <span class="row-actions">
                 <button type="button" class="small-button" onClick=${() => setEditing(todo._id)}>Edit<span class="visually-hidden"> ${todo.name}</span></button>
                 <button type="button" class="small-button danger" onClick=${() => act(() => api.del(`${base}/${todo._id}`), 'Todo deleted')}>Delete<span class="visually-hidden"> ${todo.name}</span></button>
