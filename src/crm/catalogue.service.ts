@@ -44,7 +44,8 @@ export async function updateCatalogueItem<N extends CatalogueName>(
   input: Partial<CatalogueInput<N>>,
 ): Promise<CatalogueItem> {
   const row = await getCatalogueRow(db, table, accountId, id);
-  await updateCatalogueRow(db, table, id, input as Partial<CatalogueRows[N]>);
+  // Unknown properties are stripped by validation, so a body may arrive empty: nothing to write.
+  if (Object.keys(input).length > 0) await updateCatalogueRow(db, table, id, input as Partial<CatalogueRows[N]>);
   return toCatalogueItem({ ...row, ...input });
 }
 

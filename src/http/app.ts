@@ -15,7 +15,7 @@ import { healthRoutes } from './routes/health.ts';
 import { fileRoutes } from './routes/files.routes.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { API_ROUTES } from './routes/index.ts';
-import { createValidatorCompiler } from './validation.ts';
+import { containsNul, createValidatorCompiler } from './validation.ts';
 import { webPlugin } from '../web/web.plugin.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -35,12 +35,18 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(text));
+      parsed = JSON.parse(text);
     } catch {
       const error = Object.assign(new Error('Body is not valid JSON'), { statusCode: 400 });
-      done(error, undefined);
+      return done(error, undefined);
     }
+    // PostgreSQL text cannot hold NUL: refuse it up front on both dialects (a 400, not a 500 later).
+    if (text.includes('\\u0000') && containsNul(parsed)) {
+      return done(Object.assign(new Error('Body text must not contain NUL (\\u0000) characters'), { statusCode: 400 }), undefined);
+    }
+    done(null, parsed);
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -17,3 +17,13 @@ export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
     return ajv.compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>;
   };
 }
+
+/** True when a parsed JSON value has a NUL character in any string or key. */
+export function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).some(([key, item]) => key.includes('\u0000') || containsNul(item));
+  }
+  return false;
+}
