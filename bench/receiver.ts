@@ -4,6 +4,7 @@
 //   POST /hang/<n>  never answers; the sender's timeout ends the request
 // It counts arrivals per path group and, when asked, records each first arrival by `webhook-id`
 // with the lead `_id` from the body, so the driver can compute activity → receiver latency.
+// It listens on several ports (BENCH_RECEIVER_PORTS); all share the counters.
 // Control is over IPC (see lib/receiver-handle.ts for the protocol).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,7 +22,10 @@ function emptyStats(): ReceiverStats {
   return { ok: 0, hang: 0, other: 0, duplicates: 0, bytes: 0, firstAt: 0, lastOkAt: 0, okByPath: {}, lastOkAtByPath: {} };
 }
 
-const server = http.createServer((req, res) => {
+/** One port per webhook, so that every webhook is its own origin, as distinct endpoints are. */
+const PORTS = Number(process.env.BENCH_RECEIVER_PORTS ?? 8);
+
+const handler: http.RequestListener = (req, res) => {
   const url = req.url ?? '';
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -47,11 +51,16 @@ const server = http.createServer((req, res) => {
     if (record) noteArrival(req.headers['webhook-id'], body, at);
     res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' }).end('ok');
   });
-});
-// Hanging requests must not be cut by node's own request timeout before the sender's timeout.
-server.requestTimeout = 0;
-server.headersTimeout = 60_000;
-server.keepAliveTimeout = 60_000;
+};
+
+function listen(): Promise<number> {
+  const server = http.createServer(handler);
+  // Hanging requests must not be cut by node's own request timeout before the sender's timeout.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  server.keepAliveTimeout = 60_000;
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+}
 
 function noteArrival(header: string | string[] | undefined, body: Buffer, at: number): void {
   const id = typeof header === 'string' ? header : undefined;
@@ -93,7 +102,6 @@ process.on('message', (message: ReceiverRequest) => {
 // The bench process owns this one; if it goes away, so do we.
 process.on('disconnect', () => process.exit(0));
 
-server.listen(0, '127.0.0.1', () => {
-  const { port } = server.address() as AddressInfo;
-  reply({ id: 0, type: 'listening', port });
-});
+const ports: number[] = [];
+for (let i = 0; i < PORTS; i++) ports.push(await listen());
+reply({ id: 0, type: 'listening', ports });

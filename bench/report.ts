@@ -45,6 +45,7 @@ export function buildRows(m: Partial<Measurements>, errors: Record<string, strin
       vsLimit === null ? '' : `${x(vsLimit)} limit`,
       `API ${formatNumber(t.apiPerSecond)} activities/s`,
       t.duplicates > 0 ? `${t.duplicates} duplicates` : '',
+      t.cut ? `CUT at the deadline after ${formatNumber(t.seconds)} s with ${formatNumber(t.deliveries)} delivered` : '',
     ].filter(Boolean).join(', ');
     const base = row(throughput, label, t.perSecond, '/s', note);
     if (key === 'throughputSqlite') {
@@ -60,8 +61,12 @@ export function buildRows(m: Partial<Measurements>, errors: Record<string, strin
       rows.push(row(latency, label, null, 'ms', failed(key)));
       continue;
     }
-    rows.push(row(latency, `${label} p50`, l.p50, 'ms', `achieved ${formatNumber(l.achievedRate)}/s`));
-    rows.push(judged(row(latency, `${label} p99`, l.p99, 'ms', `max ${formatNumber(l.max)} ms; API answer p99 ${formatNumber(l.apiP99)} ms`), 'p99 < 50 ms', l.p99 < 50));
+    const shortfall = [
+      l.failedCalls > 0 ? `${formatNumber(l.failedCalls)} API calls failed/timed out` : '',
+      l.undelivered > 0 ? `${formatNumber(l.undelivered)} not delivered by the deadline (left out)` : '',
+    ].filter(Boolean).join('; ');
+    rows.push(row(latency, `${label} p50`, l.p50, 'ms', `achieved ${formatNumber(l.achievedRate)}/s, ${formatNumber(l.count)} matched${shortfall ? `; ${shortfall}` : ''}`));
+    rows.push(judged(row(latency, `${label} p99`, l.p99, 'ms', `max ${formatNumber(l.max)} ms; API answer p99 ${formatNumber(l.apiP99)} ms`), 'p99 < 50 ms', l.p99 < 50 && l.failedCalls + l.undelivered === 0));
   }
 
   const isolation = `isolation: ${ISOLATION_HANGING} of ${ISOLATION_WEBHOOKS} webhooks hang (timeout ${BENCH_DELIVERY_TIMEOUT_MS / 1000} s)`;

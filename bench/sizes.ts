@@ -29,12 +29,12 @@ export const BENCH_DELIVERY_TIMEOUT_MS = 2_000;
 
 export const QUICK: Sizes = {
   name: 'quick',
-  throughputActivities: 2_000,
-  latencySeconds: 5,
-  isolationActivities: 1_500,
+  throughputActivities: 1_000,
+  latencySeconds: 3,
+  isolationActivities: 300,
   backlogDeliveries: 50_000,
   workerScalingDeliveries: 20_000,
-  scenarioDeadlineS: 60,
+  scenarioDeadlineS: 25,
 };
 
 export const FULL: Sizes = {

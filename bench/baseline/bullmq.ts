@@ -67,7 +67,7 @@ export class BullmqBaseline {
         for (const p of paths) {
           jobs.push({
             name: 'deliver',
-            data: { url: receiver.origin + p, webhookId: activityId, body },
+            data: { url: receiver.urlFor(p), webhookId: activityId, body },
             opts: { attempts: 10, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: true, removeOnFail: 1_000 },
           });
         }

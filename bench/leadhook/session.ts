@@ -28,7 +28,7 @@ export async function openSession(dialect: Dialect, receiver: Receiver, paths: s
     api = new ApiClient(server.origin, apiKey);
     const pipelineId = await api.firstPipelineId();
     const webhookIds: string[] = [];
-    for (const p of paths) webhookIds.push(await api.createWebhook(receiver.origin + p));
+    for (const p of paths) webhookIds.push(await api.createWebhook(receiver.urlFor(p)));
     const opened = { server, api };
     return {
       database, accountId, server, api, pipelineId, webhookIds,

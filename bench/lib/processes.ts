@@ -22,9 +22,14 @@ export function forkTs(modulePath: string, env: Record<string, string> = {}): Ch
   return track(child);
 }
 
-/** Runs `node bin/leadhook.js <args>` as a child; stdout is piped so callers may read it. */
+/**
+ * Runs `node bin/leadhook.js <args>` as a child; stdout is piped so callers may read it. With
+ * BENCH_CPU_PROF_DIR set, every leadhook process writes a V8 CPU profile there when it exits.
+ */
 export function spawnLeadhook(args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/leadhook.js'), ...args], {
+  const profileDir = process.env.BENCH_CPU_PROF_DIR;
+  const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const child = spawn(process.execPath, [...profile, path.join(ROOT, 'bin/leadhook.js'), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

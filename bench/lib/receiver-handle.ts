@@ -14,7 +14,7 @@ export class Receiver {
 
   private constructor(
     private readonly child: ChildProcess,
-    readonly port: number,
+    readonly ports: number[],
   ) {
     child.on('message', (reply: ReceiverReply) => {
       this.pending.get(reply.id)?.(reply);
@@ -24,21 +24,28 @@ export class Receiver {
 
   static async start(): Promise<Receiver> {
     const child = forkTs(path.join(ROOT, 'bench/receiver.ts'));
-    const port = await new Promise<number>((resolve, reject) => {
+    const ports = await new Promise<number[]>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the receiver did not start within 20 s')), 20_000);
       child.once('exit', (code) => reject(new Error(`the receiver exited (${String(code)})`)));
       child.on('message', (reply: ReceiverReply) => {
         if (reply.type === 'listening') {
           clearTimeout(timer);
-          resolve(reply.port);
+          resolve(reply.ports);
         }
       });
     });
-    return new Receiver(child, port);
+    return new Receiver(child, ports);
   }
 
+  /** The first port's origin. */
   get origin(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `http://127.0.0.1:${this.ports[0]}`;
+  }
+
+  /** The URL of a path like `/ok/3`: on the receiver's port 3 (modulo the number of ports). */
+  urlFor(path: string): string {
+    const n = Number(/(\d+)$/.exec(path)?.[1] ?? 0);
+    return `http://127.0.0.1:${this.ports[n % this.ports.length]}${path}`;
   }
 
   /** Zeroes the counters; with `record`, keeps each first arrival by webhook-id. */

@@ -24,7 +24,7 @@ export type ReceiverRequest =
   | { id: number; type: 'arrivals' };
 
 export type ReceiverReply =
-  | { id: number; type: 'listening'; port: number }
+  | { id: number; type: 'listening'; ports: number[] }
   | { id: number; type: 'done' }
   | { id: number; type: 'stats'; stats: ReceiverStats }
   /** [webhook-id, arrival time, lead _id] */

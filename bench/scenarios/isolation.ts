@@ -92,7 +92,9 @@ function result(healthy: HealthyRate, hanging: HealthyRate): IsolationResult {
 }
 
 export async function leadhookIsolation(dialect: Dialect, receiver: Receiver, activities: number, deadline: number): Promise<IsolationResult> {
-  const healthy = await leadhookRun(dialect, receiver, allHealthy, activities, () => deadline, deadline);
+  // Each run gets half of the scenario's time.
+  const half = now() + (deadline - now()) / 2;
+  const healthy = await leadhookRun(dialect, receiver, allHealthy, activities, () => half, half);
   const hanging = await leadhookRun(dialect, receiver, withHanging, activities, cutAfter(healthy), deadline);
   return result(healthy, hanging);
 }
@@ -108,7 +110,8 @@ export async function bullmqIsolation(receiver: Receiver, activities: number, de
       await baseline.stop();
     }
   };
-  const healthy = await rate(allHealthy, () => deadline);
+  const half = now() + (deadline - now()) / 2;
+  const healthy = await rate(allHealthy, () => half);
   const hanging = await rate(withHanging, cutAfter(healthy));
   return result(healthy, hanging);
 }

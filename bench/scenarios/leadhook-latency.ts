@@ -1,6 +1,7 @@
 // Activity → receiver latency at a fixed rate: POST /leads at LATENCY_RATE per second, open loop,
 // one webhook; each delivery is matched to its API call through the receiver's record of
 // webhook-id → lead _id. Latency runs from the moment the call was due to the arrival.
+import { DeadlineError } from '../lib/deadline.ts';
 import type { Dialect } from '../lib/databases.ts';
 import type { Receiver } from '../lib/receiver-handle.ts';
 import { percentile } from '../lib/stats.ts';
@@ -18,6 +19,10 @@ export interface LatencyResult {
   apiP99: number;
   /** The rate the driver actually achieved. */
   achievedRate: number;
+  /** Calls the API refused or did not answer in time. */
+  failedCalls: number;
+  /** Activities created whose delivery had not arrived by the deadline (left out of the percentiles). */
+  undelivered: number;
 }
 
 export async function leadhookLatency(dialect: Dialect, receiver: Receiver, seconds: number, deadline: number): Promise<LatencyResult> {
@@ -26,23 +31,30 @@ export async function leadhookLatency(dialect: Dialect, receiver: Receiver, seco
     await warmUp(session, receiver, 1, deadline);
     await receiver.reset(true);
     const calls = await createLeadsOpenLoop(session.api, session.pipelineId, LATENCY_RATE, seconds, deadline);
-    await receiver.waitForOk(calls.length, deadline, `leadhook ${dialect} latency`);
+    const answered = calls.filter((c) => c.leadId !== null);
+    try {
+      await receiver.waitForOk(answered.length, deadline, `leadhook ${dialect} latency`);
+    } catch (error) {
+      if (!(error instanceof DeadlineError)) throw error;
+    }
     const arrivedAt = new Map<string, number>();
     for (const [, at, leadId] of await receiver.arrivals()) arrivedAt.set(leadId, at);
-    const latencies = calls.map((call) => {
-      const at = arrivedAt.get(call.leadId);
-      if (at === undefined) throw new Error(`latency: no delivery arrived for lead ${call.leadId}`);
-      return at - call.scheduledAt;
-    });
+    const latencies: number[] = [];
+    for (const call of answered) {
+      const at = arrivedAt.get(call.leadId ?? '');
+      if (at !== undefined) latencies.push(at - call.scheduledAt);
+    }
     const first = calls[0]!.scheduledAt;
     const last = calls[calls.length - 1]!.sentAt;
     return {
-      count: calls.length,
+      count: latencies.length,
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
-      max: Math.max(...latencies),
+      max: latencies.reduce((a, b) => Math.max(a, b), 0),
       apiP99: percentile(calls.map((c) => c.answeredAt - c.scheduledAt), 99),
       achievedRate: (calls.length - 1) / ((last - first) / 1000),
+      failedCalls: calls.length - answered.length,
+      undelivered: answered.length - latencies.length,
     };
   } finally {
     await session.close();
