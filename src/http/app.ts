@@ -93,7 +93,8 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
       }
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
       api.register(async (secured) => {
-        secured.addHook('preHandler', authenticate);
+        // onRequest: who is calling is settled before the body is read or validated.
+        secured.addHook('onRequest', authenticate);
         for (const routes of API_ROUTES) await routes(secured.withTypeProvider<TypeBoxTypeProvider>(), ctx);
       });
     },

@@ -69,7 +69,7 @@ export function createAuthenticator(db: Kysely<Schema>, clock: Clock) {
     return loadActor(session.account_id, session.user_id);
   }
 
-  /** preHandler: sets request.actor or answers 401. */
+  /** onRequest hook: sets request.actor or answers 401. */
   return async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
     const key = apiKeyOf(request);
     const actor = key !== undefined ? await byApiKey(key) : await bySession(request);

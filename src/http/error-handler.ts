@@ -30,7 +30,12 @@ export function sendError(reply: FastifyReply, status: number, code: string, mes
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
-      if (error.code === 'unauthorized') reply.header('www-authenticate', 'Basic realm="leadhook", charset="UTF-8"');
+      // API clients get the Basic challenge; the UI's routes and a page's own fetch
+      // (Sec-Fetch-Mode is set by browsers) do not, or the browser would pop up its password dialog.
+      const apiClient = request.url.startsWith('/api/') && request.headers['sec-fetch-mode'] === undefined;
+      if (error.code === 'unauthorized' && apiClient) {
+        reply.header('www-authenticate', 'Basic realm="leadhook", charset="UTF-8"');
+      }
       return sendError(reply, STATUS[error.code], error.code, error.message, error.details);
     }
     if (error.validation) {

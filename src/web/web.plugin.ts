@@ -15,11 +15,6 @@ export function webPlugin(ctx: AppContext) {
   const page = loadIndexPage();
   return async (app: FastifyInstance) => {
     await app.register(helmet, uiHelmetOptions(page.importMapHash, ctx.config.secureCookies));
-    // The shared error handler adds `WWW-Authenticate: Basic` to 401s for API clients; on the
-    // browser's own routes it would make the browser pop up its password dialog.
-    app.addHook('onSend', async (_request, reply) => {
-      reply.removeHeader('www-authenticate');
-    });
     await app.register(fastifyStatic, {
       root: PUBLIC_DIR,
       prefix: '/static/',
