@@ -6,7 +6,8 @@ import type { Kysely } from 'kysely';
 import type { Actor, Tx } from '../activities/recorder.ts';
 import { isoSeconds } from '../shared/clock.ts';
 import type { AttachmentRow, Schema } from '../storage/schema.ts';
-import { deleteLeadItem, findLeadItem, listLeadItems } from './lead-items.repository.ts';
+import { deleteLeadItem, findLeadItem } from './lead-items.repository.ts';
+import { leadItemReader } from './lead-item-reader.ts';
 import { leadRef, type LeadRef } from './lead-ref.ts';
 import { getLeadRow } from './leads.repository.ts';
 
@@ -34,15 +35,9 @@ const toAttachment = (row: AttachmentRow, lead: LeadRef): Attachment => ({
   created_at: isoSeconds(new Date(row.created_at)),
 });
 
-export async function listAttachments(db: Kysely<Schema>, accountId: string, leadId: string, limit: number, offset: number): Promise<Attachment[]> {
-  const lead = leadRef(await getLeadRow(db, accountId, leadId));
-  return (await listLeadItems(db, 'attachments', accountId, leadId, limit, offset)).map((row) => toAttachment(row, lead));
-}
-
-export async function getAttachment(db: Kysely<Schema>, accountId: string, leadId: string, id: string): Promise<Attachment> {
-  const lead = leadRef(await getLeadRow(db, accountId, leadId));
-  return toAttachment(await findLeadItem(db, 'attachments', accountId, leadId, id), lead);
-}
+const reader = leadItemReader('attachments', toAttachment);
+export const listAttachments = reader.list;
+export const getAttachment = reader.get;
 
 export async function createAttachment(tx: Tx, actor: Actor, leadId: string, input: NewAttachment): Promise<Attachment> {
   const lead = leadRef(await getLeadRow(tx.db, actor.accountId, leadId));

@@ -1,11 +1,10 @@
 // Emails attached to a lead: `{subject, from?, to?, body?}`; each records email:received.
 // Emails are a log: they cannot be edited or deleted through the API (PRODUCT §7 lists no route).
-import type { Kysely } from 'kysely';
 import type { Actor, Tx } from '../activities/recorder.ts';
 import { isoSeconds } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
-import type { EmailRow, Schema } from '../storage/schema.ts';
-import { findLeadItem, listLeadItems } from './lead-items.repository.ts';
+import type { EmailRow } from '../storage/schema.ts';
+import { leadItemReader } from './lead-item-reader.ts';
 import { leadRef, type LeadRef } from './lead-ref.ts';
 import { getLeadRow } from './leads.repository.ts';
 
@@ -36,15 +35,9 @@ const toEmail = (row: EmailRow, lead: LeadRef): Email => ({
   created_at: isoSeconds(new Date(row.created_at)),
 });
 
-export async function listEmails(db: Kysely<Schema>, accountId: string, leadId: string, limit: number, offset: number): Promise<Email[]> {
-  const lead = leadRef(await getLeadRow(db, accountId, leadId));
-  return (await listLeadItems(db, 'emails', accountId, leadId, limit, offset)).map((row) => toEmail(row, lead));
-}
-
-export async function getEmail(db: Kysely<Schema>, accountId: string, leadId: string, emailId: string): Promise<Email> {
-  const lead = leadRef(await getLeadRow(db, accountId, leadId));
-  return toEmail(await findLeadItem(db, 'emails', accountId, leadId, emailId), lead);
-}
+const reader = leadItemReader('emails', toEmail);
+export const listEmails = reader.list;
+export const getEmail = reader.get;
 
 export async function createEmail(tx: Tx, actor: Actor, leadId: string, input: NewEmail): Promise<Email> {
   const lead = leadRef(await getLeadRow(tx.db, actor.accountId, leadId));

@@ -1,12 +1,12 @@
 // Custom fields on a lead: `{name, value}`; ClinchPad calls their activities "record:*".
 // record:updated carries old_record_value only when the value changed and the old one was not
 // empty (PRODUCT §2 "if it had one"); renaming a field records record:updated with the new name.
-import type { Kysely } from 'kysely';
 import type { Actor, Tx } from '../activities/recorder.ts';
 import { isoSeconds } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
-import type { FieldRow, Schema } from '../storage/schema.ts';
-import { deleteLeadItem, findLeadItem, listLeadItems } from './lead-items.repository.ts';
+import type { FieldRow } from '../storage/schema.ts';
+import { deleteLeadItem, findLeadItem } from './lead-items.repository.ts';
+import { leadItemReader } from './lead-item-reader.ts';
 import { leadRef, type LeadRef } from './lead-ref.ts';
 import { getLeadRow } from './leads.repository.ts';
 
@@ -28,15 +28,9 @@ const toField = (row: FieldRow, lead: LeadRef): Field => ({
   updated_at: isoSeconds(new Date(row.updated_at)),
 });
 
-export async function listFields(db: Kysely<Schema>, accountId: string, leadId: string, limit: number, offset: number): Promise<Field[]> {
-  const lead = leadRef(await getLeadRow(db, accountId, leadId));
-  return (await listLeadItems(db, 'fields', accountId, leadId, limit, offset)).map((row) => toField(row, lead));
-}
-
-export async function getField(db: Kysely<Schema>, accountId: string, leadId: string, fieldId: string): Promise<Field> {
-  const lead = leadRef(await getLeadRow(db, accountId, leadId));
-  return toField(await findLeadItem(db, 'fields', accountId, leadId, fieldId), lead);
-}
+const reader = leadItemReader('fields', toField);
+export const listFields = reader.list;
+export const getField = reader.get;
 
 export async function createField(tx: Tx, actor: Actor, leadId: string, input: { name: string; value: string }): Promise<Field> {
   const lead = leadRef(await getLeadRow(tx.db, actor.accountId, leadId));

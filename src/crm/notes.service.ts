@@ -1,11 +1,11 @@
 // Notes on a lead: `{content}`; note:created / note:updated / note:deleted carry the content
 // (the new content on update, the last content on delete).
-import type { Kysely } from 'kysely';
 import type { Actor, Tx } from '../activities/recorder.ts';
 import { isoSeconds } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
-import type { NoteRow, Schema } from '../storage/schema.ts';
-import { deleteLeadItem, findLeadItem, listLeadItems } from './lead-items.repository.ts';
+import type { NoteRow } from '../storage/schema.ts';
+import { deleteLeadItem, findLeadItem } from './lead-items.repository.ts';
+import { leadItemReader } from './lead-item-reader.ts';
 import { leadRef, type LeadRef } from './lead-ref.ts';
 import { getLeadRow } from './leads.repository.ts';
 
@@ -25,15 +25,9 @@ const toNote = (row: NoteRow, lead: LeadRef): Note => ({
   updated_at: isoSeconds(new Date(row.updated_at)),
 });
 
-export async function listNotes(db: Kysely<Schema>, accountId: string, leadId: string, limit: number, offset: number): Promise<Note[]> {
-  const lead = leadRef(await getLeadRow(db, accountId, leadId));
-  return (await listLeadItems(db, 'notes', accountId, leadId, limit, offset)).map((row) => toNote(row, lead));
-}
-
-export async function getNote(db: Kysely<Schema>, accountId: string, leadId: string, noteId: string): Promise<Note> {
-  const lead = leadRef(await getLeadRow(db, accountId, leadId));
-  return toNote(await findLeadItem(db, 'notes', accountId, leadId, noteId), lead);
-}
+const reader = leadItemReader('notes', toNote);
+export const listNotes = reader.list;
+export const getNote = reader.get;
 
 export async function createNote(tx: Tx, actor: Actor, leadId: string, input: { content: string }): Promise<Note> {
   const lead = leadRef(await getLeadRow(tx.db, actor.accountId, leadId));

@@ -1,11 +1,11 @@
 // Todo use cases: each change is written and its activities recorded in the caller's transaction.
-import type { Kysely } from 'kysely';
 import type { Actor, Tx } from '../activities/recorder.ts';
 import { newId } from '../shared/ids.ts';
-import type { Schema, TodoRow } from '../storage/schema.ts';
+import type { TodoRow } from '../storage/schema.ts';
 import { getLeadRow } from './leads.repository.ts';
+import { leadItemReader } from './lead-item-reader.ts';
 import { leadRef } from './lead-ref.ts';
-import { deleteLeadItem, findLeadItem, listLeadItems } from './lead-items.repository.ts';
+import { deleteLeadItem, findLeadItem } from './lead-items.repository.ts';
 import { createdChange, todoChanges, toTodo, type Todo, type TodoState, type TodoType } from './todos.ts';
 
 export interface NewTodo {
@@ -18,16 +18,9 @@ export interface NewTodo {
 
 export type TodoEdit = Partial<NewTodo>;
 
-export async function listTodos(db: Kysely<Schema>, accountId: string, leadId: string, limit: number, offset: number): Promise<Todo[]> {
-  const lead = await getLeadRow(db, accountId, leadId);
-  const rows = await listLeadItems(db, 'todos', accountId, leadId, limit, offset);
-  return rows.map((row) => toTodo(row, leadRef(lead)));
-}
-
-export async function getTodo(db: Kysely<Schema>, accountId: string, leadId: string, todoId: string): Promise<Todo> {
-  const lead = await getLeadRow(db, accountId, leadId);
-  return toTodo(await findLeadItem(db, 'todos', accountId, leadId, todoId), leadRef(lead));
-}
+const reader = leadItemReader('todos', toTodo);
+export const listTodos = reader.list;
+export const getTodo = reader.get;
 
 export async function createTodo(tx: Tx, actor: Actor, leadId: string, input: NewTodo): Promise<Todo> {
   const lead = await getLeadRow(tx.db, actor.accountId, leadId);
