@@ -48,7 +48,7 @@ const handler: http.RequestListener = (req, res) => {
     stats.lastOkAt = at;
     stats.okByPath[url] = (stats.okByPath[url] ?? 0) + 1;
     stats.lastOkAtByPath[url] = at;
-    if (record) noteArrival(req.headers['webhook-id'], body, at);
+    if (record) noteArrival(url, req.headers['webhook-id'], body, at);
     res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' }).end('ok');
   });
 };
@@ -62,8 +62,9 @@ function listen(): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 }
 
-function noteArrival(header: string | string[] | undefined, body: Buffer, at: number): void {
-  const id = typeof header === 'string' ? header : undefined;
+/** Keyed by path and webhook-id: one activity fanned out to several webhooks is not a duplicate. */
+function noteArrival(url: string, header: string | string[] | undefined, body: Buffer, at: number): void {
+  const id = typeof header === 'string' ? `${url} ${header}` : undefined;
   if (id === undefined) return;
   if (arrivals.has(id)) {
     stats.duplicates += 1;

@@ -7,7 +7,7 @@ export interface ReceiverStats {
   /** Requests that arrived on /hang/… paths (never answered). */
   hang: number;
   other: number;
-  /** Arrivals whose webhook-id had been seen already (only counted while recording). */
+  /** Arrivals whose (path, webhook-id) had been seen already (only counted while recording). */
   duplicates: number;
   bytes: number;
   /** performance.timeOrigin + performance.now() (ms since the epoch, sub-ms) of the first arrival. */
@@ -27,5 +27,5 @@ export type ReceiverReply =
   | { id: number; type: 'listening'; ports: number[] }
   | { id: number; type: 'done' }
   | { id: number; type: 'stats'; stats: ReceiverStats }
-  /** [webhook-id, arrival time, lead _id] */
+  /** ["<path> <webhook-id>", arrival time, lead _id] */
   | { id: number; type: 'arrivals'; arrivals: Array<[string, number, string]> };
