@@ -21,8 +21,18 @@ export async function retryDeliveryNow(db: Kysely<Schema>, dialect: Dialect, del
   });
 }
 
-/** Requeues failed deliveries created at or after `since`, in batches spaced a second apart. */
-export async function recoverFailed(db: Kysely<Schema>, dialect: Dialect, webhookId: string, since: number, now: number): Promise<number> {
+/**
+ * Requeues failed deliveries created at or after `since`, in batches spaced a second apart.
+ * `onBatch` hears the running total after each batch (the CLI draws its progress bar from it).
+ */
+export async function recoverFailed(
+  db: Kysely<Schema>,
+  dialect: Dialect,
+  webhookId: string,
+  since: number,
+  now: number,
+  onBatch: (recovered: number) => void = () => {},
+): Promise<number> {
   let recovered = 0;
   for (let batch = 0; ; batch++) {
     const ids = db
@@ -50,6 +60,19 @@ export async function recoverFailed(db: Kysely<Schema>, dialect: Dialect, webhoo
       return Number(result.numUpdatedRows);
     });
     recovered += count;
+    onBatch(recovered);
     if (count < RECOVER_BATCH) return recovered;
   }
+}
+
+/** How many deliveries `recoverFailed` would requeue. */
+export async function countFailedSince(db: Kysely<Schema>, webhookId: string, since: number): Promise<number> {
+  const row = await db
+    .selectFrom('deliveries')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('webhook_id', '=', webhookId)
+    .where('status', '=', 'failed')
+    .where('created_at', '>=', since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
