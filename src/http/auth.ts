@@ -49,10 +49,12 @@ export function createAuthenticator(db: Kysely<Schema>, clock: Clock) {
   async function byApiKey(key: string): Promise<Actor | undefined> {
     const row = await db
       .selectFrom('api_keys')
-      .select(['account_id', 'user_id'])
-      .where('key_hash', '=', hashSecret(key))
+      .innerJoin('users', (join) => join.onRef('users.id', '=', 'api_keys.user_id').onRef('users.account_id', '=', 'api_keys.account_id'))
+      .select(['users.account_id', 'users.id', 'users.name', 'users.email', 'users.photo_url', 'users.role'])
+      .where('api_keys.key_hash', '=', hashSecret(key))
       .executeTakeFirst();
-    return row ? loadActor(row.account_id, row.user_id) : undefined;
+    if (!row) return undefined;
+    return { accountId: row.account_id, user: { _id: row.id, name: row.name, email: row.email, photo_url: row.photo_url, role: row.role } };
   }
 
   async function bySession(request: FastifyRequest): Promise<Actor | undefined> {
