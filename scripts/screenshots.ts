@@ -6,15 +6,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../test/web/support/browser.ts';
-import { startReceiver } from '../test/web/support/receiver.ts';
+import { startReceiver, statusByPath } from '../test/helpers/receiver.ts';
 import { startUiServer } from '../test/web/support/server.ts';
 
 const outDir = process.argv[2] ?? '/tmp/leadhook-shots';
 fs.mkdirSync(outDir, { recursive: true });
 
 const ui = await startUiServer('sqlite');
-const receiver = await startReceiver();
-receiver.statusFor.set('/failing', 500);
+const receiver = await startReceiver(statusByPath(new Map([['/failing', 500]])));
 const browser = await launchBrowser();
 try {
   const { leadId, webhookId, deliveryId } = await seed();
@@ -65,8 +64,8 @@ async function shoot(page: Page, name: string, label: string): Promise<void> {
 /** A pipeline with leads in several stages, a lead with history, a healthy and a failing webhook. */
 async function seed(): Promise<{ leadId: string; webhookId: string; deliveryId: string }> {
   const pipeline = (await ui.api('GET', '/pipelines')).body[0];
-  const healthy = (await ui.api('POST', '/webhooks', { url: `${receiver.url}/hooks`, description: 'CRM sync', handshake_key: 'hk-123' })).body;
-  await ui.api('POST', '/webhooks', { url: `${receiver.url}/failing`, events: ['lead:won', 'lead:lost'], description: 'Sales alerts' });
+  const healthy = (await ui.api('POST', '/webhooks', { url: `${receiver.url('/hooks')}`, description: 'CRM sync', handshake_key: 'hk-123' })).body;
+  await ui.api('POST', '/webhooks', { url: `${receiver.url('/failing')}`, events: ['lead:won', 'lead:lost'], description: 'Sales alerts' });
   const names = ['Acme Corp', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Stark Industries', 'Wayne Enterprises'];
   let leadId = '';
   for (const [i, name] of names.entries()) {
@@ -78,7 +77,7 @@ async function seed(): Promise<{ leadId: string; webhookId: string; deliveryId: 
   await ui.api('POST', `/leads/${leadId}/todos`, { name: 'Send proposal', type: 'Email', date: '2026-02-02', time: '9:30 AM' });
   await ui.api('POST', `/leads/${leadId}/fields`, { name: 'Industry', value: 'Manufacturing' });
   await ui.api('PUT', `/leads/${names.length > 1 ? leadId : leadId}`, { status: 'won' });
-  await receiver.waitFor((r) => r.path === '/failing', 15_000).catch(() => undefined);
+  await receiver.waitForRequest((r) => r.path === '/failing', 15_000).catch(() => undefined);
   await new Promise((resolve) => setTimeout(resolve, 500));
   const deliveries = (await ui.api('GET', `/webhooks/${healthy?._id}/deliveries`)).body;
   return { leadId, webhookId: healthy?._id ?? 'none', deliveryId: Array.isArray(deliveries) ? (deliveries[0]?._id ?? 'none') : 'none' };

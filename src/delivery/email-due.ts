@@ -3,19 +3,11 @@
 // once per `errorEmailIntervalS` per webhook; a disabled webhook is always reported. Claiming an
 // email resets the counter in the same transaction, so two workers never send the same summary.
 import type { Kysely } from 'kysely';
+import type { WebhookEmailFacts } from '../notifications/webhook-emails.ts';
 import type { Schema } from '../storage/schema.ts';
 
-export interface EmailDue {
-  kind: 'errors' | 'disabled';
-  accountId: string;
-  webhookId: string;
-  url: string;
-  to: string;
-  /** Failed attempts since the previous error email. */
-  errorCount: number;
-  lastError: { at: number; type: string; attempt: number; category: string | null; status: number | null; message: string | null } | null;
-  disabledReason: string | null;
-}
+/** An email the worker must send after its transaction commits. */
+export type EmailDue = WebhookEmailFacts;
 
 export async function claimErrorEmail(
   db: Kysely<Schema>,

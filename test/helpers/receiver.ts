@@ -18,6 +18,14 @@ export const ok: Behaviour = (_req, res) => {
   res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
 };
 
+/** Answers with the status set for the request's path (200 when none is set); the map may change. */
+export function statusByPath(statuses: Map<string, number>): Behaviour {
+  return (req, res) => {
+    const status = statuses.get(req.path) ?? 200;
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ received: status < 300 }));
+  };
+}
+
 export interface Receiver {
   url(path?: string): string;
   requests: ReceivedRequest[];
@@ -25,6 +33,8 @@ export interface Receiver {
   behave(behaviour: Behaviour): void;
   /** Resolves when at least `count` requests have arrived. */
   waitFor(count: number, timeoutMs?: number): Promise<void>;
+  /** Resolves with the first request that matches, once it has arrived. */
+  waitForRequest(predicate: (r: ReceivedRequest) => boolean, timeoutMs?: number): Promise<ReceivedRequest>;
   close(): Promise<void>;
 }
 
@@ -42,6 +52,20 @@ export async function startReceiver(behaviour: Behaviour = ok): Promise<Receiver
       current(received, res);
     });
   });
+  /** Re-checks `done` whenever a request arrives (and every 50 ms) until it holds or time runs out. */
+  async function until(done: () => boolean, timeoutMs: number, failure: () => string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!done()) {
+      if (Date.now() > deadline) throw new Error(`receiver: ${failure()} after ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 50);
+        waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
@@ -51,17 +75,12 @@ export async function startReceiver(behaviour: Behaviour = ok): Promise<Receiver
       current = next;
     },
     async waitFor(count, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (requests.length < count) {
-        if (Date.now() > deadline) throw new Error(`receiver got ${requests.length} requests, expected ${count}`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 50);
-          waiters.push(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-      }
+      await until(() => requests.length >= count, timeoutMs, () => `receiver got ${requests.length} requests, expected ${count}`);
+    },
+    async waitForRequest(predicate, timeoutMs = 20_000) {
+      let found: ReceivedRequest | undefined;
+      await until(() => (found = requests.find(predicate)) !== undefined, timeoutMs, () => `no matching request among ${requests.length}`);
+      return found!;
     },
     close: () =>
       new Promise<void>((resolve) => {

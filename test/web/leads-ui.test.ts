@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { DIALECTS } from '../helpers/databases.ts';
 import { launchBrowser, type Browser } from './support/browser.ts';
-import { startReceiver, type Receiver } from './support/receiver.ts';
+import { startReceiver, statusByPath, type Receiver } from '../helpers/receiver.ts';
 import { startUiServer, type UiServer } from './support/server.ts';
 import { loggedInPage } from './support/ui.ts';
 
@@ -21,11 +21,12 @@ for (const dialect of DIALECTS) {
   describe(`leads UI [${dialect}]`, () => {
     let ui: UiServer;
     let receiver: Receiver;
+    const statusFor = new Map<string, number>();
     let secret: string;
     before(async () => {
       ui = await startUiServer(dialect);
-      receiver = await startReceiver();
-      const created = await ui.api('POST', '/webhooks', { url: `${receiver.url}/hooks`, events: ['lead:moved'] });
+      receiver = await startReceiver(statusByPath(statusFor));
+      const created = await ui.api('POST', '/webhooks', { url: `${receiver.url('/hooks')}`, events: ['lead:moved'] });
       assert.equal(created.status, 201);
       secret = created.body.secret;
     });
@@ -86,7 +87,7 @@ for (const dialect of DIALECTS) {
           'Ada Owner moved the lead from Lead In to Offer',
         );
 
-        const request = await receiver.waitFor((r) => JSON.parse(r.body).activity.type === 'lead:moved');
+        const request = await receiver.waitForRequest((r) => JSON.parse(r.body).activity.type === 'lead:moved');
         const body = JSON.parse(request.body);
         assert.equal(body.activity.old_stage_name, 'Lead In');
         assert.equal(body.activity.new_stage_name, 'Offer');

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { DIALECTS } from '../helpers/databases.ts';
 import { launchBrowser, type Browser } from './support/browser.ts';
-import { startReceiver, type Receiver } from './support/receiver.ts';
+import { startReceiver, statusByPath, type Receiver } from '../helpers/receiver.ts';
 import { startUiServer, type UiServer } from './support/server.ts';
 import { eventually, loggedInPage } from './support/ui.ts';
 
@@ -25,9 +25,10 @@ for (const dialect of DIALECTS) {
   describe(`webhooks UI [${dialect}]`, () => {
     let ui: UiServer;
     let receiver: Receiver;
+    const statusFor = new Map<string, number>();
     before(async () => {
       ui = await startUiServer(dialect);
-      receiver = await startReceiver();
+      receiver = await startReceiver(statusByPath(statusFor));
     });
     after(async () => {
       await receiver?.close();
@@ -44,7 +45,7 @@ for (const dialect of DIALECTS) {
         await url.fill('ftp://example.com/hooks');
         await page.getByText('Only http:// and https:// URLs can receive webhooks').waitFor();
         assert.equal(await url.getAttribute('aria-invalid'), 'true');
-        await url.fill(`${receiver.url}/created`);
+        await url.fill(`${receiver.url('/created')}`);
         assert.equal(await url.getAttribute('aria-invalid'), null);
         assert.equal(await page.getByLabel('All events').isChecked(), true);
         await page.getByLabel('Handshake key (optional)').fill('hk-secret-1');
@@ -62,17 +63,17 @@ for (const dialect of DIALECTS) {
         assert.equal(listed.length, 1);
         assert.deepEqual(
           { url: listed[0].url, events: listed[0].events, handshake_key: listed[0].handshake_key, description: listed[0].description, enabled: listed[0].enabled },
-          { url: `${receiver.url}/created`, events: ['*'], handshake_key: 'hk-secret-1', description: 'From the UI', enabled: true },
+          { url: `${receiver.url('/created')}`, events: ['*'], handshake_key: 'hk-secret-1', description: 'From the UI', enabled: true },
         );
         assert.equal(listed[0].secret, undefined, 'the list never shows the secret');
 
-        await page.getByRole('table').getByRole('link', { name: `${receiver.url}/created` }).click();
+        await page.getByRole('table').getByRole('link', { name: `${receiver.url('/created')}` }).click();
         await page.getByRole('heading', { level: 1, name: 'Webhook' }).waitFor();
         await page.getByRole('button', { name: 'Send test' }).click();
         const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'webhook:test' }) });
         await row.getByText('succeeded', { exact: true }).waitFor();
 
-        const received = await receiver.waitFor((r) => r.path === '/created' && typeOf(r.body) === 'webhook:test');
+        const received = await receiver.waitForRequest((r) => r.path === '/created' && typeOf(r.body) === 'webhook:test');
         assert.equal(JSON.parse(received.body).handshake_key, 'hk-secret-1');
         assert.doesNotThrow(() => new Webhook(secret).verify(received.body, headersOf(received.headers)));
 
@@ -81,7 +82,7 @@ for (const dialect of DIALECTS) {
         const attempt = page.getByRole('article', { name: 'Attempt 1' });
         await attempt.waitFor();
         assert.equal((await attempt.locator('.response-status').innerText()).trim(), '200');
-        assert.equal(await attempt.getByText(`POST ${receiver.url}/created`).count(), 1);
+        assert.equal(await attempt.getByText(`POST ${receiver.url('/created')}`).count(), 1);
         const requestBody = JSON.parse(await attempt.getByLabel('Request body').innerText());
         assert.equal(requestBody.activity.type, 'webhook:test');
         assert.equal(requestBody.handshake_key, '[redacted]');
@@ -92,11 +93,11 @@ for (const dialect of DIALECTS) {
     });
 
     it("shows a failing webhook's errors in the Error Log, and a retry delivers it", async () => {
-      receiver.statusFor.set('/failing', 500);
-      const webhook = (await ui.api('POST', '/webhooks', { url: `${receiver.url}/failing`, events: ['lead:created'] })).body;
+      statusFor.set('/failing', 500);
+      const webhook = (await ui.api('POST', '/webhooks', { url: `${receiver.url('/failing')}`, events: ['lead:created'] })).body;
       const pipeline = (await ui.api('GET', '/pipelines')).body[0];
       const lead = (await ui.api('POST', '/leads', { name: 'Initech', pipeline_id: pipeline._id })).body;
-      await receiver.waitFor((r) => r.path === '/failing');
+      await receiver.waitForRequest((r) => r.path === '/failing');
       await eventually(async () => {
         const errors = (await ui.api('GET', `/error-log?webhook_id=${webhook._id}`)).body;
         return errors.length > 0 ? errors : undefined;
@@ -106,13 +107,13 @@ for (const dialect of DIALECTS) {
       try {
         await page.getByRole('link', { name: 'Error Log' }).click();
         await page.getByRole('heading', { level: 1, name: 'Error Log' }).waitFor();
-        await page.getByLabel('Webhook').selectOption({ label: `${receiver.url}/failing` });
+        await page.getByLabel('Webhook').selectOption({ label: `${receiver.url('/failing')}` });
         await page.waitForURL(`**/#/error-log?webhook_id=${webhook._id}`);
         const rows = page.locator('table.error-table tbody tr');
         await rows.first().waitFor();
         assert.equal(await rows.count(), 1);
         const cells = await rows.first().locator('td').allInnerTexts();
-        assert.match(cells[1]!, new RegExp(`${receiver.url}/failing`));
+        assert.match(cells[1]!, new RegExp(`${receiver.url('/failing')}`));
         assert.match(cells[2]!, /^lead:created/);
         assert.equal(cells[3], '1');
         assert.equal(cells[4], 'http_status');
@@ -123,7 +124,7 @@ for (const dialect of DIALECTS) {
         await rows.first().getByRole('link', { name: 'lead:created' }).click();
         await page.getByRole('heading', { level: 1, name: 'Delivery of lead:created' }).waitFor();
         await page.getByRole('article', { name: 'Attempt 1' }).getByText('http_status').first().waitFor();
-        receiver.statusFor.set('/failing', 200);
+        statusFor.set('/failing', 200);
         await page.getByRole('button', { name: 'Retry' }).click();
         await page.getByRole('article', { name: 'Attempt 2' }).waitFor();
         assert.equal((await page.getByRole('article', { name: 'Attempt 2' }).locator('.response-status').innerText()).trim(), '200');
@@ -145,7 +146,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('rotates the signing secret; the new secret verifies the next delivery', async () => {
-      const created = (await ui.api('POST', '/webhooks', { url: `${receiver.url}/rotating`, events: ['lead:created'] })).body;
+      const created = (await ui.api('POST', '/webhooks', { url: `${receiver.url('/rotating')}`, events: ['lead:created'] })).body;
       const page = await loggedInPage(browser.context, ui);
       try {
         await page.goto(`${ui.url}/#/webhooks/${created._id}`);
@@ -159,7 +160,7 @@ for (const dialect of DIALECTS) {
 
         const pipeline = (await ui.api('GET', '/pipelines')).body[0];
         await ui.api('POST', '/leads', { name: 'Hooli', pipeline_id: pipeline._id });
-        const received = await receiver.waitFor((r) => r.path === '/rotating');
+        const received = await receiver.waitForRequest((r) => r.path === '/rotating');
         const headers = headersOf(received.headers);
         assert.doesNotThrow(() => new Webhook(rotated).verify(received.body, headers));
         // During the 24 h overlap the old secret signs too (PRODUCT §3).
