@@ -1,9 +1,12 @@
-// The delivery worker (PRODUCT §4, §6). It claims due deliveries in batches on two lanes (first
-// attempts and retries, each with its own concurrency, so new work never waits behind retries),
-// keeps at most `maxInFlightPerWebhook` requests per webhook, writes finished attempts in batched
-// transactions, and sends the emails those decide after commit. It wakes on new work (in-process
-// signal, PostgreSQL NOTIFY), when a slot frees, when the next retry falls due, and on a slow
-// fallback poll. Tests drive it deterministically with `runOnce()`/`drain()` and a manual clock.
+// The delivery worker (PRODUCT §4, §6). It claims due deliveries per webhook, at most what each
+// webhook's local queue can hold (`LocalQueues`: 2 × the per-webhook cap per lane), and starts them
+// from those queues as slots free up: at most `maxInFlightPerWebhook` requests per webhook, first
+// attempts before retries (two lanes, each with its own concurrency). So nothing claimed is given
+// back, a saturated webhook never blocks the claim for the others, and one claim serves many
+// requests: a claim runs only when a webhook regains room (half its hold), on new work (in-process
+// signal, PostgreSQL NOTIFY), when the next retry falls due, or on a slow fallback poll — never
+// more than one at a time. Finished attempts are written in batched transactions; the emails they
+// decide are sent after commit. Tests drive it deterministically with `runOnce()`/`drain()`.
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.ts';
@@ -12,11 +15,12 @@ import type { Dialect } from '../storage/database.ts';
 import type { Schema } from '../storage/schema.ts';
 import type { Mailer } from '../notifications/mailer.ts';
 import { webhookEmail } from '../notifications/webhook-emails.ts';
-import { claimDueDeliveries, nextDueAt, releaseDeliveries, type ClaimedDelivery, type Lane } from './claim-due-deliveries.ts';
+import { claimDueDeliveries, nextDueAt, releaseDeliveries, webhooksWithDueWork, type Lane } from './claim-due-deliveries.ts';
 import { completeAttempts, type FinishedAttempt } from './complete-deliveries.ts';
 import { deliverOnce, type AttemptSettings } from './deliver-one.ts';
 import type { EmailDue } from './email-due.ts';
 import { listenForWork, type Listener } from './listen-notify.ts';
+import { LANES, LocalQueues, type Queued } from './local-queues.ts';
 import { runMaintenance } from './maintenance.ts';
 import type { DeliveryMetrics } from './metrics.ts';
 import type { Sender } from './send-request.ts';
@@ -60,8 +64,7 @@ const MAINTENANCE_EVERY_MS = 30_000;
 
 export class DeliveryWorker {
   readonly id = `worker-${randomBytes(6).toString('hex')}`;
-  private readonly inFlight: Record<Lane, number> = { first: 0, retry: 0 };
-  private readonly perWebhook = new Map<string, number>();
+  private readonly queues: LocalQueues;
   private readonly running = new Set<Promise<void>>();
   private finished: FinishedAttempt[] = [];
   private toRelease: string[] = [];
@@ -77,14 +80,21 @@ export class DeliveryWorker {
   private lastError: string | undefined;
   private readonly capacity: Record<Lane, number>;
   private readonly leaseMs: number;
+  /** A queued delivery may start only while at least this much of its lease is left (ms). */
+  private readonly startMarginMs: number;
   private readonly attemptSettings: AttemptSettings;
 
   constructor(private readonly deps: WorkerDeps) {
     this.capacity = { first: deps.firstLaneConcurrency ?? 128, retry: deps.retryLaneConcurrency ?? 64 };
     const s = deps.settings;
-    // A lease outlives any request (connect + total timeout) with a margin, so it only runs out
-    // when its worker died; then another worker takes the delivery over.
+    // A lease outlives the wait in the local queue plus the request (connect + total timeout) with
+    // a margin, so it only runs out when its worker died; then another worker takes the delivery
+    // over. A webhook holds at most 2 × cap per lane, so a delivery waits behind at most one request
+    // per slot (≤ the total timeout) before it starts; one that waited longer is given back.
     this.leaseMs = s.connectTimeoutMs + 2 * s.deliveryTimeoutMs + 5_000;
+    this.startMarginMs = s.connectTimeoutMs + s.deliveryTimeoutMs + 2_000;
+    const cap = s.maxInFlightPerWebhook;
+    this.queues = new LocalQueues({ perWebhookCap: cap, holdPerLane: 2 * cap, minRoom: Math.max(1, Math.ceil(cap / 2)) });
     this.attemptSettings = {
       clock: deps.clock,
       random: deps.random,
@@ -94,12 +104,12 @@ export class DeliveryWorker {
     };
   }
 
-  /** One deterministic round: claim what is due now, send it, record it, run maintenance. */
+  /** One deterministic round: claim what is due now, send it all, record it, run maintenance. */
   async runOnce(): Promise<number> {
-    const started = await this.fill();
+    const claimed = await this.fill();
     await this.settle();
     await this.maintain(true);
-    return started;
+    return claimed;
   }
 
   /** Rounds until nothing is due at the current clock time. */
@@ -119,13 +129,14 @@ export class DeliveryWorker {
     this.loopDone = this.loop();
   }
 
-  /** Stops claiming, lets requests in flight finish (aborting them after `graceMs`), records them. */
+  /** Stops claiming, gives back what waits, lets requests in flight finish (aborted after `graceMs`), records them. */
   async stop(graceMs = this.deps.settings.deliveryTimeoutMs): Promise<void> {
     this.stopping = true;
     this.signal();
     this.unsubscribe?.();
     await this.listener?.close();
     await this.loopDone;
+    for (const item of this.queues.takeAllWaiting()) this.toRelease.push(item.delivery.id);
     const timer = setTimeout(() => this.abort.abort(new Error('worker stopping')), graceMs);
     await this.settle();
     clearTimeout(timer);
@@ -138,6 +149,7 @@ export class DeliveryWorker {
     return { name: 'delivery-worker', ok, ...(this.lastError ? { detail: this.lastError } : {}) };
   }
 
+  /** Asks the loop for another claim round; many signals before it runs make one round. */
   private signal(): void {
     this.wakeFlag = true;
     this.wakeUp?.();
@@ -145,11 +157,9 @@ export class DeliveryWorker {
 
   private async loop(): Promise<void> {
     while (!this.stopping) {
-      let full = false;
       try {
         this.wakeFlag = false;
         await this.fill();
-        full = this.inFlight.first >= this.capacity.first && this.inFlight.retry >= this.capacity.retry;
         await this.maintain(false);
         this.lastError = undefined;
       } catch (error) {
@@ -157,13 +167,20 @@ export class DeliveryWorker {
         this.deps.logger.error({ err: error }, 'delivery worker round failed');
       }
       if (this.stopping) break;
-      await this.waitForWork(full || this.lastError !== undefined ? undefined : await this.untilNextDue());
+      if (this.wakeFlag) continue;
+      await this.waitForWork(this.lastError === undefined ? await this.untilNextDue() : undefined);
     }
   }
 
+  /**
+   * Time until the next unleased delivery falls due, for the timer; undefined (wait for a signal or
+   * the poll) when it is due already: the claim just ran, so what is due belongs to webhooks whose
+   * queues are full, and their finishing requests will signal.
+   */
   private async untilNextDue(): Promise<number | undefined> {
-    const at = await nextDueAt(this.deps.db).catch(() => null);
-    return at === null ? undefined : Math.max(0, at - this.deps.clock.now().getTime());
+    const now = this.deps.clock.now().getTime();
+    const at = await nextDueAt(this.deps.db, now).catch(() => null);
+    return at === null || at <= now ? undefined : at - now;
   }
 
   private waitForWork(dueInMs: number | undefined): Promise<void> {
@@ -183,76 +200,65 @@ export class DeliveryWorker {
     });
   }
 
-  /** Claims up to the free capacity of each lane and starts the requests; returns how many started. */
+  /** One claim round: per lane, each webhook with due work and room gets up to its room. Returns how many were claimed. */
   private async fill(): Promise<number> {
-    let started = 0;
-    for (const lane of ['first', 'retry'] as const) {
-      const free = this.capacity[lane] - this.inFlight[lane];
-      if (free <= 0 || this.stopping) continue;
-      const claimed = await claimDueDeliveries(this.deps.db, this.deps.dialect, {
-        lane,
-        limit: free,
-        now: this.deps.clock.now().getTime(),
-        leaseMs: this.leaseMs,
-        workerId: this.id,
-        excludeWebhooks: this.saturatedWebhooks(),
+    let claimed = 0;
+    for (const lane of LANES) {
+      if (this.stopping) break;
+      const now = this.deps.clock.now().getTime();
+      const rooms = this.queues.rooms(lane, await webhooksWithDueWork(this.deps.db, this.deps.dialect, lane, now));
+      if (rooms.size === 0) continue;
+      const rows = await claimDueDeliveries(this.deps.db, this.deps.dialect, { lane, rooms, now, leaseMs: this.leaseMs, workerId: this.id });
+      if (rows.length === 0) continue;
+      claimed += rows.length;
+      const targets = await loadWebhookTargets(this.deps.db, rows.map((d) => d.webhook_id));
+      const orphaned: string[] = [];
+      for (const delivery of rows) {
+        const target = targets.get(delivery.webhook_id);
+        if (!target || target.enabled !== 1) orphaned.push(delivery.id);
+        else this.queues.add({ delivery, target, lane, leaseUntil: now + this.leaseMs });
+      }
+      if (orphaned.length > 0) await this.failOrphans(orphaned);
+    }
+    this.pump();
+    return claimed;
+  }
+
+  /** Starts every queued delivery that may start now (called after a claim and when a request ends). */
+  private pump(): void {
+    if (this.stopping) return;
+    const latestStart = this.deps.clock.now().getTime() + this.startMarginMs;
+    const { start, expired } = this.queues.takeStartable(this.capacity, (item) => item.leaseUntil < latestStart);
+    for (const item of start) this.startOne(item);
+    if (expired.length > 0) {
+      for (const item of expired) this.toRelease.push(item.delivery.id);
+      void this.flush();
+      this.signal();
+    }
+  }
+
+  private startOne(item: Queued): void {
+    const { delivery, target } = item;
+    const task = deliverOnce(this.deps.sender, delivery, target, this.attemptSettings, this.abort.signal)
+      .then((finished) => {
+        if (finished) {
+          this.finished.push(finished);
+          this.deps.metrics?.recordAttempt(finished.outcome.kind === 'delivered' ? 'delivered' : finished.outcome.category, finished.durationMs);
+        } else this.toRelease.push(delivery.id);
+      })
+      .catch((error: unknown) => {
+        this.deps.logger.error({ err: error, delivery: delivery.id }, 'delivery attempt crashed');
+        this.toRelease.push(delivery.id);
+      })
+      .finally(() => {
+        this.running.delete(task);
+        const regainedRoom = this.queues.finished(item);
+        void this.flush();
+        this.pump();
+        // Claim again only when the webhook can take a useful batch, not after every request.
+        if (regainedRoom && this.loopDone) this.signal();
       });
-      started += await this.startAll(lane, claimed);
-    }
-    return started;
-  }
-
-  private saturatedWebhooks(): string[] {
-    const cap = this.deps.settings.maxInFlightPerWebhook;
-    return [...this.perWebhook].filter(([, n]) => n >= cap).map(([id]) => id);
-  }
-
-  private async startAll(lane: Lane, claimed: ClaimedDelivery[]): Promise<number> {
-    if (claimed.length === 0) return 0;
-    const targets = await loadWebhookTargets(this.deps.db, claimed.map((d) => d.webhook_id));
-    const cap = this.deps.settings.maxInFlightPerWebhook;
-    const excess: string[] = [];
-    const orphaned: string[] = [];
-    let started = 0;
-    for (const delivery of claimed) {
-      const target = targets.get(delivery.webhook_id);
-      if (!target || target.enabled !== 1) {
-        orphaned.push(delivery.id);
-        continue;
-      }
-      const inFlight = this.perWebhook.get(delivery.webhook_id) ?? 0;
-      if (inFlight >= cap) {
-        excess.push(delivery.id);
-        continue;
-      }
-      this.perWebhook.set(delivery.webhook_id, inFlight + 1);
-      this.inFlight[lane] += 1;
-      started += 1;
-      const task = deliverOnce(this.deps.sender, delivery, target, this.attemptSettings, this.abort.signal)
-        .then((finished) => {
-          if (finished) {
-            this.finished.push(finished);
-            this.deps.metrics?.recordAttempt(finished.outcome.kind === 'delivered' ? 'delivered' : finished.outcome.category, finished.durationMs);
-          } else this.toRelease.push(delivery.id);
-        })
-        .catch((error: unknown) => {
-          this.deps.logger.error({ err: error, delivery: delivery.id }, 'delivery attempt crashed');
-          this.toRelease.push(delivery.id);
-        })
-        .finally(() => {
-          this.inFlight[lane] -= 1;
-          const left = (this.perWebhook.get(delivery.webhook_id) ?? 1) - 1;
-          if (left > 0) this.perWebhook.set(delivery.webhook_id, left);
-          else this.perWebhook.delete(delivery.webhook_id);
-          this.running.delete(task);
-          void this.flush();
-          this.signal();
-        });
-      this.running.add(task);
-    }
-    await releaseDeliveries(this.deps.db, excess, this.id);
-    if (orphaned.length > 0) await this.failOrphans(orphaned);
-    return started;
+    this.running.add(task);
   }
 
   /** Deliveries of a webhook disabled (or deleted) after they were queued: failed, replayable. */

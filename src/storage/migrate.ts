@@ -4,12 +4,14 @@ import { Migrator, type Kysely, type Migration } from 'kysely';
 import type { Database, Dialect } from './database.ts';
 import * as initial from './migrations/001-initial.ts';
 import * as deliveryLanes from './migrations/002-delivery-lanes.ts';
+import * as deliveryClaimIndexes from './migrations/003-delivery-claim-indexes.ts';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
 const STEPS: Record<string, Step> = {
   '001-initial': initial,
   '002-delivery-lanes': deliveryLanes,
+  '003-delivery-claim-indexes': deliveryClaimIndexes,
 };
 
 export async function migrate(database: Database): Promise<string[]> {

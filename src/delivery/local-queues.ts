@@ -1,0 +1,140 @@
+// The worker's in-memory view of what it holds: per webhook, the deliveries in flight and the ones
+// claimed but not yet started, per lane. It decides what may start (per-webhook cap, lane capacity,
+// first attempts before retries) and how much more each webhook may claim (its room). No I/O.
+import type { ClaimedDelivery, Lane } from './claim-due-deliveries.ts';
+import type { WebhookTarget } from './webhook-target.ts';
+
+export const LANES: readonly Lane[] = ['first', 'retry'];
+
+export interface Queued {
+  delivery: ClaimedDelivery;
+  target: WebhookTarget;
+  lane: Lane;
+  /** When this worker's lease on the delivery runs out (ms). */
+  leaseUntil: number;
+}
+
+export interface QueueLimits {
+  /** Requests in flight per webhook, both lanes together (PRODUCT §4, default 10). */
+  perWebhookCap: number;
+  /** Deliveries one webhook may hold per lane, in flight + waiting; bounds the wait before a start. */
+  holdPerLane: number;
+  /** A webhook is claimed for only when it has at least this much room, so claims are not tiny. */
+  minRoom: number;
+}
+
+class WebhookQueue {
+  inFlight = 0;
+  readonly waiting: Record<Lane, Queued[]> = { first: [], retry: [] };
+  /** In flight + waiting, per lane. */
+  readonly held: Record<Lane, number> = { first: 0, retry: 0 };
+
+  get idle(): boolean {
+    return this.inFlight === 0 && this.waiting.first.length === 0 && this.waiting.retry.length === 0;
+  }
+}
+
+export class LocalQueues {
+  private readonly hooks = new Map<string, WebhookQueue>();
+  private readonly inFlightByLane: Record<Lane, number> = { first: 0, retry: 0 };
+
+  constructor(private readonly limits: QueueLimits) {}
+
+  /** How many more deliveries of the lane each candidate webhook may claim (only those with enough room). */
+  rooms(lane: Lane, candidates: Iterable<string>): Map<string, number> {
+    const rooms = new Map<string, number>();
+    for (const webhookId of candidates) {
+      const room = this.limits.holdPerLane - (this.hooks.get(webhookId)?.held[lane] ?? 0);
+      if (room >= this.limits.minRoom) rooms.set(webhookId, room);
+    }
+    return rooms;
+  }
+
+  add(item: Queued): void {
+    const queue = this.queueOf(item.delivery.webhook_id);
+    queue.waiting[item.lane].push(item);
+    queue.held[item.lane] += 1;
+  }
+
+  inFlight(lane: Lane): number {
+    return this.inFlightByLane[lane];
+  }
+
+  get waitingCount(): number {
+    let n = 0;
+    for (const queue of this.hooks.values()) n += queue.waiting.first.length + queue.waiting.retry.length;
+    return n;
+  }
+
+  /**
+   * Takes every waiting delivery that may start now and counts it as in flight: per webhook up to
+   * its cap, first attempts before retries, each lane up to its capacity. A delivery that reaches
+   * the head of its queue too late (`tooLate`: its lease might run out during the request) is
+   * returned in `expired` instead, to be given back.
+   */
+  takeStartable(capacity: Record<Lane, number>, tooLate: (item: Queued) => boolean): { start: Queued[]; expired: Queued[] } {
+    const start: Queued[] = [];
+    const expired: Queued[] = [];
+    for (const queue of this.hooks.values()) {
+      for (const lane of LANES) {
+        const waiting = queue.waiting[lane];
+        while (waiting.length > 0 && queue.inFlight < this.limits.perWebhookCap && this.inFlightByLane[lane] < capacity[lane]) {
+          const item = waiting.shift()!;
+          if (tooLate(item)) {
+            expired.push(item);
+            continue;
+          }
+          start.push(item);
+          queue.inFlight += 1;
+          this.inFlightByLane[lane] += 1;
+        }
+      }
+    }
+    for (const item of expired) this.dropped(item);
+    return { start, expired };
+  }
+
+  /** A started delivery finished. Returns true when its webhook just regained enough room to claim. */
+  finished(item: Queued): boolean {
+    const queue = this.hooks.get(item.delivery.webhook_id);
+    if (!queue) return false;
+    queue.inFlight -= 1;
+    this.inFlightByLane[item.lane] -= 1;
+    return this.forget(queue, item);
+  }
+
+  /** A waiting delivery that will not be started (it is given back). Same answer as `finished`. */
+  dropped(item: Queued): boolean {
+    const queue = this.hooks.get(item.delivery.webhook_id);
+    return queue ? this.forget(queue, item) : false;
+  }
+
+  /** Removes and returns every waiting delivery (the worker is stopping). */
+  takeAllWaiting(): Queued[] {
+    const all: Queued[] = [];
+    for (const queue of this.hooks.values()) {
+      for (const lane of LANES) {
+        all.push(...queue.waiting[lane]);
+        queue.held[lane] -= queue.waiting[lane].length;
+        queue.waiting[lane] = [];
+      }
+    }
+    for (const [id, queue] of this.hooks) if (queue.idle) this.hooks.delete(id);
+    return all;
+  }
+
+  private forget(queue: WebhookQueue, item: Queued): boolean {
+    queue.held[item.lane] -= 1;
+    if (queue.idle) this.hooks.delete(item.delivery.webhook_id);
+    return this.limits.holdPerLane - queue.held[item.lane] === this.limits.minRoom;
+  }
+
+  private queueOf(webhookId: string): WebhookQueue {
+    let queue = this.hooks.get(webhookId);
+    if (!queue) {
+      queue = new WebhookQueue();
+      this.hooks.set(webhookId, queue);
+    }
+    return queue;
+  }
+}
