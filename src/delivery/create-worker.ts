@@ -35,7 +35,8 @@ export function createDeliveryWorker(parts: WorkerParts, tuning: WorkerTuning = 
     connector: parts.connector,
     connectTimeoutMs: config.connectTimeoutMs,
     timeoutMs: config.deliveryTimeoutMs,
-    connectionsPerOrigin: config.maxInFlightPerWebhook,
+    // No per-origin limit: the per-webhook cap bounds concurrency (see SenderOptions).
+    connectionsPerOrigin: null,
   });
   return new DeliveryWorker({
     db: parts.database.db,

@@ -61,6 +61,13 @@ export interface WorkerDeps {
 }
 
 const MAINTENANCE_EVERY_MS = 30_000;
+/**
+ * Finished attempts wait this long (or until FLUSH_BATCH pile up) to be written together: one
+ * transaction per batch instead of one per request, which on SQLite also frees the one connection
+ * the API needs. The slot is free at once; only the write waits (the lease covers it).
+ */
+const FLUSH_DELAY_MS = 10;
+const FLUSH_BATCH = 256;
 
 export class DeliveryWorker {
   readonly id = `worker-${randomBytes(6).toString('hex')}`;
@@ -69,6 +76,7 @@ export class DeliveryWorker {
   private finished: FinishedAttempt[] = [];
   private toRelease: string[] = [];
   private flushing: Promise<void> | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
   private readonly abort = new AbortController();
   private loopDone: Promise<void> | undefined;
   private wakeFlag = false;
@@ -232,7 +240,7 @@ export class DeliveryWorker {
     for (const item of start) this.startOne(item);
     if (expired.length > 0) {
       for (const item of expired) this.toRelease.push(item.delivery.id);
-      void this.flush();
+      this.scheduleFlush();
       this.signal();
     }
   }
@@ -253,7 +261,7 @@ export class DeliveryWorker {
       .finally(() => {
         this.running.delete(task);
         const regainedRoom = this.queues.finished(item);
-        void this.flush();
+        this.scheduleFlush();
         this.pump();
         // Claim again only when the webhook can take a useful batch, not after every request.
         if (regainedRoom && this.loopDone) this.signal();
@@ -269,6 +277,19 @@ export class DeliveryWorker {
       .where('id', 'in', ids)
       .where('leased_by', '=', this.id)
       .execute();
+  }
+
+  private scheduleFlush(): void {
+    // A running flush loops until nothing is left, so it takes these too.
+    if (this.flushing) return;
+    if (this.finished.length >= FLUSH_BATCH) {
+      void this.flush();
+      return;
+    }
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      void this.flush();
+    }, FLUSH_DELAY_MS);
   }
 
   /** Writes finished attempts in one transaction; runs one flush at a time, batching what piles up. */
@@ -307,6 +328,8 @@ export class DeliveryWorker {
   /** Waits until nothing is in flight and every result is written. */
   private async settle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     await this.flush();
     // A flush may have been running when the last task ended and missed its result.
     if (this.finished.length > 0 || this.toRelease.length > 0) await this.flush();
