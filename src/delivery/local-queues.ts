@@ -28,6 +28,8 @@ class WebhookQueue {
   readonly waiting: Record<Lane, Queued[]> = { first: [], retry: [] };
   /** In flight + waiting, per lane. */
   readonly held: Record<Lane, number> = { first: 0, retry: 0 };
+  /** The last claim filled the whole room, so more may be due: claim again once there is room. */
+  readonly moreDue: Record<Lane, boolean> = { first: false, retry: false };
 
   get idle(): boolean {
     return this.inFlight === 0 && this.waiting.first.length === 0 && this.waiting.retry.length === 0;
@@ -48,6 +50,12 @@ export class LocalQueues {
       if (room >= this.limits.minRoom) rooms.set(webhookId, room);
     }
     return rooms;
+  }
+
+  /** Records a claim's result for a webhook: did it get all the room it asked for? */
+  claimed(lane: Lane, webhookId: string, asked: number, got: number): void {
+    const queue = this.hooks.get(webhookId);
+    if (queue) queue.moreDue[lane] = got >= asked;
   }
 
   add(item: Queued): void {
@@ -94,7 +102,7 @@ export class LocalQueues {
     return { start, expired };
   }
 
-  /** A started delivery finished. Returns true when its webhook just regained enough room to claim. */
+  /** A started delivery finished. Returns true when its webhook may have more due work and has room to claim it. */
   finished(item: Queued): boolean {
     const queue = this.hooks.get(item.delivery.webhook_id);
     if (!queue) return false;
@@ -126,7 +134,10 @@ export class LocalQueues {
   private forget(queue: WebhookQueue, item: Queued): boolean {
     queue.held[item.lane] -= 1;
     if (queue.idle) this.hooks.delete(item.delivery.webhook_id);
-    return this.limits.holdPerLane - queue.held[item.lane] === this.limits.minRoom;
+    if (!queue.moreDue[item.lane] || this.limits.holdPerLane - queue.held[item.lane] < this.limits.minRoom) return false;
+    // Ask once: the claim this triggers records a fresh answer.
+    queue.moreDue[item.lane] = false;
+    return true;
   }
 
   private queueOf(webhookId: string): WebhookQueue {

@@ -8,6 +8,7 @@
 // more than one at a time. Finished attempts are written in batched transactions; the emails they
 // decide are sent after commit. Tests drive it deterministically with `runOnce()`/`drain()`.
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -97,12 +98,17 @@ export class DeliveryWorker {
     const s = deps.settings;
     // A lease outlives the wait in the local queue plus the request (connect + total timeout) with
     // a margin, so it only runs out when its worker died; then another worker takes the delivery
-    // over. A webhook holds at most 2 × cap per lane, so a delivery waits behind at most one request
-    // per slot (≤ the total timeout) before it starts; one that waited longer is given back.
+    // over. A delivery starts only while its lease still covers a whole request (`startMarginMs`);
+    // one that waited longer in its webhook's queue (behind a slow endpoint) is given back.
     this.leaseMs = s.connectTimeoutMs + 2 * s.deliveryTimeoutMs + 5_000;
     this.startMarginMs = s.connectTimeoutMs + s.deliveryTimeoutMs + 2_000;
+    // Each webhook holds up to 4 × cap per lane and is claimed for again when it has room for a
+    // cap's worth: a fast endpoint (1 ms per request) must not run dry during a claim round trip
+    // (tens of ms on a busy PostgreSQL); a slow one only holds what it will send within its lease.
     const cap = s.maxInFlightPerWebhook;
-    this.queues = new LocalQueues({ perWebhookCap: cap, holdPerLane: 2 * cap, minRoom: Math.max(1, Math.ceil(cap / 2)) });
+    this.queues = new LocalQueues({ perWebhookCap: cap, holdPerLane: 4 * cap, minRoom: cap });
+    // Every request listens for the worker's stop; there are more than Node's default 10 at once.
+    setMaxListeners(0, this.abort.signal);
     this.attemptSettings = {
       clock: deps.clock,
       random: deps.random,
@@ -221,11 +227,14 @@ export class DeliveryWorker {
       claimed += rows.length;
       const targets = await loadWebhookTargets(this.deps.db, rows.map((d) => d.webhook_id));
       const orphaned: string[] = [];
+      const got = new Map<string, number>();
       for (const delivery of rows) {
         const target = targets.get(delivery.webhook_id);
+        got.set(delivery.webhook_id, (got.get(delivery.webhook_id) ?? 0) + 1);
         if (!target || target.enabled !== 1) orphaned.push(delivery.id);
         else this.queues.add({ delivery, target, lane, leaseUntil: now + this.leaseMs });
       }
+      for (const [webhookId, n] of got) this.queues.claimed(lane, webhookId, rooms.get(webhookId) ?? 0, n);
       if (orphaned.length > 0) await this.failOrphans(orphaned);
     }
     this.pump();
@@ -260,11 +269,11 @@ export class DeliveryWorker {
       })
       .finally(() => {
         this.running.delete(task);
-        const regainedRoom = this.queues.finished(item);
+        const claimAgain = this.queues.finished(item);
         this.scheduleFlush();
         this.pump();
-        // Claim again only when the webhook can take a useful batch, not after every request.
-        if (regainedRoom && this.loopDone) this.signal();
+        // Claim again only when the webhook may have more due and room for a batch, not after every request.
+        if (claimAgain && this.loopDone) this.signal();
       });
     this.running.add(task);
   }
