@@ -25,7 +25,10 @@ export interface WorkerParts {
   connector: ConnectorFactory | undefined;
 }
 
-export type WorkerTuning = Pick<WorkerDeps, 'firstLaneConcurrency' | 'retryLaneConcurrency' | 'pollIntervalMs'>;
+export type WorkerTuning = Pick<WorkerDeps, 'firstLaneConcurrency' | 'retryLaneConcurrency' | 'pollIntervalMs'> & {
+  /** Replaces the database handle (tests pass one with a plugin that counts statements). */
+  db?: WorkerDeps['db'];
+};
 
 export function createDeliveryWorker(parts: WorkerParts, tuning: WorkerTuning = {}): DeliveryWorker {
   const { config } = parts;
@@ -39,7 +42,7 @@ export function createDeliveryWorker(parts: WorkerParts, tuning: WorkerTuning = 
     connectionsPerOrigin: null,
   });
   return new DeliveryWorker({
-    db: parts.database.db,
+    db: tuning.db ?? parts.database.db,
     dialect: parts.database.dialect,
     postgresUrl: parts.database.postgresUrl,
     clock: parts.clock,
@@ -61,6 +64,8 @@ export function createDeliveryWorker(parts: WorkerParts, tuning: WorkerTuning = 
       retentionDays: config.retentionDays,
       publicUrl: config.publicUrl,
     },
-    ...tuning,
+    ...(tuning.firstLaneConcurrency === undefined ? {} : { firstLaneConcurrency: tuning.firstLaneConcurrency }),
+    ...(tuning.retryLaneConcurrency === undefined ? {} : { retryLaneConcurrency: tuning.retryLaneConcurrency }),
+    ...(tuning.pollIntervalMs === undefined ? {} : { pollIntervalMs: tuning.pollIntervalMs }),
   });
 }

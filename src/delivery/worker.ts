@@ -315,6 +315,8 @@ export class DeliveryWorker {
           this.finished = [];
           this.toRelease = [];
           await releaseDeliveries(this.deps.db, release, this.id);
+          // What was given back is due again at once: claim it (with a fresh lease).
+          if (release.length > 0 && this.loopDone && !this.stopping) this.signal();
           const emails = await completeAttempts(this.deps.db, batch, {
             now: this.deps.clock.now().getTime(),
             workerId: this.id,
