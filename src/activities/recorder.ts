@@ -8,7 +8,7 @@ import { newId } from '../shared/ids.ts';
 import type { Schema } from '../storage/schema.ts';
 import { catalogueOrder, type ActivityChange, type ActivityType } from './catalogue.ts';
 import { loadLeadSnapshot } from './lead-snapshot.ts';
-import { buildActivityObject, type ActivityUser } from './payload.ts';
+import { buildActivityObject, type ActivityUser, type LeadSnapshot } from './payload.ts';
 
 export interface RecordedActivity {
   id: string;
@@ -36,8 +36,11 @@ export interface Actor {
 export interface Tx {
   db: Kysely<Schema>;
   now: Date;
-  /** Records the changes to one lead, in catalogue order, after the change has been written. */
-  record(actor: Actor, leadId: string, changes: ActivityChange[]): Promise<RecordedActivity[]>;
+  /**
+   * Records the changes to one lead, in catalogue order, after the change has been written.
+   * `lead` is the lead as it is now, when the caller already has it (else it is read).
+   */
+  record(actor: Actor, leadId: string, changes: ActivityChange[], lead?: LeadSnapshot): Promise<RecordedActivity[]>;
 }
 
 export class ActivityRecorder {
@@ -60,8 +63,8 @@ export class ActivityRecorder {
       work({
         db: trx,
         now,
-        record: async (actor, leadId, changes) => {
-          const activities = await insertActivities(trx, now, actor, leadId, changes);
+        record: async (actor, leadId, changes, lead) => {
+          const activities = await insertActivities(trx, now, actor, leadId, changes, lead);
           if (this.outbox && activities.length > 0) enqueued += await this.outbox.enqueue(trx, activities, now);
           return activities;
         },
@@ -78,10 +81,11 @@ async function insertActivities(
   actor: Actor,
   leadId: string,
   changes: ActivityChange[],
+  lead: LeadSnapshot | undefined,
 ): Promise<RecordedActivity[]> {
   if (changes.length === 0) return [];
   const ordered = [...changes].sort((a, b) => catalogueOrder(a.type) - catalogueOrder(b.type));
-  const leadJson = JSON.stringify(await loadLeadSnapshot(db, actor.accountId, leadId));
+  const leadJson = JSON.stringify(lead ?? (await loadLeadSnapshot(db, actor.accountId, leadId)));
   const activities = ordered.map((change): RecordedActivity => {
     const id = newId(now);
     return {

@@ -3,6 +3,7 @@
 // its value (size: null) are changes without an activity type of their own and record none.
 import type { ActivityRecorder, Actor, Tx } from '../activities/recorder.ts';
 import type { ActivityChange } from '../activities/catalogue.ts';
+import type { LeadSnapshot } from '../activities/payload.ts';
 import { getUserRow } from '../accounts/users.ts';
 import { isoSeconds } from '../shared/clock.ts';
 import { invalid } from '../shared/errors.ts';
@@ -50,28 +51,36 @@ export interface NewLead {
 
 export async function createLead(tx: Tx, actor: Actor, input: NewLead): Promise<Lead> {
   const pipeline = await getPipeline(tx.db, actor.accountId, input.pipeline_id);
-  const stageId = input.stage_id ?? pipeline.stages[0]?._id;
-  if (stageId === undefined) throw invalid('The pipeline has no stages; add one first');
-  await getStageRow(tx.db, actor.accountId, stageId, pipeline._id).catch(() => {
-    throw invalid('stage_id is not a stage of that pipeline', [{ field: 'stage_id', message: 'unknown stage' }]);
-  });
-  if (input.user_id) await assignee(tx, actor, input.user_id);
+  const stage = input.stage_id === undefined ? pipeline.stages[0] : pipeline.stages.find((s) => s._id === input.stage_id);
+  if (stage === undefined) {
+    throw input.stage_id === undefined
+      ? invalid('The pipeline has no stages; add one first')
+      : invalid('stage_id is not a stage of that pipeline', [{ field: 'stage_id', message: 'unknown stage' }]);
+  }
+  const user = input.user_id ? await assignee(tx, actor, input.user_id) : undefined;
   const row: LeadRow = {
     id: newId(tx.now),
     account_id: actor.accountId,
     name: input.name,
     size: input.size ?? null,
     pipeline_id: pipeline._id,
-    stage_id: stageId,
-    user_id: input.user_id ?? null,
+    stage_id: stage._id,
+    user_id: user?.id ?? null,
     status: 'open',
     archived: 0,
     created_at: tx.now.getTime(),
     updated_at: tx.now.getTime(),
   };
   await tx.db.insertInto('leads').values(row).execute();
-  await tx.record(actor, row.id, [{ type: 'lead:created', fields: {} }]);
-  return toLead(await getLeadView(tx.db, actor.accountId, row.id));
+  // Everything the answer and the webhook snapshot show is known here: no read-back.
+  const view: LeadViewRow = { ...row, stage_name: stage.name, pipeline_name: pipeline.name, user_name: user?.name ?? null };
+  await tx.record(actor, row.id, [{ type: 'lead:created', fields: {} }], snapshotOf(view));
+  return toLead(view);
+}
+
+/** The lead as webhooks show it, from a lead view. */
+function snapshotOf(view: LeadViewRow): LeadSnapshot {
+  return { _id: view.id, name: view.name, stage: { _id: view.stage_id, name: view.stage_name }, pipe: { _id: view.pipeline_id, name: view.pipeline_name } };
 }
 
 export interface LeadUpdate {
@@ -134,9 +143,11 @@ export async function updateLead(tx: Tx, actor: Actor, leadId: string, input: Le
       .set({ ...set, updated_at: tx.now.getTime() })
       .where('id', '=', leadId)
       .execute();
-    await tx.record(actor, leadId, changes);
+    const after = await getLeadView(tx.db, actor.accountId, leadId);
+    await tx.record(actor, leadId, changes, snapshotOf(after));
+    return toLead(after);
   }
-  return toLead(await getLeadView(tx.db, actor.accountId, leadId));
+  return toLead(before);
 }
 
 async function assignee(tx: Tx, actor: Actor, userId: string) {
