@@ -42,12 +42,18 @@ export class LocalQueues {
 
   constructor(private readonly limits: QueueLimits) {}
 
-  /** How many more deliveries of the lane each candidate webhook may claim (only those with enough room). */
+  /**
+   * How many more deliveries of the lane each candidate webhook (one with due work) may claim, for
+   * those with enough room. One without enough room is marked, so that its finishing requests ask
+   * for a claim when it has room again.
+   */
   rooms(lane: Lane, candidates: Iterable<string>): Map<string, number> {
     const rooms = new Map<string, number>();
     for (const webhookId of candidates) {
-      const room = this.limits.holdPerLane - (this.hooks.get(webhookId)?.held[lane] ?? 0);
+      const queue = this.hooks.get(webhookId);
+      const room = this.limits.holdPerLane - (queue?.held[lane] ?? 0);
       if (room >= this.limits.minRoom) rooms.set(webhookId, room);
+      else if (queue) queue.moreDue[lane] = true;
     }
     return rooms;
   }
