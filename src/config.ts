@@ -32,6 +32,8 @@ export interface Config {
   logLevel: string;
   /** Cookie `Secure` flag for the web UI; on when the public URL is https. */
   secureCookies: boolean;
+  /** `serve` runs its delivery worker on its own thread (LEADHOOK_WORKER_THREAD=0: on the API's). */
+  workerThread: boolean;
 }
 
 export const DEFAULT_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400];
@@ -87,6 +89,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     retentionDays: read.integer('LEADHOOK_RETENTION_DAYS', 30, 1, 3650),
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     secureCookies: publicUrl.startsWith('https:'),
+    workerThread: read.oneOf('LEADHOOK_WORKER_THREAD', '1', ['0', '1']) === '1',
   };
   for (const target of config.allowPrivateTargets) {
     if (target !== 'loopback' && !/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(target)) {

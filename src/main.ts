@@ -1,6 +1,7 @@
 // Composition root: configuration → context → HTTP app and/or delivery worker.
 import type { Config } from './config.ts';
 import { createContext, type AppContext, type ContextOverrides } from './context.ts';
+import { DeliveryThreadHost } from './delivery/thread/thread-host.ts';
 import { createApp } from './http/app.ts';
 import { listen, onShutdownSignal } from './http/server.ts';
 
@@ -19,7 +20,8 @@ export interface ServeOptions {
 export async function serve(config: Readonly<Config>, options: ServeOptions, overrides: ContextOverrides = {}): Promise<RunningServer> {
   const ctx = await createContext(config, overrides);
   const app = options.api ? await createApp(ctx) : undefined;
-  const stopWorker = options.worker ? await startWorker(ctx) : async () => {};
+  let stopWorker = async () => {};
+  if (options.worker) stopWorker = workerOnItsOwnThread(config, options, overrides) ? await startWorkerThread(ctx) : await startWorker(ctx);
   const url = app ? await listen(app, config.host, config.port) : undefined;
   if (url) ctx.logger.info({ url }, 'leadhook is listening');
   const stop = async () => {
@@ -30,13 +32,31 @@ export async function serve(config: Readonly<Config>, options: ServeOptions, ove
   return { ctx, url, stop };
 }
 
-/** Starts the delivery worker; returns how to drain and stop it. */
+/**
+ * With an API in the same process, the worker gets its own thread (and so its own core): on one
+ * thread they share a core and the API takes a quarter of the activities. Not when the caller
+ * injects context pieces (a manual clock, a resolver): only an in-process worker sees them. A
+ * `leadhook worker` process has no API to share with.
+ */
+function workerOnItsOwnThread(config: Readonly<Config>, options: ServeOptions, overrides: ContextOverrides): boolean {
+  return options.api && config.workerThread && Object.keys(overrides).length === 0;
+}
+
+/** Starts the delivery worker on this thread; returns how to drain and stop it. */
 async function startWorker(ctx: AppContext): Promise<() => Promise<void>> {
   const worker = ctx.createWorker();
   ctx.readinessChecks.push(async () => worker.health());
   worker.start();
   ctx.logger.info({ worker: worker.id }, 'delivery worker started');
   return () => worker.stop();
+}
+
+/** Starts the delivery worker on its own thread (src/delivery/thread/); resolves once it runs. */
+async function startWorkerThread(ctx: AppContext): Promise<() => Promise<void>> {
+  const host = new DeliveryThreadHost({ config: ctx.config, logger: ctx.logger, wake: ctx.wake, metrics: ctx.metrics });
+  ctx.readinessChecks.push(async () => host.health());
+  await host.start();
+  return () => host.stop();
 }
 
 export async function serveUntilSignal(config: Readonly<Config>, options: ServeOptions): Promise<void> {
