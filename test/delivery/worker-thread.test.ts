@@ -143,6 +143,24 @@ for (const dialect of DIALECTS) {
         await check.close();
       }
     });
+
+    it('keeps the worker on the API thread with LEADHOOK_WORKER_THREAD=0, and still delivers', async () => {
+      receiver.behave((_req, res) => res.writeHead(200).end('ok'));
+      const before = receiver.requests.length;
+      const { api_key: key } = await createAccountByCli(env);
+      const server = startLeadhook(['serve'], { ...env, LEADHOOK_WORKER_THREAD: '0' });
+      const base = (await server.waitFor(LISTENING))[1]!;
+      assert.match(server.output(), /"worker":"worker-[0-9a-f]{12}","msg":"delivery worker started"/);
+      assert.doesNotMatch(server.output(), /"thread":/);
+      await api(base, key, 'POST', '/webhooks', { url: receiver.url('/same-thread'), events: ['lead:created'] });
+      const pipeline = (await api(base, key, 'GET', '/pipelines')).body[0];
+      assert.equal((await api(base, key, 'POST', '/leads', { name: 'Same thread', pipeline_id: pipeline._id })).status, 201);
+      await receiver.waitFor(before + 1, 3_000);
+      assert.equal(receiver.requests.at(-1)?.path, '/same-thread');
+      const exited = once(server.process, 'exit');
+      server.process.kill('SIGTERM');
+      assert.equal((await exited)[0], 0);
+    });
   });
 }
 
