@@ -2,13 +2,15 @@
 // (activities, crm, webhooks, delivery, notifications, accounts) never imports adapters.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 const ADAPTERS = ['**/http/**', '**/web/**', '**/cli/**', '**/main.ts'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'src/web/dist/', 'src/web/public/', 'bench/results/'] },
+  { ignores: ['node_modules/', 'data/', 'dist/', '.dist-*/', 'src/web/dist/', 'src/web/public/', 'bench/results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  { files: ['bin/**/*.js', 'scripts/**/*.mjs'], languageOptions: { globals: globals.node } },
   {
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// The leadhook command. The sources are TypeScript, run through tsx so that `npm install` is the
-// only step before `leadhook serve` (no build directory to keep in sync).
-import { register } from 'tsx/esm/api';
+// The leadhook command. The sources are TypeScript; scripts/build.mjs bundles them into dist/
+// (again whenever a source changed), so `npm install` is the only step before `leadhook serve`
+// and the process runs plain JavaScript.
+import { pathToFileURL } from 'node:url';
+import { ensureBuilt } from '../scripts/build.mjs';
 
-register();
-await import('../src/cli/main.ts');
+process.setSourceMapsEnabled(true);
+await import(pathToFileURL(await ensureBuilt()).href);

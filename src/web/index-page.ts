@@ -6,7 +6,15 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const PUBLIC_DIR = path.join(import.meta.dirname, 'public');
+/** src/web/public, found from the package root so that it resolves from dist/ (bundled) too. */
+export const PUBLIC_DIR = path.join(packageRoot(import.meta.dirname), 'src', 'web', 'public');
+
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
 
 export interface IndexPage {
   html: string;

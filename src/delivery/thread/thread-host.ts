@@ -34,7 +34,13 @@ export const DEFAULT_RESTART_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 /** A thread that ran this long before dying counts as healthy: the backoff starts over. */
 const STABLE_AFTER_MS = 60_000;
 
-const spawnEntry = (data: ThreadData) => new Worker(new URL('./entry.js', import.meta.url), { workerData: data });
+/**
+ * The thread's entry file. Bundled (dist/cli.js, see scripts/build.mjs) the thread code is its
+ * sibling dist/worker-thread.js; run from the TypeScript sources (tests), entry.js loads tsx first.
+ */
+const THREAD_ENTRY = import.meta.url.endsWith('.ts') ? new URL('./entry.js', import.meta.url) : new URL('./worker-thread.js', import.meta.url);
+
+const spawnEntry = (data: ThreadData) => new Worker(THREAD_ENTRY, { workerData: data });
 
 type State = 'idle' | 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped';
 
