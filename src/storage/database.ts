@@ -4,16 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import {
-  CompiledQuery,
-  Kysely,
-  PostgresDialect,
-  SqliteDialect,
-  SqliteDriver,
-  type DatabaseConnection,
-  type Driver,
-} from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import type { Schema } from './schema.ts';
+import { WalSqliteDialect } from './sqlite-dialect.ts';
 import { withStatementCache } from './statement-cache.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -57,24 +50,10 @@ function openSqlite(dataDir: string): Database {
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
-  // The CLI may write while a server runs on the same file: wait for the lock instead of failing.
-  sqlite.pragma('busy_timeout = 5000');
+  // Other connections (the delivery thread, the CLI) write the same file: waiting for the lock is
+  // done without blocking by WalSqliteDialect, so SQLite itself must not wait.
+  sqlite.pragma('busy_timeout = 0');
   sqlite.pragma('foreign_keys = OFF');
-  const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Schema>({ dialect: new WalSqliteDialect({ database: withStatementCache(sqlite) }, { busyTimeoutMs: 5000 }) });
   return { db, dialect: 'sqlite', postgresUrl: undefined, close: () => db.destroy() };
-}
-
-/**
- * Kysely's SQLite driver opens transactions with a plain (deferred) BEGIN; a deferred transaction
- * that reads and then writes can fail with SQLITE_BUSY when another process wrote in between, and
- * the busy timeout does not help then. BEGIN IMMEDIATE takes the write lock up front and waits.
- */
-class ImmediateSqliteDialect extends SqliteDialect {
-  override createDriver(): Driver {
-    const driver = super.createDriver() as SqliteDriver;
-    driver.beginTransaction = async (connection: DatabaseConnection) => {
-      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-    };
-    return driver;
-  }
 }
