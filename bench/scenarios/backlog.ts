@@ -21,6 +21,8 @@ export interface BacklogResult {
   /** Deliveries per second between the first and the last arrival. */
   drainPerSecond: number;
   peakRssMiB: number;
+  /** Requests that repeated a (webhook, webhook-id) already received: sent more than once. */
+  duplicates: number;
   /** Set when the deadline passed before the backlog was drained. */
   timedOut: boolean;
 }
@@ -57,6 +59,7 @@ export async function backlogDrain(dialect: Dialect, receiver: Receiver, count: 
       totalSeconds: (stats.lastOkAt - started) / 1000,
       drainPerSecond: stats.ok / Math.max(0.001, (stats.lastOkAt - stats.firstAt) / 1000),
       peakRssMiB,
+      duplicates: stats.duplicates,
       timedOut,
     };
   } finally {
