@@ -1,19 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/databases.ts';
-import { createAccountByCli, killAll, startLeadhook } from '../helpers/processes.ts';
-import { startReceiver, type Receiver } from '../helpers/receiver.ts';
-
-const LISTENING = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/;
-
-async function api(base: string, key: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${base}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: await response.json() };
-}
+import { describe, it } from 'node:test';
+import { DIALECTS } from '../helpers/databases.ts';
+import { api, createAccountByCli, LISTENING, startLeadhook, useProcessFixture } from '../helpers/processes.ts';
+import type { Receiver } from '../helpers/receiver.ts';
 
 /** Lead ids named in the bodies the receiver got. */
 const receivedLeads = (receiver: Receiver) => new Set(receiver.requests.map((r) => JSON.parse(r.body).lead._id as string));
@@ -51,34 +40,13 @@ function createLeadsInLoop(base: string, key: string, pipelineId: string) {
 
 for (const dialect of DIALECTS) {
   describe(`crash safety [${dialect}]`, () => {
-    let database: TestDatabase;
-    let receiver: Receiver;
-    let env: Record<string, string>;
-    before(async () => {
-      database = await createTestDatabase(dialect);
-      receiver = await startReceiver();
-      env = {
-        LEADHOOK_DATA_DIR: database.dataDir,
-        DATABASE_URL: database.databaseUrl ?? '',
-        LEADHOOK_ALLOW_PRIVATE_TARGETS: 'loopback',
-        LEADHOOK_API_RATE_LIMIT: '0',
-        LEADHOOK_DELIVERY_TIMEOUT_MS: '1000',
-        LEADHOOK_CONNECT_TIMEOUT_MS: '1000',
-        LOG_LEVEL: 'info',
-        PORT: '0',
-      };
-    });
-    after(async () => {
-      await killAll();
-      await receiver.close();
-      await database.drop();
-    });
+    const fx = useProcessFixture(dialect, { LEADHOOK_DELIVERY_TIMEOUT_MS: '1000', LEADHOOK_CONNECT_TIMEOUT_MS: '1000' });
 
     it('delivers every committed activity after `serve` is SIGKILLed under load and restarted', async () => {
-      const { api_key: key } = await createAccountByCli(env);
-      const first = startLeadhook(['serve'], env);
+      const { api_key: key } = await createAccountByCli(fx.env);
+      const first = startLeadhook(['serve'], fx.env);
       const base = (await first.waitFor(LISTENING))[1]!;
-      const hook = await api(base, key, 'POST', '/webhooks', { url: receiver.url(), events: ['lead:created'] });
+      const hook = await api(base, key, 'POST', '/webhooks', { url: fx.receiver.url(), events: ['lead:created'] });
       assert.equal(hook.status, 201);
       const pipeline = (await api(base, key, 'GET', '/pipelines')).body[0];
 
@@ -88,28 +56,28 @@ for (const dialect of DIALECTS) {
       await load.stop();
       const committed = [...load.committed];
 
-      const second = startLeadhook(['serve'], env);
+      const second = startLeadhook(['serve'], fx.env);
       await second.waitFor(LISTENING);
       // Deliveries in flight at the kill wait for their lease (connect + 2 × timeout + 5 s) to run out.
-      await until(() => committed.every((id) => receivedLeads(receiver).has(id)), 40_000, 'every committed lead delivered');
+      await until(() => committed.every((id) => receivedLeads(fx.receiver).has(id)), 40_000, 'every committed lead delivered');
       await second.kill('SIGTERM');
       assert.ok(committed.length >= 150);
     });
 
     if (dialect === 'postgres') {
       it('shares the work between three workers and hands a killed worker’s deliveries to the others', async () => {
-        receiver.requests.length = 0;
+        fx.receiver.requests.length = 0;
         const at = new Map<string, number[]>();
-        receiver.behave((req, res) => {
+        fx.receiver.behave((req, res) => {
           const id = String(req.headers['webhook-id']);
           at.set(id, [...(at.get(id) ?? []), Date.now()]);
           setTimeout(() => res.writeHead(200).end(), 30);
         });
-        const { api_key: key } = await createAccountByCli(env);
-        const apiServer = startLeadhook(['serve', '--no-worker'], env);
+        const { api_key: key } = await createAccountByCli(fx.env);
+        const apiServer = startLeadhook(['serve', '--no-worker'], fx.env);
         const base = (await apiServer.waitFor(LISTENING))[1]!;
-        await api(base, key, 'POST', '/webhooks', { url: receiver.url('/shared') });
-        const workers = [0, 1, 2].map(() => startLeadhook(['worker'], env));
+        await api(base, key, 'POST', '/webhooks', { url: fx.receiver.url('/shared') });
+        const workers = [0, 1, 2].map(() => startLeadhook(['worker'], fx.env));
         await Promise.all(workers.map((w) => w.waitFor(/delivery worker started/)));
         const pipeline = (await api(base, key, 'GET', '/pipelines')).body[0];
 
@@ -119,7 +87,7 @@ for (const dialect of DIALECTS) {
         await until(() => load.committed.length >= 150, 60_000, 'more leads');
         await load.stop();
         const committed = load.committed;
-        await until(() => committed.every((id) => receivedLeads(receiver).has(id)), 40_000, 'every committed lead delivered');
+        await until(() => committed.every((id) => receivedLeads(fx.receiver).has(id)), 40_000, 'every committed lead delivered');
 
         // A delivery is sent again only by a worker that took it over after the lease ran out.
         const leaseMs = 1000 + 2 * 1000 + 5000;

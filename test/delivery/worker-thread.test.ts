@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { loadConfig } from '../../src/config.ts';
@@ -9,20 +9,10 @@ import type { DeliveryMetrics } from '../../src/delivery/metrics.ts';
 import { DeliveryThreadHost } from '../../src/delivery/thread/thread-host.ts';
 import { WakeSignal } from '../../src/delivery/wakeup.ts';
 import { openDatabase } from '../../src/storage/database.ts';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/databases.ts';
-import { createAccountByCli, killAll, startLeadhook } from '../helpers/processes.ts';
-import { startReceiver, type Receiver } from '../helpers/receiver.ts';
+import { DIALECTS } from '../helpers/databases.ts';
+import { api, createAccountByCli, LISTENING, startLeadhook, useProcessFixture } from '../helpers/processes.ts';
 
-const LISTENING = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/;
 
-async function api(base: string, key: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${base}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: await response.json() };
-}
 
 async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -42,30 +32,11 @@ const activityType = (body: string) => (JSON.parse(body) as { activity: { type: 
 
 for (const dialect of DIALECTS) {
   describe(`leadhook serve: the delivery worker on its own thread [${dialect}]`, () => {
-    let database: TestDatabase;
-    let receiver: Receiver;
-    let env: Record<string, string>;
-    before(async () => {
-      database = await createTestDatabase(dialect);
-      receiver = await startReceiver();
-      env = {
-        LEADHOOK_DATA_DIR: database.dataDir,
-        DATABASE_URL: database.databaseUrl ?? '',
-        LEADHOOK_ALLOW_PRIVATE_TARGETS: 'loopback',
-        LEADHOOK_API_RATE_LIMIT: '0',
-        LOG_LEVEL: 'info',
-        PORT: '0',
-      };
-    });
-    after(async () => {
-      await killAll();
-      await receiver.close();
-      await database.drop();
-    });
+    const fx = useProcessFixture(dialect);
 
     it('delivers lead changes promptly, reports the worker ready, counts the attempts in /metrics and drains on SIGTERM', async () => {
-      const { api_key: key } = await createAccountByCli(env);
-      const server = startLeadhook(['serve'], env);
+      const { api_key: key } = await createAccountByCli(fx.env);
+      const server = startLeadhook(['serve'], fx.env);
       const base = (await server.waitFor(LISTENING))[1]!;
       // The host logs the thread's worker id and thread id once the thread's worker runs.
       assert.match(server.output(), /"worker":"worker-[0-9a-f]{12}","thread":[1-9]\d*,"msg":"delivery worker started"/);
@@ -80,7 +51,7 @@ for (const dialect of DIALECTS) {
         ],
       });
 
-      const hook = await api(base, key, 'POST', '/webhooks', { url: receiver.url('/thread'), events: ['lead:created', 'lead:moved'] });
+      const hook = await api(base, key, 'POST', '/webhooks', { url: fx.receiver.url('/thread'), events: ['lead:created', 'lead:moved'] });
       assert.equal(hook.status, 201);
       const pipeline = (await api(base, key, 'GET', '/pipelines')).body[0];
 
@@ -93,7 +64,7 @@ for (const dialect of DIALECTS) {
         const lead = await api(base, key, 'POST', '/leads', { name: `Thread ${i}`, pipeline_id: pipeline._id });
         assert.equal(lead.status, 201);
         leadIds.push(lead.body._id as string);
-        await receiver.waitFor(i + 1, 10_000);
+        await fx.receiver.waitFor(i + 1, 10_000);
         latencies.push(Date.now() - sentAt);
       }
       assert.ok(Math.max(...latencies) < 1_000, `every delivery within 1 s (got ${latencies.join(', ')} ms)`);
@@ -101,8 +72,8 @@ for (const dialect of DIALECTS) {
       // A change of stage is delivered too, as lead:moved.
       const moved = await api(base, key, 'PUT', `/leads/${leadIds[0]}`, { stage_id: pipeline.stages[2]._id });
       assert.equal(moved.status, 200);
-      await receiver.waitFor(6, 5_000);
-      assert.deepEqual(receiver.requests.map((r) => activityType(r.body)), [...Array(5).fill('lead:created'), 'lead:moved']);
+      await fx.receiver.waitFor(6, 5_000);
+      assert.deepEqual(fx.receiver.requests.map((r) => activityType(r.body)), [...Array(5).fill('lead:created'), 'lead:moved']);
 
       // The thread's attempts reach the main thread's /metrics (batched every 100 ms).
       let metrics = '';
@@ -119,10 +90,10 @@ for (const dialect of DIALECTS) {
       assert.equal(sample(metrics, 'leadhook_delivery_queue_depth'), 0);
 
       // SIGTERM while a request is in flight: the thread lets it finish and records it, then exits 0.
-      receiver.behave((_req, res) => setTimeout(() => res.writeHead(200).end('late'), 400));
+      fx.receiver.behave((_req, res) => setTimeout(() => res.writeHead(200).end('late'), 400));
       const last = await api(base, key, 'POST', '/leads', { name: 'In flight at SIGTERM', pipeline_id: pipeline._id });
       assert.equal(last.status, 201);
-      await receiver.waitFor(7, 5_000);
+      await fx.receiver.waitFor(7, 5_000);
       const exited = once(server.process, 'exit');
       server.process.kill('SIGTERM');
       const [code] = await exited;
@@ -130,7 +101,7 @@ for (const dialect of DIALECTS) {
       assert.doesNotMatch(server.output(), /SQLITE_BUSY|"level":50/, 'no error was logged');
       assert.doesNotMatch(server.output(), /delivery thread did not drain/);
 
-      const check = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+      const check = openDatabase({ databaseUrl: fx.database.databaseUrl, dataDir: fx.database.dataDir });
       try {
         const rows = await check.db
           .selectFrom('deliveries')
@@ -145,18 +116,18 @@ for (const dialect of DIALECTS) {
     });
 
     it('keeps the worker on the API thread with LEADHOOK_WORKER_THREAD=0, and still delivers', async () => {
-      receiver.behave((_req, res) => res.writeHead(200).end('ok'));
-      const before = receiver.requests.length;
-      const { api_key: key } = await createAccountByCli(env);
-      const server = startLeadhook(['serve'], { ...env, LEADHOOK_WORKER_THREAD: '0' });
+      fx.receiver.behave((_req, res) => res.writeHead(200).end('ok'));
+      const before = fx.receiver.requests.length;
+      const { api_key: key } = await createAccountByCli(fx.env);
+      const server = startLeadhook(['serve'], { ...fx.env, LEADHOOK_WORKER_THREAD: '0' });
       const base = (await server.waitFor(LISTENING))[1]!;
       assert.match(server.output(), /"worker":"worker-[0-9a-f]{12}","msg":"delivery worker started"/);
       assert.doesNotMatch(server.output(), /"thread":/);
-      await api(base, key, 'POST', '/webhooks', { url: receiver.url('/same-thread'), events: ['lead:created'] });
+      await api(base, key, 'POST', '/webhooks', { url: fx.receiver.url('/same-thread'), events: ['lead:created'] });
       const pipeline = (await api(base, key, 'GET', '/pipelines')).body[0];
       assert.equal((await api(base, key, 'POST', '/leads', { name: 'Same thread', pipeline_id: pipeline._id })).status, 201);
-      await receiver.waitFor(before + 1, 3_000);
-      assert.equal(receiver.requests.at(-1)?.path, '/same-thread');
+      await fx.receiver.waitFor(before + 1, 3_000);
+      assert.equal(fx.receiver.requests.at(-1)?.path, '/same-thread');
       const exited = once(server.process, 'exit');
       server.process.kill('SIGTERM');
       assert.equal((await exited)[0], 0);
