@@ -1,12 +1,13 @@
 // Fills the outbox directly, with every worker stopped: `count` pending deliveries spread over the
 // given webhooks, in big batches (SQLite: one prepared statement in 50,000-row transactions;
 // PostgreSQL: 10,000-row `insert … select from unnest(…)`). Rows look exactly like the ones the
-// outbox writes (src/delivery/outbox.ts): status pending, attempt 0, due now, body composed once.
+// outbox writes, because they are made by its own `newDeliveryRow` (src/delivery/outbox.ts).
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import type { BenchDatabase } from '../lib/databases.ts';
+import { newDeliveryRow } from '../../src/delivery/outbox.ts';
 import { sampleBody } from '../lib/sample-body.ts';
 
 export interface BacklogTarget {
@@ -24,7 +25,7 @@ function idMaker(at: number): () => string {
 }
 
 function* rows(target: BacklogTarget, count: number, at: number): Generator<Row> {
-  const deliveryId = idMaker(at);
+  const created = new Date(at);
   const activityId = idMaker(at);
   const leadId = idMaker(at);
   const fanOut = target.webhookIds.length;
@@ -35,24 +36,10 @@ function* rows(target: BacklogTarget, count: number, at: number): Generator<Row>
       activity = activityId();
       body = sampleBody(activity, leadId(), i / fanOut);
     }
-    yield {
-      id: deliveryId(),
-      account_id: target.accountId,
-      webhook_id: target.webhookIds[i % fanOut]!,
-      activity_id: activity,
-      type: 'lead:created',
-      body,
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: at,
-      lease_until: null,
-      leased_by: null,
-      last_status: null,
-      last_error: null,
-      is_test: 0,
-      created_at: at,
-      updated_at: at,
-    };
+    yield newDeliveryRow(
+      { account_id: target.accountId, webhook_id: target.webhookIds[i % fanOut]!, activity_id: activity, type: 'lead:created', body, is_test: 0 },
+      created,
+    );
   }
 }
 
