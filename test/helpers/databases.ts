@@ -1,4 +1,4 @@
-// A fresh database per test file and dialect: a temporary SQLite folder, or a new PostgreSQL
+// A fresh database per test file and dialect (the benchmark makes its own with it too): a temporary SQLite folder, or a new PostgreSQL
 // database on the local server (dropped afterwards), so runs never see each other's data.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,27 +16,37 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(dialect: 'sqlite' | 'postgres'): Promise<TestDatabase> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadhook-test-'));
+export interface FreshDatabaseOptions {
+  /** Prefix of the temporary folder and of the PostgreSQL database name. */
+  prefix?: string;
+  /** A PostgreSQL URL allowed to create and drop databases. */
+  adminUrl?: string;
+}
+
+export async function createTestDatabase(
+  dialect: 'sqlite' | 'postgres',
+  { prefix = 'leadhook_test', adminUrl = PG_ADMIN_URL }: FreshDatabaseOptions = {},
+): Promise<TestDatabase> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix.replace(/_/g, '-')}-`));
   const removeDir = () => fs.rmSync(dataDir, { recursive: true, force: true });
   if (dialect === 'sqlite') return { dataDir, databaseUrl: undefined, drop: async () => removeDir() };
 
-  const name = `leadhook_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await adminQuery(`create database ${name}`);
-  const url = new URL(PG_ADMIN_URL);
+  const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await adminQuery(adminUrl, `create database ${name}`);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
     dataDir,
     databaseUrl: url.toString(),
     drop: async () => {
-      await adminQuery(`drop database if exists ${name} with (force)`);
+      await adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
       removeDir();
     },
   };
 }
 
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+async function adminQuery(adminUrl: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
     await client.query(text);
