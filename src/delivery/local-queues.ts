@@ -1,10 +1,8 @@
 // The worker's in-memory view of what it holds: per webhook, the deliveries in flight and the ones
 // claimed but not yet started, per lane. It decides what may start (per-webhook cap, lane capacity,
 // first attempts before retries) and how much more each webhook may claim (its room). No I/O.
-import type { ClaimedDelivery, Lane } from './claim-due-deliveries.ts';
-import type { WebhookTarget } from './webhook-target.ts';
-
-export const LANES: readonly Lane[] = ['first', 'retry'];
+import { LANES, type ClaimedDelivery, type Lane } from './store/claim.ts';
+import type { WebhookTarget } from './store/targets.ts';
 
 export interface Queued {
   delivery: ClaimedDelivery;
@@ -15,7 +13,7 @@ export interface Queued {
 }
 
 export interface QueueLimits {
-  /** Requests in flight per webhook, both lanes together (PRODUCT §4, default 10). */
+  /** Requests in flight per webhook, both lanes together (docs/WEBHOOKS.md, default 10). */
   perWebhookCap: number;
   /** Deliveries one webhook may hold per lane, in flight + waiting; bounds the wait before a start. */
   holdPerLane: number;
