@@ -68,16 +68,6 @@ export class LocalQueues {
     queue.held[item.lane] += 1;
   }
 
-  inFlight(lane: Lane): number {
-    return this.inFlightByLane[lane];
-  }
-
-  get waitingCount(): number {
-    let n = 0;
-    for (const queue of this.hooks.values()) n += queue.waiting.first.length + queue.waiting.retry.length;
-    return n;
-  }
-
   /**
    * Takes every waiting delivery that may start now and counts it as in flight: per webhook up to
    * its cap, first attempts before retries, each lane up to its capacity. A delivery that reaches
@@ -116,7 +106,7 @@ export class LocalQueues {
   }
 
   /** A waiting delivery that will not be started (it is given back). Same answer as `finished`. */
-  dropped(item: Queued): boolean {
+  private dropped(item: Queued): boolean {
     const queue = this.hooks.get(item.delivery.webhook_id);
     return queue ? this.forget(queue, item) : false;
   }

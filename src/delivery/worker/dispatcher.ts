@@ -74,6 +74,10 @@ export class Dispatcher {
     const task = deliverOnce(this.deps.sender, delivery, target, this.deps.attempt, this.abort.signal)
       .then((finished) => {
         if (!finished) return this.deps.onGiveBack(held(item));
+        const { outcome } = finished;
+        if (outcome.kind === 'failed' && outcome.logDetail) {
+          this.deps.logger.warn({ delivery: delivery.id, webhook: delivery.webhook_id, category: outcome.category, detail: outcome.logDetail }, 'delivery refused');
+        }
         this.deps.onFinished(finished);
         this.deps.metrics?.recordAttempt(finished.outcome.kind === 'delivered' ? 'delivered' : finished.outcome.category, finished.durationMs);
       })

@@ -19,7 +19,7 @@ export interface PresenceDeps {
   isAlive?: (pid: number) => boolean;
 }
 
-export function processIsAlive(pid: number): boolean {
+function processIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
