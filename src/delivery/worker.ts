@@ -130,7 +130,12 @@ export class DeliveryWorker {
   async start(): Promise<void> {
     if (this.state !== 'idle') throw new Error(`the delivery worker cannot start: it is ${this.state}`);
     this.state = 'running';
-    await this.presence.start();
+    try {
+      await this.presence.start();
+    } catch (error) {
+      this.state = 'idle';
+      throw error;
+    }
     this.unsubscribe = this.deps.subscribe(() => {
       if (this.state === 'running') this.loop.signal();
     });
