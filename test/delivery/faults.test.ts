@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { describe, it } from 'node:test';
+import { sql } from 'kysely';
 import type { DeliveryWorker } from '../../src/delivery/worker.ts';
 import { DIALECTS } from '../helpers/databases.ts';
 import { useHarness, type Harness, type TestAccount } from '../helpers/harness.ts';
@@ -101,6 +102,60 @@ for (const dialect of DIALECTS) {
         assert.equal(receiver.requests.length, 1);
       } finally {
         await worker.stop(0);
+        await receiver.close();
+      }
+    });
+
+    it('survives the database being away (claims, writes, heartbeats failing) and resumes without losing or repeating a delivery', async () => {
+      const receiver = await startReceiver();
+      let down = false;
+      const failures: string[] = [];
+      const worker = h().ctx.createWorker({
+        pollIntervalMs: 200,
+        // Every store call fails while `down`, as when the database restarts.
+        wrapStore: (store) =>
+          new Proxy(store, {
+            get(target, name, receiverArg) {
+              const value = Reflect.get(target, name, receiverArg);
+              if (typeof value !== 'function') return value;
+              return (...args: unknown[]) => {
+                if (!down) return (value as (...a: unknown[]) => unknown).apply(target, args);
+                failures.push(String(name));
+                return Promise.reject(new Error('Connection terminated unexpectedly'));
+              };
+            },
+          }),
+      });
+      try {
+        const acct = await h().account();
+        const hook = await createWebhook(acct, { url: receiver.url(), events: ['note:created'] });
+        const lead = await createLead(acct);
+        await worker.start();
+        await notes(h(), acct, lead._id, 20);
+        await receiver.waitFor(1);
+        down = true;
+        await notes(h(), acct, lead._id, 20);
+        await until(() => failures.includes('webhooksWithDueWork') && !worker.health().ok, 'the worker noticed the outage');
+        if (dialect === 'postgres') {
+          // The LISTEN connection goes too; it must come back by itself.
+          await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query ilike 'LISTEN%'`.execute(h().ctx.db);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        down = false;
+        await notes(h(), acct, lead._id, 20);
+        await until(async () => {
+          const rows = await h().ctx.db.selectFrom('deliveries').select('status').where('webhook_id', '=', hook._id).execute();
+          return rows.length === 60 && rows.every((r) => r.status === 'succeeded');
+        }, 'every delivery recorded after the outage');
+        const ids = receiver.requests.map((r) => String(r.headers['webhook-id']));
+        assert.equal(ids.length, 60, 'nothing sent twice');
+        assert.equal(new Set(ids).size, 60);
+        const attempts = await attemptsOf(h(), hook._id);
+        assert.equal(attempts.length, 60);
+        await until(() => worker.health().ok, 'the worker reports healthy again');
+      } finally {
+        down = false;
+        await worker.stop(1000);
         await receiver.close();
       }
     });
