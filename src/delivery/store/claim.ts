@@ -77,30 +77,34 @@ export function heldBy(items: readonly Held[]) {
   )})`;
 }
 
+/** Held rows per statement: 3 parameters each stays far below both databases' limits. */
+const HELD_CHUNK = 1000;
+
+async function eachChunk(items: readonly Held[], update: (chunk: readonly Held[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += HELD_CHUNK) await update(items.slice(i, i + HELD_CHUNK));
+}
+
 /** Gives claimed deliveries back (the worker stopped, or a delivery waited too long to start). */
 export async function releaseDeliveries(db: Kysely<Schema>, items: readonly Held[]): Promise<void> {
-  if (items.length === 0) return;
-  await db
-    .updateTable('deliveries')
-    .set({ lease_until: null, leased_by: null, lease_token: null })
-    .where(heldBy(items))
-    .execute();
+  await eachChunk(items, (chunk) =>
+    db.updateTable('deliveries').set({ lease_until: null, leased_by: null, lease_token: null }).where(heldBy(chunk)).execute(),
+  );
 }
 
 /** Moves the lease end of held deliveries (results waiting for the database to come back). */
 export async function extendLeases(db: Kysely<Schema>, items: readonly Held[], until: number): Promise<void> {
-  if (items.length === 0) return;
-  await db.updateTable('deliveries').set({ lease_until: until }).where(heldBy(items)).execute();
+  await eachChunk(items, (chunk) => db.updateTable('deliveries').set({ lease_until: until }).where(heldBy(chunk)).execute());
 }
 
 /** Deliveries of a webhook disabled (or deleted) after they were claimed: failed, replayable. */
 export async function failOrphans(db: Kysely<Schema>, items: readonly Held[], now: number): Promise<void> {
-  if (items.length === 0) return;
-  await db
-    .updateTable('deliveries')
-    .set({ status: 'failed', last_error: 'webhook disabled', lease_until: null, leased_by: null, lease_token: null, updated_at: now })
-    .where(heldBy(items))
-    .execute();
+  await eachChunk(items, (chunk) =>
+    db
+      .updateTable('deliveries')
+      .set({ status: 'failed', last_error: 'webhook disabled', lease_until: null, leased_by: null, lease_token: null, updated_at: now })
+      .where(heldBy(chunk))
+      .execute(),
+  );
 }
 
 /**
