@@ -12,8 +12,8 @@ const SRC = path.join(ROOT, 'src');
 const DIST = path.join(ROOT, 'dist');
 const STAMP = path.join(DIST, '.build-stamp');
 
-/** The entry points: the command, and the delivery worker thread (src/delivery/thread). */
-const ENTRIES = { cli: 'src/cli/main.ts', 'worker-thread': 'src/delivery/thread/worker-thread.ts' };
+/** The entry points: the command, and the delivery worker thread (src/delivery-thread.ts). */
+const ENTRIES = { cli: 'src/cli/main.ts', 'worker-thread': 'src/delivery-thread.ts' };
 
 function newestSourceTime(dir = SRC) {
   let newest = fs.statSync(path.join(ROOT, 'package.json')).mtimeMs;

@@ -4,10 +4,11 @@ import type { Kysely } from 'kysely';
 import { ActivityRecorder } from './activities/recorder.ts';
 import type { Config } from './config.ts';
 import { createAddressPolicy, systemResolver, type AddressPolicy, type Resolver } from './delivery/address-guard.ts';
-import { createDeliveryWorker, type WorkerTuning } from './delivery/create-worker.ts';
+import { createDeliveryWorker, type WorkerTuning } from './delivery/assemble.ts';
 import { createDeliveryMetrics, type DeliveryMetrics } from './delivery/metrics.ts';
 import { createOutboxWriter } from './delivery/outbox.ts';
 import type { ConnectorFactory } from './delivery/send-request.ts';
+import { createDeliveryStore, type DeliveryStore } from './delivery/store/delivery-store.ts';
 import { WakeSignal } from './delivery/wakeup.ts';
 import type { DeliveryWorker } from './delivery/worker.ts';
 import { createMailer, type Mailer } from './notifications/mailer.ts';
@@ -29,8 +30,10 @@ export interface AppContext {
   recorder: ActivityRecorder;
   /** Extra /readyz checks (the delivery worker adds its own). */
   readinessChecks: ReadinessCheck[];
-  /** Wakes this process's delivery worker when the API creates due deliveries. */
+  /** Wakes this process's delivery worker (the outbox and `deliveries` signal it after commit). */
   wake: WakeSignal;
+  /** Delivery state: the API's manual retry and recover, and transactions that wake the workers. */
+  deliveries: DeliveryStore;
   metrics: DeliveryMetrics;
   mailer: Mailer;
   addressPolicy: AddressPolicy;
@@ -49,6 +52,8 @@ export interface ContextOverrides {
   /** Replaces the socket connector of webhook requests (tests record what would be dialled). */
   connector?: ConnectorFactory;
   mailer?: Mailer;
+  /** Where attempt metrics go (the delivery thread forwards them to the main thread). */
+  metrics?: DeliveryMetrics;
 }
 
 export async function createContext(config: Readonly<Config>, overrides: ContextOverrides = {}): Promise<AppContext> {
@@ -58,10 +63,11 @@ export async function createContext(config: Readonly<Config>, overrides: Context
   await migrate(database);
   const recorder = new ActivityRecorder(database.db, clock);
   const wake = new WakeSignal();
-  recorder.setOutbox(createOutboxWriter(database.dialect, wake));
+  const deliveries = createDeliveryStore(database, wake);
+  recorder.setOutbox(createOutboxWriter(deliveries, wake));
   const smtp = config.smtpUrl ? createSmtpTransport(config.smtpUrl) : undefined;
   const mailer = overrides.mailer ?? createMailer(database.db, clock, smtp?.send);
-  const metrics = createDeliveryMetrics(database.db, clock);
+  const metrics = overrides.metrics ?? createDeliveryMetrics(database.db, clock);
   const addressPolicy = createAddressPolicy(config.allowPrivateTargets);
   const parts = {
     config,
@@ -85,6 +91,7 @@ export async function createContext(config: Readonly<Config>, overrides: Context
     recorder,
     readinessChecks: [],
     wake,
+    deliveries,
     metrics,
     mailer,
     addressPolicy,

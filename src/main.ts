@@ -46,7 +46,7 @@ function workerOnItsOwnThread(config: Readonly<Config>, options: ServeOptions, o
 async function startWorker(ctx: AppContext): Promise<() => Promise<void>> {
   const worker = ctx.createWorker();
   ctx.readinessChecks.push(async () => worker.health());
-  worker.start();
+  await worker.start();
   ctx.logger.info({ worker: worker.id }, 'delivery worker started');
   return () => worker.stop();
 }

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import type { BenchDatabase } from '../lib/databases.ts';
-import { newDeliveryRow } from '../../src/delivery/outbox.ts';
+import { newDeliveryRow } from '../../src/delivery/store/rows.ts';
 import { sampleBody } from '../lib/sample-body.ts';
 
 export interface BacklogTarget {

@@ -4,7 +4,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import { issueApiKey } from '../accounts/accounts.service.ts';
 import type { Config } from '../config.ts';
-import { countFailedSince, recoverFailed } from '../delivery/requeue.ts';
+import { createDeliveryStore } from '../delivery/store/delivery-store.ts';
+import { WakeSignal } from '../delivery/wakeup.ts';
 import { systemClock } from '../shared/clock.ts';
 import { openDatabase, type Database } from '../storage/database.ts';
 import { migrate } from '../storage/migrate.ts';
@@ -71,11 +72,14 @@ export function webhookCommands(loadConfig: ConfigLoader, dataDirOption: () => i
         const webhook = await database.db.selectFrom('webhooks').select(['id', 'enabled']).where('id', '=', webhookId).executeTakeFirst();
         if (!webhook) throw new InvalidArgumentError(`no webhook ${webhookId}`);
         if (webhook.enabled !== 1) throw new InvalidArgumentError('the webhook is disabled; enable it before recovering');
-        const total = await countFailedSince(database.db, webhookId, opts.since);
+        // No worker in this process: the workers of a running server hear NOTIFY (PostgreSQL) or
+        // find the work at their next poll (SQLite).
+        const deliveries = createDeliveryStore(database, new WakeSignal());
+        const total = await deliveries.countFailedSince(webhookId, opts.since);
         const bar = new cliProgress.SingleBar({ format: 'recover [{bar}] {value}/{total} deliveries requeued' }, cliProgress.Presets.shades_classic);
         bar.start(total, 0);
         const now = systemClock.now().getTime();
-        const recovered = await recoverFailed(database.db, database.dialect, webhookId, opts.since, now, (n) => bar.update(Math.min(n, total)));
+        const recovered = await deliveries.recoverFailed({ webhookId, since: opts.since, now }, (n) => bar.update(Math.min(n, total)));
         bar.update(recovered);
         bar.stop();
         console.log(`${recovered} deliveries requeued; the worker sends them at up to 500 a second`);

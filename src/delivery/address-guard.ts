@@ -17,13 +17,38 @@ export const systemResolver: Resolver = (hostname) =>
     dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) => (error ? reject(error) : resolve(addresses)));
   });
 
-/** Thrown (and reported as category `blocked_address`) when a target is a special-purpose address. */
+/**
+ * Thrown (and reported as category `blocked_address`) when a target is a special-purpose address.
+ * Its message, with the resolved address, is for server logs only; tenants see `publicMessage`,
+ * which names the kind of network and not the address (internal DNS answers stay private).
+ */
 export class BlockedAddressError extends Error {
   readonly code = 'ELEADHOOK_BLOCKED_ADDRESS';
+  readonly publicMessage: string;
   constructor(readonly address: string, hostname: string) {
     super(`${hostname} resolves to ${address}, a special-purpose address that webhooks may not reach`);
     this.name = 'BlockedAddressError';
+    this.publicMessage = `address not allowed: ${networkKind(address)}`;
   }
+}
+
+const NETWORK_KINDS: Record<string, string> = {
+  private: 'private network',
+  uniqueLocal: 'private network',
+  loopback: 'loopback',
+  linkLocal: 'link-local network',
+  carrierGradeNat: 'shared (carrier-grade NAT) network',
+  multicast: 'multicast',
+  unspecified: 'unspecified address',
+  broadcast: 'broadcast address',
+};
+
+/** What kind of special-purpose address this is, in words a tenant can act on. */
+function networkKind(ip: string): string {
+  if (!ipaddr.isValid(ip)) return 'not a valid address';
+  let address: Address = ipaddr.parse(ip);
+  if (address.kind() === 'ipv6') address = embeddedIPv4(address as ipaddr.IPv6) ?? address;
+  return NETWORK_KINDS[address.range()] ?? 'reserved or special-purpose address';
 }
 
 export interface AddressPolicy {

@@ -1,8 +1,8 @@
-// The attempt record of PRODUCT §4, with secrets redacted: the signature header and the handshake
+// The attempt record (docs/WEBHOOKS.md), with secrets redacted: the signature header and the handshake
 // key in the body (the attempt log is shown in the UI and may be exported; the secrets may not).
 import { newId } from '../shared/ids.ts';
 import type { DeliveryAttemptRow } from '../storage/schema.ts';
-import type { ClaimedDelivery } from './claim-due-deliveries.ts';
+import type { ClaimedDelivery } from './store/claim.ts';
 import type { AttemptOutcome } from './outcome.ts';
 
 export const REDACTED = '[redacted]';

@@ -7,6 +7,11 @@ export function classify(result: SendResult, now: number): AttemptOutcome {
   if (!result.ok) {
     if (result.interrupted) return { kind: 'interrupted' };
     const { category, message } = classifyError(result.error, result.timedOut);
+    if (category === 'blocked_address') {
+      // The tenant sees the kind of network only; the resolved address goes to the server log.
+      const publicMessage = blockedPublicMessage(result.error) ?? 'address not allowed';
+      return { kind: 'failed', category, message: publicMessage, response: null, retryAfterS: null, gone: false, logDetail: message };
+    }
     return { kind: 'failed', category, message, response: null, retryAfterS: null, gone: false };
   }
   const response = result.response;
@@ -69,6 +74,16 @@ export function classifyError(error: unknown, timedOut: boolean): { category: Er
     current = (current as { cause?: unknown }).cause;
   }
   return { category: 'other', message };
+}
+
+/** The tenant-facing message of a BlockedAddressError anywhere in the cause chain. */
+function blockedPublicMessage(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
+    const publicMessage = (current as { publicMessage?: unknown }).publicMessage;
+    if (typeof publicMessage === 'string') return publicMessage;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 function describe(error: unknown): string {

@@ -1,14 +1,14 @@
-// One attempt of one delivery: the exact PRODUCT §3 request (same body bytes and webhook-id on every
+// One attempt of one delivery: the exact request of docs/WEBHOOKS.md (same body bytes and webhook-id on every
 // attempt, a fresh timestamp and signature), its classification and the next state.
 import type { Clock } from '../shared/clock.ts';
-import type { ClaimedDelivery } from './claim-due-deliveries.ts';
 import { classify } from './classify-response.ts';
-import type { FinishedAttempt, NextState } from './complete-deliveries.ts';
 import type { AttemptOutcome } from './outcome.ts';
 import { nextAttempt } from './retry-policy.ts';
 import type { Sender } from './send-request.ts';
 import { signatureHeader } from './sign.ts';
-import type { WebhookTarget } from './webhook-target.ts';
+import type { ClaimedDelivery } from './store/claim.ts';
+import type { FinishedAttempt, NextState } from './store/results.ts';
+import type { WebhookTarget } from './store/targets.ts';
 
 export interface AttemptSettings {
   clock: Clock;

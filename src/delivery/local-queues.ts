@@ -1,10 +1,8 @@
 // The worker's in-memory view of what it holds: per webhook, the deliveries in flight and the ones
 // claimed but not yet started, per lane. It decides what may start (per-webhook cap, lane capacity,
 // first attempts before retries) and how much more each webhook may claim (its room). No I/O.
-import type { ClaimedDelivery, Lane } from './claim-due-deliveries.ts';
-import type { WebhookTarget } from './webhook-target.ts';
-
-export const LANES: readonly Lane[] = ['first', 'retry'];
+import { LANES, type ClaimedDelivery, type Lane } from './store/claim.ts';
+import type { WebhookTarget } from './store/targets.ts';
 
 export interface Queued {
   delivery: ClaimedDelivery;
@@ -15,7 +13,7 @@ export interface Queued {
 }
 
 export interface QueueLimits {
-  /** Requests in flight per webhook, both lanes together (PRODUCT §4, default 10). */
+  /** Requests in flight per webhook, both lanes together (docs/WEBHOOKS.md, default 10). */
   perWebhookCap: number;
   /** Deliveries one webhook may hold per lane, in flight + waiting; bounds the wait before a start. */
   holdPerLane: number;
@@ -70,16 +68,6 @@ export class LocalQueues {
     queue.held[item.lane] += 1;
   }
 
-  inFlight(lane: Lane): number {
-    return this.inFlightByLane[lane];
-  }
-
-  get waitingCount(): number {
-    let n = 0;
-    for (const queue of this.hooks.values()) n += queue.waiting.first.length + queue.waiting.retry.length;
-    return n;
-  }
-
   /**
    * Takes every waiting delivery that may start now and counts it as in flight: per webhook up to
    * its cap, first attempts before retries, each lane up to its capacity. A delivery that reaches
@@ -118,7 +106,7 @@ export class LocalQueues {
   }
 
   /** A waiting delivery that will not be started (it is given back). Same answer as `finished`. */
-  dropped(item: Queued): boolean {
+  private dropped(item: Queued): boolean {
     const queue = this.hooks.get(item.delivery.webhook_id);
     return queue ? this.forget(queue, item) : false;
   }

@@ -34,6 +34,8 @@ export type AttemptOutcome =
       retryAfterS: number | null;
       /** 410 Gone: the endpoint asked to be removed; the webhook is disabled at once. */
       gone: boolean;
+      /** Detail for the server log only, never stored or shown (e.g. the resolved address). */
+      logDetail?: string;
     }
   /** The worker is stopping: the request was cut off and does not count as an attempt. */
   | { kind: 'interrupted' };

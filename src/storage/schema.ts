@@ -237,6 +237,8 @@ export interface DeliveryRow {
   /** A worker holds the delivery until then; another may claim it afterwards. */
   lease_until: number | null;
   leased_by: string | null;
+  /** Fresh per claim; outcomes are written only where it still matches (migration 010). */
+  lease_token: string | null;
   last_status: number | null;
   last_error: string | null;
   is_test: Bool;
@@ -244,6 +246,15 @@ export interface DeliveryRow {
   updated_at: number;
   /** Attempts made before the last manual retry or recover; the retry schedule counts from here (migration 002). */
   retry_base: Generated<number>;
+}
+
+/** A running delivery worker and its heartbeat (migration 010). */
+export interface DeliveryWorkerRow {
+  id: string;
+  host: string;
+  pid: number;
+  started_at: number;
+  heartbeat_at: number;
 }
 
 export interface DeliveryAttemptRow {
@@ -308,5 +319,6 @@ export interface Schema {
   webhooks: WebhookRow;
   deliveries: DeliveryRow;
   delivery_attempts: DeliveryAttemptRow;
+  delivery_workers: DeliveryWorkerRow;
   email_outbox: EmailOutboxRow;
 }

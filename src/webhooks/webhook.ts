@@ -1,6 +1,8 @@
-// The webhook as the API shows it (PRODUCT §7) and the pure rules about it: event filters.
+// The webhook as the API shows it (docs/API.md); its event filter rules live in the delivery
+// engine (src/delivery/event-filter.ts), which reads them for every activity.
 import { isoSeconds } from '../shared/clock.ts';
 import type { WebhookRow } from '../storage/schema.ts';
+import { parseEvents } from '../delivery/event-filter.ts';
 
 export interface Webhook {
   _id: string;
@@ -39,15 +41,4 @@ export function toWebhook(row: WebhookWithCreator): Webhook {
         ? { status: row.last_attempt_status, at: isoSeconds(new Date(row.last_attempt_at)) }
         : null,
   };
-}
-
-export const ALL_EVENTS = '*';
-
-export function parseEvents(json: string): string[] {
-  return JSON.parse(json) as string[];
-}
-
-/** Does a webhook with this filter want this activity type? */
-export function wantsEvent(events: readonly string[], type: string): boolean {
-  return events.includes(ALL_EVENTS) || events.includes(type);
 }

@@ -1,16 +1,18 @@
 // Webhook use cases: create, change, delete, rotate the secret, send a test. Admin-only checks
-// live in the routes; these functions take the database (or transaction) first (STYLE §10).
-import type { Kysely } from 'kysely';
+// live in the routes; these functions take the database, or the transaction when they also change
+// deliveries (through the delivery store, src/delivery/store/).
+import type { Kysely, Transaction } from 'kysely';
 import { EXAMPLE_LEAD } from '../activities/event-types.ts';
 import type { Actor } from '../activities/recorder.ts';
 import { composeWebhookBody } from '../activities/payload.ts';
 import { isoSeconds } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
 import type { Schema, WebhookRow } from '../storage/schema.ts';
-import { insertDeliveries, newDeliveryRow, type NewDelivery } from '../delivery/outbox.ts';
+import { ALL_EVENTS } from '../delivery/event-filter.ts';
+import { deleteDeliveriesOfWebhook, insertDeliveries, newDeliveryRow, type NewDelivery } from '../delivery/store/rows.ts';
+import { disableWebhook } from '../delivery/store/webhook-health.ts';
 import { ROTATION_OVERLAP_MS, newSigningSecret } from './secrets.ts';
-import { disableWebhook, getWebhook } from './webhooks.repository.ts';
-import { ALL_EVENTS } from './webhook.ts';
+import { getWebhook } from './webhooks.repository.ts';
 import { AppError } from '../shared/errors.ts';
 
 export interface WebhookInput {
@@ -60,7 +62,7 @@ function normaliseEvents(events: string[] | undefined): string[] {
 }
 
 export async function updateWebhook(
-  db: Kysely<Schema>,
+  db: Transaction<Schema>,
   accountId: string,
   id: string,
   input: { [K in keyof WebhookInput]?: WebhookInput[K] | undefined },
@@ -82,11 +84,10 @@ export async function updateWebhook(
   if (input.enabled === false && current.enabled === 1) await disableWebhook(db, id, 'disabled by a user', at);
 }
 
-export async function deleteWebhook(db: Kysely<Schema>, accountId: string, id: string): Promise<void> {
+export async function deleteWebhook(db: Transaction<Schema>, accountId: string, id: string): Promise<void> {
   await getWebhook(db, accountId, id);
-  await db.deleteFrom('delivery_attempts').where('webhook_id', '=', id).execute();
-  await db.deleteFrom('deliveries').where('webhook_id', '=', id).execute();
   await db.deleteFrom('webhooks').where('id', '=', id).execute();
+  await deleteDeliveriesOfWebhook(db, id);
 }
 
 /** A new secret; the old one keeps signing for 24 h so receivers can switch without a gap. */
@@ -108,8 +109,8 @@ export async function rotateSecret(db: Kysely<Schema>, accountId: string, id: st
 
 export const TEST_EVENT_TYPE = 'webhook:test';
 
-/** A `webhook:test` delivery with sample data, marked `"test": true` (PRODUCT §3). */
-export async function createTestDelivery(db: Kysely<Schema>, actor: Actor, webhookId: string, now: Date): Promise<NewDelivery> {
+/** A `webhook:test` delivery with sample data, marked `"test": true` (docs/WEBHOOKS.md). */
+export async function createTestDelivery(db: Transaction<Schema>, actor: Actor, webhookId: string, now: Date): Promise<NewDelivery> {
   const webhook = await getWebhook(db, actor.accountId, webhookId);
   if (webhook.enabled !== 1) throw new AppError('conflict', 'The webhook is disabled; enable it to send a test');
   const activityId = newId(now);

@@ -122,6 +122,20 @@ for (const dialect of DIALECTS) {
           'nowhere.test': 'dns',
         });
         assert.deepEqual([...new Set(dialled)], ['127.0.0.1']);
+        // The Error Log names the kind of network, never the address the host resolved to.
+        const errors = (await acct.api('GET', '/error-log?size=50')).body as Array<{ webhook_id: string; message: string }>;
+        const messages = Object.fromEntries(
+          ['metadata.test', 'mixed.test', 'mapped.test'].map((host) => [host, errors.find((e) => e.webhook_id === hooks[host])?.message]),
+        );
+        assert.deepEqual(messages, {
+          'metadata.test': 'address not allowed: link-local network',
+          'mixed.test': 'address not allowed: private network',
+          'mapped.test': 'address not allowed: private network',
+        });
+        for (const host of ['metadata.test', 'mixed.test', 'mapped.test']) {
+          const [delivery] = await deliveriesOf(acct, hooks[host]!);
+          assert.doesNotMatch(String(delivery.last_error), /\d+\.\d+\.\d+\.\d+|::ffff|resolves/);
+        }
       } finally {
         await receiver.close();
       }

@@ -35,10 +35,13 @@ export const DEFAULT_RESTART_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 const STABLE_AFTER_MS = 60_000;
 
 /**
- * The thread's entry file. Bundled (dist/cli.js, see scripts/build.mjs) the thread code is its
- * sibling dist/worker-thread.js; run from the TypeScript sources (tests), entry.js loads tsx first.
+ * The thread's entry file (src/delivery-thread.ts, a composition root of its own). Bundled
+ * (dist/cli.js, see scripts/build.mjs) it is the sibling dist/worker-thread.js; run from the
+ * TypeScript sources (tests), src/delivery-thread.entry.js loads tsx first.
  */
-const THREAD_ENTRY = import.meta.url.endsWith('.ts') ? new URL('./entry.js', import.meta.url) : new URL('./worker-thread.js', import.meta.url);
+const THREAD_ENTRY = import.meta.url.endsWith('.ts')
+  ? new URL('../../delivery-thread.entry.js', import.meta.url)
+  : new URL('./worker-thread.js', import.meta.url);
 
 const spawnEntry = (data: ThreadData) => new Worker(THREAD_ENTRY, { workerData: data });
 

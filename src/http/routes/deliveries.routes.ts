@@ -2,7 +2,6 @@
 import { Type } from 'typebox';
 import { getDelivery, listAttempts, listErrors } from '../../delivery/deliveries.repository.ts';
 import { toAttemptView, toDeliveryView, toErrorLogEntry } from '../../delivery/delivery-views.ts';
-import { retryDeliveryNow } from '../../delivery/requeue.ts';
 import { AppError } from '../../shared/errors.ts';
 import { isoSeconds } from '../../shared/clock.ts';
 import { getWebhook } from '../../webhooks/webhooks.repository.ts';
@@ -26,8 +25,7 @@ export const deliveryRoutes: ApiRoutes = (api, ctx) => {
     const delivery = await getDelivery(ctx.db, request.actor.accountId, request.params.id);
     const webhook = await getWebhook(ctx.db, request.actor.accountId, delivery.webhook_id);
     if (webhook.enabled !== 1) throw new AppError('conflict', 'The webhook is disabled; enable it (PUT enabled: true) before retrying');
-    await retryDeliveryNow(ctx.db, ctx.database.dialect, delivery.id, ctx.clock.now().getTime());
-    ctx.wake.wake();
+    await ctx.deliveries.retryNow(delivery.id, ctx.clock.now().getTime());
     return reply.status(202).send(toDeliveryView(await getDelivery(ctx.db, request.actor.accountId, delivery.id)));
   });
 

@@ -3,9 +3,7 @@ import { Type } from 'typebox';
 import { ACTIVITY_TYPES } from '../../activities/catalogue.ts';
 import { getDelivery, listDeliveries } from '../../delivery/deliveries.repository.ts';
 import { toDeliveryView } from '../../delivery/delivery-views.ts';
-import { recoverFailed } from '../../delivery/requeue.ts';
 import { hourlyStats } from '../../delivery/webhook-stats.ts';
-import { notifyWorkers } from '../../delivery/wakeup.ts';
 import { AppError } from '../../shared/errors.ts';
 import { checkWebhookUrl } from '../../webhooks/url-check.ts';
 import { toWebhook } from '../../webhooks/webhook.ts';
@@ -47,7 +45,6 @@ const StatsQuery = Type.Object({ hours: Type.Integer({ minimum: 1, maximum: 168,
 
 export const webhookRoutes: ApiRoutes = (api, ctx) => {
   const view = async (accountId: string, id: string) => toWebhook(await getWebhook(ctx.db, accountId, id));
-  const wakeAfterCommit = () => ctx.wake.wake();
 
   api.get('/webhooks', { schema: { tags, querystring: Paging } }, async (request) => {
     requireAdmin(request.actor);
@@ -91,12 +88,7 @@ export const webhookRoutes: ApiRoutes = (api, ctx) => {
 
   api.post('/webhooks/:id/test', { schema: { tags, params: IdParams, summary: 'Queue a webhook:test delivery with sample data' } }, async (request, reply) => {
     requireAdmin(request.actor);
-    const row = await ctx.db.transaction().execute(async (trx) => {
-      const created = await createTestDelivery(trx, request.actor, request.params.id, ctx.clock.now());
-      await notifyWorkers(trx, ctx.database.dialect);
-      return created;
-    });
-    wakeAfterCommit();
+    const row = await ctx.deliveries.inWakingTransaction((trx) => createTestDelivery(trx, request.actor, request.params.id, ctx.clock.now()));
     return reply.status(202).send(toDeliveryView(await getDelivery(ctx.db, request.actor.accountId, row.id)));
   });
 
@@ -108,8 +100,7 @@ export const webhookRoutes: ApiRoutes = (api, ctx) => {
       const webhook = await getWebhook(ctx.db, request.actor.accountId, request.params.id);
       if (webhook.enabled !== 1) throw new AppError('conflict', 'The webhook is disabled; enable it (PUT enabled: true) before recovering');
       const since = Date.parse(request.body.since);
-      const recovered = await recoverFailed(ctx.db, ctx.database.dialect, webhook.id, since, ctx.clock.now().getTime());
-      wakeAfterCommit();
+      const recovered = await ctx.deliveries.recoverFailed({ webhookId: webhook.id, since, now: ctx.clock.now().getTime() });
       return reply.status(202).send({ recovered });
     },
   );

@@ -1,16 +1,16 @@
-// The error-email throttle (PRODUCT §4), decided inside a transaction and sent after it: the first
+// The error-email throttle (docs/WEBHOOKS.md), decided inside a transaction and sent after it: the first
 // error after a quiet interval goes out at once; later errors are counted and summarised at most
 // once per `errorEmailIntervalS` per webhook; a disabled webhook is always reported. Claiming an
 // email resets the counter in the same transaction, so two workers never send the same summary.
-import type { Kysely } from 'kysely';
-import type { WebhookEmailFacts } from '../notifications/webhook-emails.ts';
-import type { Schema } from '../storage/schema.ts';
+import type { Transaction } from 'kysely';
+import type { WebhookEmailFacts } from '../../notifications/webhook-emails.ts';
+import type { Schema } from '../../storage/schema.ts';
 
 /** An email the worker must send after its transaction commits. */
 export type EmailDue = WebhookEmailFacts;
 
 export async function claimErrorEmail(
-  db: Kysely<Schema>,
+  db: Transaction<Schema>,
   webhookId: string,
   settings: { now: number; errorEmailIntervalS: number },
   options: { force: boolean; disabledReason?: string },

@@ -1,23 +1,23 @@
-// Manual control (PRODUCT §4): retry one delivery now, and recover every failed delivery of a
-// webhook since a time. A requeued delivery keeps its attempt count (attempt numbers go on) but
-// starts a fresh retry schedule (`retry_base`), and joins the retry lane.
-import type { Kysely } from 'kysely';
-import type { Dialect } from '../storage/database.ts';
-import type { Schema } from '../storage/schema.ts';
-import { notifyWorkers } from './wakeup.ts';
+// Manual control (docs/WEBHOOKS.md): retry one delivery now, and recover every failed delivery of
+// a webhook since a time. A requeued delivery keeps its attempt count (attempt numbers go on) but
+// starts a fresh retry schedule (`retry_base`), and joins the retry lane. Each transaction wakes
+// the workers when it commits (`inWakingTransaction`).
+import type { Kysely, Transaction } from 'kysely';
+import type { Schema } from '../../storage/schema.ts';
 
 /** Recovered deliveries are released this many at a time, one batch per second (paced, no cap). */
 export const RECOVER_BATCH = 500;
 export const RECOVER_SPACING_MS = 1_000;
 
-export async function retryDeliveryNow(db: Kysely<Schema>, dialect: Dialect, deliveryId: string, now: number): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+type WakingTransaction = <T>(work: (trx: Transaction<Schema>) => Promise<T>) => Promise<T>;
+
+export async function retryDeliveryNow(inWakingTransaction: WakingTransaction, deliveryId: string, now: number): Promise<void> {
+  await inWakingTransaction(async (trx) => {
     await trx
       .updateTable('deliveries')
       .set((eb) => ({ status: 'pending', next_attempt_at: now, retry_base: eb.ref('attempts'), updated_at: now }))
       .where('id', '=', deliveryId)
       .execute();
-    await notifyWorkers(trx, dialect);
   });
 }
 
@@ -27,12 +27,11 @@ export async function retryDeliveryNow(db: Kysely<Schema>, dialect: Dialect, del
  */
 export async function recoverFailed(
   db: Kysely<Schema>,
-  dialect: Dialect,
-  webhookId: string,
-  since: number,
-  now: number,
+  inWakingTransaction: WakingTransaction,
+  request: { webhookId: string; since: number; now: number },
   onBatch: (recovered: number) => void = () => {},
 ): Promise<number> {
+  const { webhookId, since, now } = request;
   let recovered = 0;
   for (let batch = 0; ; batch++) {
     const ids = db
@@ -43,7 +42,7 @@ export async function recoverFailed(
       .where('created_at', '>=', since)
       .orderBy('created_at')
       .limit(RECOVER_BATCH);
-    const count = await db.transaction().execute(async (trx) => {
+    const count = await inWakingTransaction(async (trx) => {
       const result = await trx
         .updateTable('deliveries')
         .set((eb) => ({
@@ -52,11 +51,11 @@ export async function recoverFailed(
           retry_base: eb.ref('attempts'),
           lease_until: null,
           leased_by: null,
+          lease_token: null,
           updated_at: now,
         }))
         .where('id', 'in', ids)
         .executeTakeFirst();
-      await notifyWorkers(trx, dialect);
       return Number(result.numUpdatedRows);
     });
     recovered += count;

@@ -1,4 +1,6 @@
-// Builds a DeliveryWorker from the application's pieces (used by `leadhook serve`/`worker` and tests).
+// The one place a DeliveryWorker is put together from the application's pieces. AppContext's
+// createWorker() calls it; `leadhook serve` (in-process or on its delivery thread, which builds its
+// own context), `leadhook worker` and the tests all get their worker from there.
 import type { Config } from '../config.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -6,8 +8,10 @@ import type { Database } from '../storage/database.ts';
 import type { Mailer } from '../notifications/mailer.ts';
 import { VERSION } from '../version.ts';
 import type { AddressPolicy, Resolver } from './address-guard.ts';
+import { listenForWork } from './listen-notify.ts';
 import type { DeliveryMetrics } from './metrics.ts';
 import { createSender, type ConnectorFactory } from './send-request.ts';
+import { createDeliveryStore } from './store/delivery-store.ts';
 import type { WakeSignal } from './wakeup.ts';
 import { DeliveryWorker, type WorkerDeps } from './worker.ts';
 
@@ -27,11 +31,15 @@ export interface WorkerParts {
 
 export type WorkerTuning = Pick<WorkerDeps, 'firstLaneConcurrency' | 'retryLaneConcurrency' | 'pollIntervalMs'> & {
   /** Replaces the database handle (tests pass one with a plugin that counts statements). */
-  db?: WorkerDeps['db'];
+  db?: Database['db'];
+  /** Wraps the store (tests inject failures). */
+  wrapStore?: (store: WorkerDeps['store']) => WorkerDeps['store'];
 };
 
 export function createDeliveryWorker(parts: WorkerParts, tuning: WorkerTuning = {}): DeliveryWorker {
-  const { config } = parts;
+  const { config, database, wake } = parts;
+  const logger = parts.logger.child({ component: 'delivery-worker' });
+  const store = createDeliveryStore({ db: tuning.db ?? database.db, dialect: database.dialect }, wake);
   const sender = createSender({
     policy: parts.addressPolicy,
     resolver: parts.resolver,
@@ -42,16 +50,21 @@ export function createDeliveryWorker(parts: WorkerParts, tuning: WorkerTuning = 
     connectionsPerOrigin: null,
   });
   return new DeliveryWorker({
-    db: tuning.db ?? parts.database.db,
-    dialect: parts.database.dialect,
-    postgresUrl: parts.database.postgresUrl,
+    store: tuning.wrapStore ? tuning.wrapStore(store) : store,
     clock: parts.clock,
     random: parts.random,
-    logger: parts.logger.child({ component: 'delivery-worker' }),
+    logger,
     sender,
     mailer: parts.mailer,
     metrics: parts.metrics,
-    wake: parts.wake,
+    subscribe(onWake) {
+      const unsubscribe = wake.subscribe(onWake);
+      const listener = database.postgresUrl ? listenForWork(database.postgresUrl, onWake, logger) : undefined;
+      return async () => {
+        unsubscribe();
+        await listener?.close();
+      };
+    },
     userAgent: `leadhook/${VERSION}`,
     settings: {
       retrySchedule: config.retrySchedule,

@@ -1,0 +1,97 @@
+// The one owner of delivery state (docs/ARCHITECTURE.md): every statement that writes `deliveries`,
+// `delivery_attempts`, `delivery_workers` or the webhook health columns lives in this folder. The
+// dialect is chosen here, once; callers get one interface. Functions that must share the caller's
+// transaction take a `Transaction` (the outbox insert, the webhook service's changes).
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../storage/database.ts';
+import type { Schema } from '../../storage/schema.ts';
+import type { WakeSignal } from '../wakeup.ts';
+import { extendLeases, failOrphans, nextDueAt, releaseDeliveries, webhooksWithDueWork, type ClaimedDelivery, type ClaimOptions, type Held, type Lane } from './claim.ts';
+import type { DialectSql } from './dialect-sql.ts';
+import { postgresSql } from './postgres.ts';
+import { countFailedSince, recoverFailed, retryDeliveryNow } from './requeue.ts';
+import { sqliteSql } from './sqlite.ts';
+import { disableOverdueWebhooks, dueErrorSummaries, pruneExpired, type MaintenanceSettings } from './maintenance.ts';
+import type { EmailDue } from './error-emails.ts';
+import { writeResults, type FinishedAttempt } from './results.ts';
+import { loadWebhookTargets, type WebhookTarget } from './targets.ts';
+import { recordWebhookHealth, type HealthSettings } from './webhook-health.ts';
+import * as workers from './workers.ts';
+
+export interface DeliveryStore {
+  readonly db: Kysely<Schema>;
+  /** True when one process alone may run the worker (SQLite); workers in other processes are dead. */
+  readonly singleProcess: boolean;
+  webhooksWithDueWork(lane: Lane, now: number): Promise<string[]>;
+  claim(options: ClaimOptions): Promise<ClaimedDelivery[]>;
+  release(items: readonly Held[]): Promise<void>;
+  extendLeases(items: readonly Held[], until: number): Promise<void>;
+  failOrphans(items: readonly Held[], now: number): Promise<void>;
+  nextDueAt(now: number): Promise<number | null>;
+  /** Inside a transaction that created due work: tells workers in other processes on commit. */
+  notify(trx: Transaction<Schema>): Promise<void>;
+  /** Runs `work` in a transaction that wakes every worker (this process's and others) when it commits. */
+  inWakingTransaction<T>(work: (trx: Transaction<Schema>) => Promise<T>): Promise<T>;
+  retryNow(deliveryId: string, now: number): Promise<void>;
+  recoverFailed(request: { webhookId: string; since: number; now: number }, onBatch?: (recovered: number) => void): Promise<number>;
+  countFailedSince(webhookId: string, since: number): Promise<number>;
+  loadWebhookTargets(ids: string[]): Promise<Map<string, WebhookTarget>>;
+  /** Records a batch fenced by lease token; returns the attempts recorded. */
+  writeResults(finished: readonly FinishedAttempt[], now: number): Promise<FinishedAttempt[]>;
+  /** Webhook health for recorded attempts; returns the emails to send after commit. */
+  recordHealth(recorded: readonly FinishedAttempt[], settings: HealthSettings): Promise<EmailDue[]>;
+  disableOverdueWebhooks(settings: MaintenanceSettings): Promise<EmailDue[]>;
+  dueErrorSummaries(settings: MaintenanceSettings): Promise<EmailDue[]>;
+  pruneExpired(settings: Pick<MaintenanceSettings, 'now' | 'retentionDays'>): Promise<number>;
+  registerWorker(me: workers.WorkerIdentity, now: number): Promise<void>;
+  beat(workerId: string, now: number): Promise<boolean>;
+  unregisterWorker(workerId: string): Promise<void>;
+  otherWorkers(workerId: string): ReturnType<typeof workers.otherWorkers>;
+  releaseWorkers(workerIds: readonly string[]): Promise<number>;
+  releaseClaimsOfOtherProcesses(liveHere: readonly string[]): Promise<number>;
+}
+
+/** `wake` is this process's in-process signal (its own worker, or the delivery thread's host). */
+export function createDeliveryStore(database: Pick<Database, 'db' | 'dialect'>, wake: WakeSignal): DeliveryStore {
+  const { db } = database;
+  const dialectSql: DialectSql = database.dialect === 'postgres' ? postgresSql : sqliteSql;
+  const inWakingTransaction = async <T>(work: (trx: Transaction<Schema>) => Promise<T>): Promise<T> => {
+    const result = await db.transaction().execute(async (trx) => {
+      const value = await work(trx);
+      await dialectSql.notify(trx);
+      return value;
+    });
+    wake.wake();
+    return result;
+  };
+  return {
+    db,
+    singleProcess: database.dialect === 'sqlite',
+    webhooksWithDueWork: (lane, now) => webhooksWithDueWork(db, dialectSql.laneTable(lane), lane, now),
+    claim: (options) => {
+      const rooms = [...options.rooms].filter(([, room]) => room > 0);
+      return rooms.length === 0 ? Promise.resolve([]) : dialectSql.claim(db, rooms, options);
+    },
+    release: (items) => releaseDeliveries(db, items),
+    extendLeases: (items, until) => extendLeases(db, items, until),
+    failOrphans: (items, now) => failOrphans(db, items, now),
+    nextDueAt: (now) => nextDueAt(db, now),
+    notify: (trx) => dialectSql.notify(trx),
+    inWakingTransaction,
+    retryNow: (deliveryId, now) => retryDeliveryNow(inWakingTransaction, deliveryId, now),
+    recoverFailed: (request, onBatch) => recoverFailed(db, inWakingTransaction, request, onBatch),
+    countFailedSince: (webhookId, since) => countFailedSince(db, webhookId, since),
+    loadWebhookTargets: (ids) => loadWebhookTargets(db, ids),
+    writeResults: (finished, now) => writeResults(db, finished, now),
+    recordHealth: (recorded, settings) => recordWebhookHealth(db, recorded, settings),
+    disableOverdueWebhooks: (settings) => disableOverdueWebhooks(db, settings),
+    dueErrorSummaries: (settings) => dueErrorSummaries(db, settings),
+    pruneExpired: (settings) => pruneExpired(db, settings),
+    registerWorker: (me, now) => workers.registerWorker(db, me, now),
+    beat: (workerId, now) => workers.beat(db, workerId, now),
+    unregisterWorker: (workerId) => workers.unregisterWorker(db, workerId),
+    otherWorkers: (workerId) => workers.otherWorkers(db, workerId),
+    releaseWorkers: (workerIds) => workers.releaseWorkers(db, workerIds),
+    releaseClaimsOfOtherProcesses: (liveHere) => workers.releaseClaimsOfOtherProcesses(db, liveHere),
+  };
+}

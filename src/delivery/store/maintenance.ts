@@ -1,0 +1,79 @@
+// Periodic statements no single attempt triggers (docs/WEBHOOKS.md): auto-disabling webhooks that
+// have failed too long, error summaries whose interval has passed, and retention.
+import type { Kysely } from 'kysely';
+import type { Schema } from '../../storage/schema.ts';
+import { claimErrorEmail, type EmailDue } from './error-emails.ts';
+import { autoDisableReason, disableWebhook } from './webhook-health.ts';
+
+export interface MaintenanceSettings {
+  now: number;
+  autoDisableAfterS: number;
+  errorEmailIntervalS: number;
+  retentionDays: number;
+}
+
+/** Expired deliveries removed per transaction, with their attempts. */
+export const PRUNE_BATCH = 500;
+/** At most this many batches per run; the next run goes on. */
+const PRUNE_BATCHES_PER_RUN = 40;
+
+export async function disableOverdueWebhooks(db: Kysely<Schema>, settings: MaintenanceSettings): Promise<EmailDue[]> {
+  const { now } = settings;
+  const emails: EmailDue[] = [];
+  const failing = await db
+    .selectFrom('webhooks')
+    .select('id')
+    .where('enabled', '=', 1)
+    .where('failing_since', '<=', now - settings.autoDisableAfterS * 1000)
+    .orderBy('id')
+    .execute();
+  for (const { id } of failing) {
+    const due = await db.transaction().execute(async (trx) => {
+      const reason = await autoDisableReason(trx, id, settings);
+      if (!reason || !(await disableWebhook(trx, id, reason, now))) return [];
+      return claimErrorEmail(trx, id, settings, { force: true, disabledReason: reason });
+    });
+    emails.push(...due);
+  }
+  return emails;
+}
+
+export async function dueErrorSummaries(db: Kysely<Schema>, settings: MaintenanceSettings): Promise<EmailDue[]> {
+  const { now } = settings;
+  const emails: EmailDue[] = [];
+  const summaries = await db
+    .selectFrom('webhooks')
+    .select('id')
+    .where('errors_since_email', '>', 0)
+    .where((eb) => eb.or([eb('last_error_email_at', 'is', null), eb('last_error_email_at', '<=', now - settings.errorEmailIntervalS * 1000)]))
+    .orderBy('id')
+    .execute();
+  for (const { id } of summaries) {
+    emails.push(...(await db.transaction().execute((trx) => claimErrorEmail(trx, id, settings, { force: false }))));
+  }
+  return emails;
+}
+
+/**
+ * Retention: finished deliveries older than the retention period go with their attempt records,
+ * both in one transaction per batch, so no attempt is ever left without its delivery.
+ * Returns how many deliveries were removed.
+ */
+export async function pruneExpired(db: Kysely<Schema>, settings: Pick<MaintenanceSettings, 'now' | 'retentionDays'>): Promise<number> {
+  const cutoff = settings.now - settings.retentionDays * 86_400_000;
+  let removed = 0;
+  for (let batch = 0; batch < PRUNE_BATCHES_PER_RUN; batch++) {
+    const count = await db.transaction().execute(async (trx) => {
+      const ids = (
+        await trx.selectFrom('deliveries').select('id').where('status', '!=', 'pending').where('created_at', '<', cutoff).limit(PRUNE_BATCH).execute()
+      ).map((row) => row.id);
+      if (ids.length === 0) return 0;
+      await trx.deleteFrom('delivery_attempts').where('delivery_id', 'in', ids).execute();
+      await trx.deleteFrom('deliveries').where('id', 'in', ids).execute();
+      return ids.length;
+    });
+    removed += count;
+    if (count < PRUNE_BATCH) break;
+  }
+  return removed;
+}

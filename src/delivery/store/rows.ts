@@ -1,0 +1,43 @@
+// New delivery rows and the statements that add or remove them wholesale. Inserting is done inside
+// the transaction of the change that caused it (the transactional outbox, docs/DESIGN.md).
+import type { Transaction } from 'kysely';
+import { newId } from '../../shared/ids.ts';
+import type { DeliveryRow, Schema } from '../../storage/schema.ts';
+
+export type NewDelivery = Omit<DeliveryRow, 'retry_base'>;
+
+export function newDeliveryRow(
+  fields: Pick<DeliveryRow, 'account_id' | 'webhook_id' | 'activity_id' | 'type' | 'body' | 'is_test'>,
+  now: Date,
+): NewDelivery {
+  const at = now.getTime();
+  return {
+    id: newId(now),
+    ...fields,
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: at,
+    lease_until: null,
+    leased_by: null,
+    lease_token: null,
+    last_status: null,
+    last_error: null,
+    created_at: at,
+    updated_at: at,
+  };
+}
+
+// Multi-row inserts stay under SQLite's bound-parameter limit (32766) with 16 columns.
+const INSERT_CHUNK = 1000;
+
+export async function insertDeliveries(trx: Transaction<Schema>, rows: NewDelivery[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    await trx.insertInto('deliveries').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+  }
+}
+
+/** Removes a webhook's deliveries and their attempt records (the webhook is being deleted). */
+export async function deleteDeliveriesOfWebhook(trx: Transaction<Schema>, webhookId: string): Promise<void> {
+  await trx.deleteFrom('delivery_attempts').where('webhook_id', '=', webhookId).execute();
+  await trx.deleteFrom('deliveries').where('webhook_id', '=', webhookId).execute();
+}

@@ -1,0 +1,103 @@
+// The webhook health the engine keeps (failing since, last attempt, the error-email counter), 410
+// Gone and auto-disabling (docs/WEBHOOKS.md). Written after the results' own transaction, in one
+// transaction per batch that locks webhook rows in webhook-id order: the hot `webhooks` rows are
+// never held by a results transaction, so results cannot deadlock on them, and two health writers
+// take them in the same order. Emails are only decided here (and only for recorded attempts); they
+// are sent after commit.
+import type { Kysely, Transaction } from 'kysely';
+import type { Schema } from '../../storage/schema.ts';
+import { claimErrorEmail, type EmailDue } from './error-emails.ts';
+import type { FinishedAttempt } from './results.ts';
+
+export interface HealthSettings {
+  now: number;
+  autoDisableAfterS: number;
+  errorEmailIntervalS: number;
+}
+
+export async function recordWebhookHealth(db: Kysely<Schema>, recorded: readonly FinishedAttempt[], settings: HealthSettings): Promise<EmailDue[]> {
+  if (recorded.length === 0) return [];
+  const { now } = settings;
+  const groups = [...groupByWebhook(recorded)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return db.transaction().execute(async (trx) => {
+    const emails: EmailDue[] = [];
+    for (const [webhookId, attempts] of groups) {
+      const last = attempts[attempts.length - 1]!;
+      const failures = attempts.filter((a) => a.outcome.kind === 'failed');
+      const lastOutcome = last.outcome;
+      await trx
+        .updateTable('webhooks')
+        .set((eb) =>
+          lastOutcome.kind === 'delivered'
+            ? { failing_since: null, last_success_at: now, last_attempt_status: 'succeeded' }
+            : { failing_since: eb.fn.coalesce('failing_since', eb.val(now)), last_attempt_status: lastOutcome.category },
+        )
+        .set((eb) => ({ last_attempt_at: now, errors_since_email: eb('errors_since_email', '+', failures.length) }))
+        .where('id', '=', webhookId)
+        .execute();
+      if (failures.length === 0) continue;
+
+      const gone = failures.some((a) => a.outcome.kind === 'failed' && a.outcome.gone);
+      const disabledFor = gone ? `the endpoint answered 410 Gone at ${new Date(now).toISOString()}` : await autoDisableReason(trx, webhookId, settings);
+      if (disabledFor && (await disableWebhook(trx, webhookId, disabledFor, now))) {
+        emails.push(...(await claimErrorEmail(trx, webhookId, settings, { force: true, disabledReason: disabledFor })));
+        continue;
+      }
+      emails.push(...(await claimErrorEmail(trx, webhookId, settings, { force: false })));
+    }
+    return emails;
+  });
+}
+
+function groupByWebhook(attempts: readonly FinishedAttempt[]): Map<string, FinishedAttempt[]> {
+  const groups = new Map<string, FinishedAttempt[]>();
+  for (const attempt of attempts) {
+    const list = groups.get(attempt.delivery.webhook_id);
+    if (list) list.push(attempt);
+    else groups.set(attempt.delivery.webhook_id, [attempt]);
+  }
+  return groups;
+}
+
+/** Why to disable: no successful delivery for `autoDisableAfterS` while failing; null to keep it. */
+export async function autoDisableReason(
+  db: Kysely<Schema>,
+  webhookId: string,
+  settings: Pick<HealthSettings, 'now' | 'autoDisableAfterS'>,
+): Promise<string | null> {
+  const row = await db.selectFrom('webhooks').select(['failing_since', 'enabled']).where('id', '=', webhookId).executeTakeFirst();
+  if (!row || row.enabled !== 1 || row.failing_since === null) return null;
+  if (settings.now - row.failing_since < settings.autoDisableAfterS * 1000) return null;
+  const days = (settings.autoDisableAfterS / 86_400).toFixed(1).replace(/\.0$/, '');
+  return `no successful delivery for ${days} days (${settings.autoDisableAfterS} s) since ${new Date(row.failing_since).toISOString()}`;
+}
+
+/**
+ * Disables a webhook and fails its pending deliveries (they become replayable with recover): the
+ * webhook row first, then its deliveries, the order every writer of both follows. Deliveries in
+ * flight (leased) are left to their worker, which records the attempt; a later claim fails them.
+ * Returns false when it was already disabled.
+ */
+export async function disableWebhook(trx: Transaction<Schema>, id: string, reason: string | null, now: number): Promise<boolean> {
+  const result = await trx
+    .updateTable('webhooks')
+    .set({ enabled: 0, disabled_reason: reason, updated_at: now })
+    .where('id', '=', id)
+    .where('enabled', '=', 1)
+    .executeTakeFirst();
+  await trx
+    .updateTable('deliveries')
+    .set({
+      status: 'failed',
+      last_error: `webhook disabled: ${reason ?? 'webhook disabled'}`,
+      lease_until: null,
+      leased_by: null,
+      lease_token: null,
+      updated_at: now,
+    })
+    .where('webhook_id', '=', id)
+    .where('status', '=', 'pending')
+    .where((eb) => eb.or([eb('lease_token', 'is', null), eb('lease_until', '<=', now)]))
+    .execute();
+  return Number(result.numUpdatedRows) > 0;
+}

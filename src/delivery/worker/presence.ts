@@ -1,0 +1,89 @@
+// The worker's row in `delivery_workers`: registered at start, a heartbeat every HEARTBEAT_MS,
+// removed at stop. Each beat also releases the claims of dead workers (silent for STALE_AFTER_MS,
+// or on this host with their process gone), so their deliveries are sent again within seconds.
+// On SQLite one process runs the worker: at start it refuses to run beside another live process,
+// and releases every claim a previous process left (docs/WEBHOOKS.md, "Delivery state and faults").
+import type { Clock } from '../../shared/clock.ts';
+import type { Logger } from '../../shared/logger.ts';
+import type { DeliveryStore } from '../store/delivery-store.ts';
+import { HEARTBEAT_MS, STALE_AFTER_MS, type WorkerIdentity } from '../store/workers.ts';
+
+export interface PresenceDeps {
+  store: DeliveryStore;
+  clock: Clock;
+  logger: Logger;
+  me: WorkerIdentity;
+  /** Claims were released: they are due again. */
+  onReleased(): void;
+  /** Whether a process of this host runs (tests pass their own). */
+  isAlive?: (pid: number) => boolean;
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export class Presence {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly isAlive: (pid: number) => boolean;
+
+  constructor(private readonly deps: PresenceDeps) {
+    this.isAlive = deps.isAlive ?? processIsAlive;
+  }
+
+  /** Registers and sweeps; throws when another live process runs the SQLite worker. */
+  async start(): Promise<void> {
+    const { store, me } = this.deps;
+    const now = this.deps.clock.now().getTime();
+    if (store.singleProcess) {
+      const others = await store.otherWorkers(me.id);
+      const fresh = (heartbeatAt: number) => now - heartbeatAt < STALE_AFTER_MS;
+      const rival = others.find((o) => o.pid !== me.pid && o.host === me.host && fresh(o.heartbeat_at) && this.isAlive(o.pid));
+      if (rival) throw new Error(`another leadhook process (pid ${rival.pid}) runs the delivery worker on this SQLite database`);
+      const keep = [me.id, ...others.filter((o) => o.pid === me.pid && fresh(o.heartbeat_at)).map((o) => o.id)];
+      this.released(await store.releaseClaimsOfOtherProcesses(keep), 'a previous process');
+    }
+    await store.registerWorker(me, now);
+    await this.sweep();
+    this.timer = setInterval(() => void this.tick(), HEARTBEAT_MS);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.deps.store.unregisterWorker(this.deps.me.id).catch(() => {});
+  }
+
+  /** One heartbeat and sweep (the timer's; tests call it with a manual clock). */
+  async tick(): Promise<void> {
+    try {
+      const now = this.deps.clock.now().getTime();
+      // Declared dead while paused or cut off: its claims were released; come back as new.
+      if (!(await this.deps.store.beat(this.deps.me.id, now))) await this.deps.store.registerWorker(this.deps.me, now);
+      await this.sweep();
+    } catch (error) {
+      this.deps.logger.debug({ err: error }, 'worker heartbeat failed');
+    }
+  }
+
+  private async sweep(): Promise<void> {
+    const { store, me } = this.deps;
+    const now = this.deps.clock.now().getTime();
+    const dead = (await store.otherWorkers(me.id)).filter(
+      (o) => now - o.heartbeat_at >= STALE_AFTER_MS || (o.host === me.host && o.pid !== me.pid && !this.isAlive(o.pid)),
+    );
+    if (dead.length === 0) return;
+    this.released(await store.releaseWorkers(dead.map((o) => o.id)), dead.map((o) => o.id).join(', '));
+  }
+
+  private released(count: number, from: string): void {
+    if (count === 0) return;
+    this.deps.logger.info({ released: count, from }, 'released the claims of stopped workers');
+    this.deps.onReleased();
+  }
+}

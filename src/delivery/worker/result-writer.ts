@@ -1,0 +1,151 @@
+// Writes what requests came to: finished attempts (fenced by lease token, then webhook health) and
+// deliveries given back. Results are batched for FLUSH_DELAY_MS (or until FLUSH_BATCH pile up) and
+// written one batch at a time. A failed write is never dropped: the batch stays in memory and is
+// retried with a backoff (WRITE_RETRY_MS) until it is written, the leases it holds are extended
+// while it waits, and the outage is logged once. Bound: with a working database a result is
+// recorded within FLUSH_DELAY_MS plus one transaction of its response (docs/WEBHOOKS.md).
+import type { Clock } from '../../shared/clock.ts';
+import type { Logger } from '../../shared/logger.ts';
+import type { Held } from '../store/claim.ts';
+import type { DeliveryStore } from '../store/delivery-store.ts';
+import type { EmailDue } from '../store/error-emails.ts';
+import type { FinishedAttempt } from '../store/results.ts';
+
+export const FLUSH_DELAY_MS = 10;
+export const FLUSH_BATCH = 256;
+/** Waits between tries of a failed write (ms), the last repeated. */
+export const WRITE_RETRY_MS = [50, 100, 250, 500, 1_000, 2_000];
+
+export interface ResultWriterDeps {
+  store: DeliveryStore;
+  clock: Clock;
+  logger: Logger;
+  leaseMs: number;
+  autoDisableAfterS: number;
+  errorEmailIntervalS: number;
+  sendEmails(emails: EmailDue[]): Promise<void>;
+  /** Deliveries were given back: they are due again at once. */
+  onReleased(): void;
+}
+
+export class ResultWriter {
+  private results: FinishedAttempt[] = [];
+  private releases: Held[] = [];
+  /** Recorded attempts whose webhook health is not written yet. */
+  private health: FinishedAttempt[] = [];
+  private flushing: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private failures = 0;
+  private abandoned = false;
+  /** The last write error while writes fail; undefined once one succeeds. */
+  lastError: string | undefined;
+
+  constructor(private readonly deps: ResultWriterDeps) {}
+
+  add(attempt: FinishedAttempt): void {
+    this.results.push(attempt);
+    this.schedule();
+  }
+
+  giveBack(held: Held): void {
+    this.releases.push(held);
+    this.schedule();
+  }
+
+  get pending(): number {
+    return this.results.length + this.releases.length + this.health.length;
+  }
+
+  /** Writes everything pending now; resolves when nothing is left (retrying failures). */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.flushing ??= this.writeAll().finally(() => {
+      this.flushing = undefined;
+      // Results that arrived as the last pass ended.
+      if (this.pending > 0 && !this.abandoned) this.schedule();
+    });
+    return this.flushing;
+  }
+
+  /** Stops retrying (the worker's stop timed out); what is pending is left to the leases. */
+  abandon(): void {
+    this.abandoned = true;
+    if (this.pending > 0) this.deps.logger.error({ pending: this.pending }, 'stopping with unrecorded delivery results; their leases will run out and they will be sent again');
+  }
+
+  private schedule(): void {
+    if (this.flushing) return; // a running flush loops until nothing is left
+    if (this.results.length >= FLUSH_BATCH) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
+  }
+
+  private async writeAll(): Promise<void> {
+    // Yield first, so that `this.flushing` is set before the finally above clears it.
+    await Promise.resolve();
+    while (this.pending > 0 && !this.abandoned) {
+      try {
+        await this.writeOnce();
+        if (this.failures > 0) this.deps.logger.info({ failedWrites: this.failures }, 'delivery results are recorded again');
+        this.failures = 0;
+        this.lastError = undefined;
+      } catch (error) {
+        this.failures += 1;
+        this.lastError = (error as Error).message;
+        if (this.failures === 1) this.deps.logger.error({ err: error, pending: this.pending }, 'recording delivery results failed; keeping them and retrying');
+        await this.extendLeases();
+        await sleep(WRITE_RETRY_MS[Math.min(this.failures, WRITE_RETRY_MS.length) - 1]!);
+      }
+    }
+  }
+
+  /** One pass: releases, then a batch of results, then the health of what was recorded. */
+  private async writeOnce(): Promise<void> {
+    if (this.releases.length > 0) {
+      const releases = this.releases.splice(0);
+      await this.store(() => this.deps.store.release(releases), () => this.releases.unshift(...releases));
+      this.deps.onReleased();
+    }
+    if (this.results.length > 0) {
+      const batch = this.results.splice(0, FLUSH_BATCH);
+      const now = this.deps.clock.now().getTime();
+      const recorded = await this.store(() => this.deps.store.writeResults(batch, now), () => this.results.unshift(...batch));
+      this.health.push(...recorded);
+    }
+    if (this.health.length > 0) {
+      const batch = this.health.splice(0);
+      const settings = { now: this.deps.clock.now().getTime(), autoDisableAfterS: this.deps.autoDisableAfterS, errorEmailIntervalS: this.deps.errorEmailIntervalS };
+      const emails = await this.store(() => this.deps.store.recordHealth(batch, settings), () => this.health.unshift(...batch));
+      await this.deps.sendEmails(emails);
+    }
+  }
+
+  /** Runs a write; on failure puts its items back first, in order, then rethrows. */
+  private async store<T>(write: () => Promise<T>, putBack: () => void): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      putBack();
+      throw error;
+    }
+  }
+
+  /** While results wait, their leases must not run out (another worker would send them again). */
+  private async extendLeases(): Promise<void> {
+    const now = this.deps.clock.now().getTime();
+    const expiring = this.results.filter((a) => a.delivery.lease_until - now < this.deps.leaseMs / 2);
+    if (expiring.length === 0) return;
+    const until = now + this.deps.leaseMs;
+    try {
+      await this.deps.store.extendLeases(
+        expiring.map((a) => ({ id: a.delivery.id, token: a.delivery.lease_token })),
+        until,
+      );
+      for (const attempt of expiring) attempt.delivery.lease_until = until;
+    } catch {
+      // The database is still away; the write's own retry reports it.
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

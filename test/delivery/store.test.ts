@@ -1,0 +1,135 @@
+// The delivery store against the live schema: the claim's lane conditions, retention in bounded
+// batches, and releasing the claims of dead workers.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { LANE_CONDITION, LANES } from '../../src/delivery/store/claim.ts';
+import { createDeliveryStore } from '../../src/delivery/store/delivery-store.ts';
+import { PRUNE_BATCH } from '../../src/delivery/store/maintenance.ts';
+import { newDeliveryRow } from '../../src/delivery/store/rows.ts';
+import { STALE_AFTER_MS } from '../../src/delivery/store/workers.ts';
+import { WakeSignal } from '../../src/delivery/wakeup.ts';
+import { newId } from '../../src/shared/ids.ts';
+import type { DeliveryAttemptRow } from '../../src/storage/schema.ts';
+import { DIALECTS } from '../helpers/databases.ts';
+import { useHarness, type Harness } from '../helpers/harness.ts';
+import { WEBHOOK_ENV, createWebhook, noJitter } from '../helpers/webhooks.ts';
+
+/** `((status = 'pending'::text) AND (attempts = 0))` and `status = 'pending' and attempts = 0` alike. */
+const normalise = (predicate: string) => predicate.toLowerCase().replace(/::[a-z ]+/g, '').replace(/[()\s]/g, '');
+
+async function indexPredicates(h: Harness): Promise<Record<string, string>> {
+  const names = LANES.map((lane) => `deliveries_${lane}_due`);
+  if (h.dialect === 'sqlite') {
+    const { rows } = await sql<{ name: string; sql: string }>`select name, sql from sqlite_master where type = 'index' and name in (${sql.join(names)})`.execute(h.ctx.db);
+    return Object.fromEntries(rows.map((r) => [r.name, r.sql.replace(/^.* where /is, '')]));
+  }
+  const { rows } = await sql<{ indexname: string; indexdef: string }>`select indexname, indexdef from pg_indexes where indexname in (${sql.join(names)})`.execute(h.ctx.db);
+  return Object.fromEntries(rows.map((r) => [r.indexname, r.indexdef.replace(/^.* WHERE /s, '')]));
+}
+
+/** Inserts deliveries straight into the table (the outbox's own row builder). */
+async function insertRows(h: Harness, accountId: string, webhookId: string, count: number, fields: Record<string, unknown> = {}): Promise<string[]> {
+  const rows = Array.from({ length: count }, () => ({
+    ...newDeliveryRow({ account_id: accountId, webhook_id: webhookId, activity_id: newId(h.clock.now()), type: 'note:created', body: '{}', is_test: 0 }, h.clock.now()),
+    ...fields,
+  }));
+  for (let i = 0; i < rows.length; i += 500) await h.ctx.db.insertInto('deliveries').values(rows.slice(i, i + 500)).execute();
+  return rows.map((r) => r.id);
+}
+
+for (const dialect of DIALECTS) {
+  describe(`delivery store [${dialect}]`, () => {
+    const h = useHarness(dialect, WEBHOOK_ENV, { overrides: noJitter });
+
+    it("claims with the same lane conditions as migration 003's partial indexes", async () => {
+      const predicates = await indexPredicates(h());
+      assert.deepEqual(
+        Object.fromEntries(Object.entries(predicates).map(([name, p]) => [name, normalise(p)])),
+        Object.fromEntries(LANES.map((lane) => [`deliveries_${lane}_due`, normalise(LANE_CONDITION[lane])])),
+      );
+    });
+
+    it('removes expired deliveries together with their attempts, in bounded batches, orphaning none', async () => {
+      const acct = await h().account();
+      const hook = await createWebhook(acct, { url: 'http://127.0.0.1:9/hook' });
+      const old = h().clock.now().getTime() - 40 * 86_400_000;
+      const expired = await insertRows(h(), acct.accountId, hook._id, 3 * PRUNE_BATCH, { status: 'succeeded', attempts: 1, created_at: old });
+      const kept = await insertRows(h(), acct.accountId, hook._id, 3, { status: 'succeeded', attempts: 1 });
+      const stillPending = await insertRows(h(), acct.accountId, hook._id, 2, { created_at: old });
+      const attempts = [...expired, ...kept].map((deliveryId, i): DeliveryAttemptRow => ({
+        id: newId(h().clock.now()), account_id: acct.accountId, delivery_id: deliveryId, webhook_id: hook._id, activity_id: `a${i}`, type: 'note:created',
+        attempt_number: 1, started_at: old, duration_ms: 1, request_url: 'http://127.0.0.1:9/hook', request_headers: '{}', request_body: '{}',
+        succeeded: 1, response_status: 200, response_headers: '{}', response_body: '', response_truncated: 0, remote_address: null, error_category: null, error_message: null,
+      }));
+      for (let i = 0; i < attempts.length; i += 500) await h().ctx.db.insertInto('delivery_attempts').values(attempts.slice(i, i + 500)).execute();
+
+      const store = createDeliveryStore(h().ctx.database, new WakeSignal());
+      assert.equal(await store.pruneExpired({ now: h().clock.now().getTime(), retentionDays: 30 }), 3 * PRUNE_BATCH);
+
+      const left = await h().ctx.db.selectFrom('deliveries').select('id').where('webhook_id', '=', hook._id).execute();
+      assert.deepEqual(left.map((r) => r.id).sort(), [...kept, ...stillPending].sort());
+      const { rows: orphans } = await sql<{ n: number }>`select count(*) as n from delivery_attempts a
+        where not exists (select 1 from deliveries d where d.id = a.delivery_id)`.execute(h().ctx.db);
+      assert.equal(Number(orphans[0]!.n), 0);
+      const attemptsLeft = await h().ctx.db.selectFrom('delivery_attempts').select('delivery_id').where('webhook_id', '=', hook._id).execute();
+      assert.deepEqual(attemptsLeft.map((r) => r.delivery_id).sort(), [...kept].sort());
+    });
+
+    it('releases the claims of a worker whose heartbeat stopped, and of one whose process on this host is gone', async () => {
+      const acct = await h().account();
+      const hook = await createWebhook(acct, { url: 'http://127.0.0.1:9/hook' });
+      const db = h().ctx.db;
+      const now = h().clock.now().getTime();
+      const lease = { lease_until: now + 600_000 };
+      const silent = await insertRows(h(), acct.accountId, hook._id, 2, { ...lease, leased_by: 'worker-silent', lease_token: 'worker-silent.1' });
+      const gone = await insertRows(h(), acct.accountId, hook._id, 2, { ...lease, leased_by: 'worker-gone', lease_token: 'worker-gone.1' });
+      const alive = await insertRows(h(), acct.accountId, hook._id, 2, { ...lease, leased_by: 'worker-alive', lease_token: 'worker-alive.1' });
+      const host = (await import('node:os')).hostname();
+      await db.insertInto('delivery_workers').values([
+        // Another host, silent for longer than STALE_AFTER_MS.
+        { id: 'worker-silent', host: 'elsewhere', pid: process.pid, started_at: 0, heartbeat_at: now - STALE_AFTER_MS - 1 },
+        // This host, fresh heartbeat, but its process is no more (pid 2^22 + 1 is above Linux's pid_max).
+        { id: 'worker-gone', host, pid: 4_194_305, started_at: 0, heartbeat_at: now },
+        // Another host, beating.
+        { id: 'worker-alive', host: 'elsewhere', pid: 1, started_at: 0, heartbeat_at: now - 1_000 },
+      ]).execute();
+
+      const worker = h().worker();
+      await worker.heartbeat();
+      const leased = await db.selectFrom('deliveries').select(['id', 'leased_by', 'lease_token']).where('webhook_id', '=', hook._id).execute();
+      const released = leased.filter((r) => r.leased_by === null && r.lease_token === null).map((r) => r.id);
+      assert.deepEqual(released.sort(), [...silent, ...gone].sort());
+      assert.ok(alive.every((id) => leased.find((r) => r.id === id)?.leased_by === 'worker-alive'));
+      const known = await db.selectFrom('delivery_workers').select('id').where('id', 'in', ['worker-silent', 'worker-gone', 'worker-alive']).execute();
+      assert.deepEqual(known.map((r) => r.id), ['worker-alive']);
+      await db.deleteFrom('delivery_workers').execute();
+    });
+    if (dialect === 'sqlite') {
+      it('runs one SQLite worker: refuses to start beside a live process, and at start releases what a previous process left', async () => {
+        const acct = await h().account();
+        const hook = await createWebhook(acct, { url: 'http://127.0.0.1:9/hook' });
+        const db = h().ctx.db;
+        const now = h().clock.now().getTime();
+        const host = (await import('node:os')).hostname();
+        const left = await insertRows(h(), acct.accountId, hook._id, 3, { lease_until: now + 600_000, leased_by: 'worker-killed', lease_token: 'worker-killed.7' });
+
+        await db.insertInto('delivery_workers').values({ id: 'worker-rival', host, pid: process.ppid, started_at: now, heartbeat_at: now }).execute();
+        const refused = h().ctx.createWorker({ pollIntervalMs: 60_000 });
+        await assert.rejects(refused.start(), /another leadhook process \(pid \d+\) runs the delivery worker/);
+        await refused.stop(0);
+        const stillLeased = await db.selectFrom('deliveries').select('id').where('leased_by', '=', 'worker-killed').execute();
+        assert.equal(stillLeased.length, 3, 'a refused start changes nothing');
+
+        // The rival is gone (its row says so: a pid that no longer runs); the killed worker had no row at all.
+        await db.updateTable('delivery_workers').set({ pid: 4_194_305 }).where('id', '=', 'worker-rival').execute();
+        const worker = h().ctx.createWorker({ pollIntervalMs: 60_000 });
+        await worker.start();
+        await worker.stop(0);
+        const rows = await db.selectFrom('deliveries').select(['id', 'leased_by']).where('id', 'in', left).execute();
+        assert.deepEqual(rows.map((r) => r.leased_by), [null, null, null]);
+        assert.deepEqual(await db.selectFrom('delivery_workers').select('id').execute(), []);
+      });
+    }
+  });
+}
