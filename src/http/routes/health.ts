@@ -42,8 +42,8 @@ export function healthRoutes(ctx: AppContext) {
   return async (app: FastifyInstance) => {
     app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
     app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
-      const checks = [databaseCheck(ctx), ...ctx.readinessChecks];
-      const results = (await Promise.all(checks.map((check) => check()))).map(sanitised);
+      const others = ctx.readinessChecks.map(async (check) => sanitised(await check()));
+      const results = await Promise.all([databaseCheck(ctx)(), ...others]);
       const ok = results.every((r) => r.ok);
       return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', checks: results });
     });
