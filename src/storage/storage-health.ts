@@ -7,8 +7,11 @@ import { classifyStorageError, STORAGE_FAILURES, WRITE_FAILURES, type StorageFai
 
 /** A write failure older than this no longer makes /readyz fail (no write has been tried since). */
 export const WRITE_FAILURE_WINDOW_MS = 60_000;
-/** A new outage of the same kind within this time after the last one ended is not logged again. */
-const RELOG_AFTER_MS = 30_000;
+/**
+ * A new outage of the same kind this soon after the last one was logged is not logged again: reads
+ * and writes can take turns failing and succeeding on a full disk, and a flaky link can flap.
+ */
+const relogAfterMs = (kind: StorageFailure['kind']) => (WRITE_FAILURES.has(kind) ? 60_000 : 5_000);
 
 export interface StorageProblem {
   kind: StorageFailure['kind'];
@@ -55,7 +58,7 @@ export function createStorageHealth(logger: Logger | undefined, now: () => numbe
         return;
       }
       end();
-      const logged = at - (lastLogged.get(failure.kind) ?? -Infinity) >= RELOG_AFTER_MS;
+      const logged = at - (lastLogged.get(failure.kind) ?? -Infinity) >= relogAfterMs(failure.kind);
       outage = { ...failure, since: at, lastAt: at, failures: 1, logged };
       if (logged) {
         lastLogged.set(failure.kind, at);
