@@ -48,10 +48,10 @@ if (DIALECTS.includes('postgres')) {
     it('keeps every process up through fast and immediate restarts and a 15 s outage; 0 lost, 0 duplicates', async (t) => {
       const { api_key: key } = await createAccountByCli(env);
       const server = startLeadhook(['serve', '--no-worker'], env);
-      const base = (await server.waitFor(LISTENING))[1]!;
+      const base = (await server.waitFor(LISTENING, 90_000))[1]!;
       assert.equal((await api(base, key, 'POST', '/webhooks', { url: receiver.url(), events: ['lead:created'] })).status, 201);
       const workers = [startLeadhook(['worker'], env), startLeadhook(['worker'], env)];
-      await Promise.all(workers.map((w) => w.waitFor(/delivery worker started/)));
+      await Promise.all(workers.map((w) => w.waitFor(/delivery worker started/, 90_000)));
       const processes: Child[] = [server, ...workers];
       const pipeline = (await api(base, key, 'GET', '/pipelines')).body[0];
 
