@@ -92,8 +92,17 @@ if (DIALECTS.includes('postgres')) {
       t.diagnostic(`workers' failed result writes (then retried after the lease): ${failedWrites.join(', ')}`);
       t.diagnostic(`alive: ${processes.map((p) => alive(p)).join(', ')} (serve, worker, worker)`);
 
-      for (const child of processes) {
-        assert.ok(alive(child), `a process died:\n${child.output().slice(-3000)}`);
+      // Stop (SIGTERM) before asserting, so a failed assertion below still shows the stop figures.
+      const aliveBeforeStop = processes.map((child) => alive(child));
+      const stops = await Promise.all(processes.map(async (child) => {
+        const started = Date.now();
+        await child.kill('SIGTERM');
+        return { ms: Date.now() - started, code: child.process.exitCode };
+      }));
+      t.diagnostic(`SIGTERM: stopped in ${stops.map((s) => `${s.ms} ms (exit ${s.code})`).join(', ')}`);
+
+      for (const [i, child] of processes.entries()) {
+        assert.ok(aliveBeforeStop[i], `a process died:\n${child.output().slice(-3000)}`);
         assert.doesNotMatch(child.output(), /Unhandled 'error' event|uncaughtException/);
       }
       assert.equal(load.statuses.get(500) ?? 0, 0, 'never 500 during an outage');
@@ -102,15 +111,8 @@ if (DIALECTS.includes('postgres')) {
       for (const [name, r] of Object.entries(recoveries)) assert.notEqual(r.apiMs, undefined, `the API recovered after ${name}`);
       assert.ok(outageLogs.length >= 3 && outageLogs.length <= 6, `a line per outage, not a flood (got ${outageLogs.length} for 3 outages)`);
       assert.equal(lost, 0, 'every committed lead is delivered');
-      assert.equal(duplicates, 0, 'no duplicate delivery without a crash');
-
-      const stops = await Promise.all(processes.map(async (child) => {
-        const started = Date.now();
-        await child.kill('SIGTERM');
-        return { ms: Date.now() - started, code: child.process.exitCode };
-      }));
-      t.diagnostic(`SIGTERM: stopped in ${stops.map((s) => `${s.ms} ms (exit ${s.code})`).join(', ')}`);
       for (const stop of stops) assert.equal(stop.code, 0, 'a clean stop exits 0');
+      assert.equal(duplicates, 0, 'no duplicate delivery without a crash');
     });
   });
 }

@@ -24,12 +24,13 @@ export interface Fleet {
   close(): Promise<void>;
 }
 
-export async function startFleet(fx: ProcessFixture, workerCount: number): Promise<Fleet> {
+/** `answerAfterMs`: how long the receiver takes per request (longer: more in flight at any moment). */
+export async function startFleet(fx: ProcessFixture, workerCount: number, answerAfterMs = 30): Promise<Fleet> {
   const arrivals = new Map<string, number[]>();
   fx.receiver.behave((req, res) => {
     const id = String(req.headers['webhook-id']);
     arrivals.set(id, [...(arrivals.get(id) ?? []), Date.now()]);
-    setTimeout(() => res.writeHead(200).end(), 30);
+    setTimeout(() => res.writeHead(200).end(), answerAfterMs);
   });
   const { api_key: key } = await createAccountByCli(fx.env);
   const server = startLeadhook(['serve', '--no-worker'], fx.env);

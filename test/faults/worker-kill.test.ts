@@ -15,7 +15,7 @@ if (DIALECTS.includes('postgres')) {
     const fx = useProcessFixture('postgres', { LEADHOOK_DELIVERY_TIMEOUT_MS: '1000', LEADHOOK_CONNECT_TIMEOUT_MS: '1000' });
 
     it('loses nothing and duplicates at most what the killed workers had in flight', async (t) => {
-      const fleet = await startFleet(fx, 3);
+      const fleet = await startFleet(fx, 3, 100);
       const load = startLoad(fleet.base, fleet.key, fleet.pipelineId);
       const kills: Array<{ at: number; held: string[] }> = [];
       try {

@@ -17,7 +17,7 @@ if (DIALECTS.includes('postgres')) {
     const fx = useProcessFixture('postgres', { LEADHOOK_DELIVERY_TIMEOUT_MS: '1000', LEADHOOK_CONNECT_TIMEOUT_MS: '1000' });
 
     it('hands the paused worker’s deliveries over, loses nothing, and the resumed worker carries on', async (t) => {
-      const fleet = await startFleet(fx, 2);
+      const fleet = await startFleet(fx, 2, 250);
       const [paused, other] = fleet.workers as [(typeof fleet.workers)[0], (typeof fleet.workers)[0]];
       const load = startLoad(fleet.base, fleet.key, fleet.pipelineId);
       let held: string[] = [];
@@ -25,11 +25,18 @@ if (DIALECTS.includes('postgres')) {
       let resumedAt = 0;
       try {
         await until(() => load.committed.length >= 60, 30_000, 'first leads');
-        paused.child.process.kill('SIGSTOP');
-        pausedAt = Date.now();
-        // A statement it sent just before stopping may still commit: read what it holds a moment later.
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        held = await fleet.leasedBy(paused.id);
+        // Pause it while it holds deliveries (the test is about those); try again a few times if it holds none.
+        for (let attempt = 0; attempt < 20 && held.length === 0; attempt++) {
+          if (attempt > 0) {
+            paused.child.process.kill('SIGCONT');
+            await new Promise((resolve) => setTimeout(resolve, 300));
+          }
+          paused.child.process.kill('SIGSTOP');
+          pausedAt = Date.now();
+          // A statement it sent just before stopping may still commit: read what it holds a moment later.
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          held = await fleet.leasedBy(paused.id);
+        }
         await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
         paused.child.process.kill('SIGCONT');
         resumedAt = Date.now();
@@ -51,6 +58,7 @@ if (DIALECTS.includes('postgres')) {
 
       assert.ok(alive(paused.child) && alive(other.child) && alive(fleet.server), 'every process is still up');
       assert.equal(crashes, 0, 'the resumed worker logged no crash');
+      assert.ok(held.length > 0, 'the worker was paused while it held deliveries');
       assert.equal(lost, 0, 'every committed lead is delivered');
       assert.ok(duplicates <= held.length, `duplicates (${duplicates}) ≤ held by the paused worker (${held.length})`);
     });
