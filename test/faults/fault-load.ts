@@ -72,6 +72,22 @@ export function deliveryCounts(receiver: Receiver): { leads: Set<string>; perWeb
   return { leads, perWebhookId, duplicates };
 }
 
+/** SQL for the webhook-ids with a failed attempt on record (a timeout, a 5xx …): retried by design. */
+export const RETRIED_IDS_SQL = 'select distinct activity_id from delivery_attempts where succeeded = 0';
+
+/**
+ * Splits the copies the receiver got twice: those of deliveries with a failed attempt on record
+ * were retried on purpose (the receiver was slow to answer on a busy machine, at-least-once); the
+ * rest are what a fault caused.
+ */
+export function splitDuplicates(perWebhookId: Map<string, number>, retried: Set<string>): { retried: number; unexplained: number } {
+  const split = { retried: 0, unexplained: 0 };
+  for (const [id, n] of perWebhookId) {
+    if (n > 1) split[retried.has(id) ? 'retried' : 'unexplained'] += n - 1;
+  }
+  return split;
+}
+
 /** Waits (bounded) until every committed lead reached the receiver; returns how many did not. */
 export async function waitForDeliveries(receiver: Receiver, committed: Array<{ id: string }>, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;

@@ -3,6 +3,7 @@
 // need to see inside: each worker's id and what it holds leased at a given moment.
 import assert from 'node:assert/strict';
 import pg from 'pg';
+import { RETRIED_IDS_SQL } from './fault-load.ts';
 import { api, createAccountByCli, LISTENING, startLeadhook, type Child, type ProcessFixture } from '../helpers/processes.ts';
 
 export interface Worker {
@@ -19,6 +20,10 @@ export interface Fleet {
   startWorker(): Promise<Worker>;
   /** Deliveries the worker holds leased now (claimed, not yet recorded): what a crash may send twice. */
   leasedBy(workerId: string): Promise<string[]>;
+  /** Webhook-ids with a failed attempt on record (see splitDuplicates). */
+  retriedIds(): Promise<Set<string>>;
+  /** Failed attempts on record by error category. */
+  failedAttempts(): Promise<Record<string, number>>;
   /** Arrival times (ms) of each webhook-id at the receiver. */
   arrivals: Map<string, number[]>;
   close(): Promise<void>;
@@ -61,6 +66,16 @@ export async function startFleet(fx: ProcessFixture, workerCount: number, answer
         [workerId],
       );
       return rows.map((r) => r.activity_id);
+    },
+    async retriedIds() {
+      const { rows } = await client.query<{ activity_id: string }>(RETRIED_IDS_SQL);
+      return new Set(rows.map((r) => r.activity_id));
+    },
+    async failedAttempts() {
+      const { rows } = await client.query<{ category: string; n: number }>(
+        'select error_category as category, count(*)::int as n from delivery_attempts where succeeded = 0 group by 1',
+      );
+      return Object.fromEntries(rows.map((r) => [r.category, r.n]));
     },
     close: () => client.end().catch(() => {}),
   };
