@@ -17,7 +17,7 @@ if (DIALECTS.includes('postgres')) {
     const fx = useProcessFixture('postgres', { LEADHOOK_DELIVERY_TIMEOUT_MS: '1000', LEADHOOK_CONNECT_TIMEOUT_MS: '1000' });
 
     it('hands the paused worker’s deliveries over, loses nothing, and the resumed worker carries on', async (t) => {
-      const fleet = await startFleet(fx, 2, 250);
+      const fleet = await startFleet(fx, 2, 150);
       const [paused, other] = fleet.workers as [(typeof fleet.workers)[0], (typeof fleet.workers)[0]];
       const load = startLoad(fleet.base, fleet.key, fleet.pipelineId);
       let held: string[] = [];
@@ -62,7 +62,9 @@ if (DIALECTS.includes('postgres')) {
       assert.equal(crashes, 0, 'the resumed worker logged no crash');
       assert.ok(held.length > 0, 'the worker was paused while it held deliveries');
       assert.equal(lost, 0, 'every committed lead is delivered');
-      assert.ok(split.unexplained <= held.length, `duplicates not retried on purpose (${split.unexplained}) ≤ held by the paused worker (${held.length})`);
+      // All copies count here: a paused worker's requests time out on its own clock when it resumes,
+      // so "a failed attempt on record" does not tell the pause's copies from a slow receiver's.
+      assert.ok(duplicates <= held.length, `duplicates (${duplicates}) ≤ held by the paused worker (${held.length})`);
     });
   });
 }
