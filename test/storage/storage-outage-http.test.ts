@@ -11,6 +11,7 @@ import { createAccount } from '../../src/accounts/accounts.service.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createContext, type AppContext } from '../../src/context.ts';
 import { createApp } from '../../src/http/app.ts';
+import { publicDetail } from '../../src/http/routes/health.ts';
 import { createTestDatabase, DIALECTS, PG_ADMIN_URL, type TestDatabase } from '../helpers/databases.ts';
 import { call } from '../helpers/harness.ts';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
@@ -121,3 +122,14 @@ for (const dialect of DIALECTS) {
     }
   });
 }
+
+describe('what /readyz shows of other checks', () => {
+  it('names a storage failure by its kind and cuts addresses out of other details', () => {
+    assert.equal(publicDetail('connect ECONNREFUSED 127.0.0.1:54321'), 'database unreachable');
+    assert.equal(publicDetail('Connection terminated unexpectedly'), 'database unreachable');
+    assert.equal(publicDetail('database or disk is full (SQLITE_FULL)'), 'database disk is full');
+    assert.equal(publicDetail('no health report from the delivery thread for 25 s'), 'no health report from the delivery thread for 25 s');
+    const cut = publicDetail('could not reach postgres://app:secret@db.internal:5432/leadhook via 10.1.2.3:5432 or [fd00::1]:5432');
+    assert.doesNotMatch(cut, /secret|db\.internal|10\.1\.2\.3|fd00/);
+  });
+});
