@@ -2,7 +2,7 @@
 // delivery thread) with its data folder on a small tmpfs this test mounts, filled with a file
 // until ENOSPC, freed by deleting it. Otherwise (mounting needs root): leadhook in this process
 // with SQLite's page limit set to the file's size on its connection, an injected SQLITE_FULL.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createContext } from '../../src/context.ts';
 import { createApp } from '../../src/http/app.ts';
 import { createAccountByCli, LISTENING, startLeadhook } from '../helpers/processes.ts';
+import { onAbort } from './abort-cleanup.ts';
 
 const run = promisify(execFile);
 
@@ -50,10 +51,17 @@ export async function fullDiskTarget(): Promise<FullDiskTarget> {
 async function tmpfsServe(): Promise<FullDiskTarget> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadhook-faults-tmpfs-'));
   await run('mount', ['-t', 'tmpfs', '-o', 'size=6m', 'tmpfs', dataDir]);
+  const started: { pid?: number | undefined } = {};
+  const forget = onAbort(() => {
+    if (started.pid !== undefined) process.kill(started.pid, 'SIGKILL');
+    execFileSync('umount', ['-l', dataDir], { stdio: 'ignore' });
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
   const filler = path.join(dataDir, 'filler');
   const vars = env(dataDir);
   const { api_key: key } = await createAccountByCli(vars);
   const child = startLeadhook(['serve'], vars);
+  started.pid = child.process.pid;
   const base = (await child.waitFor(LISTENING, 90_000))[1]!;
   const alive = () => child.process.exitCode === null && child.process.signalCode === null;
   return {
@@ -89,6 +97,7 @@ async function tmpfsServe(): Promise<FullDiskTarget> {
       if (alive()) await child.kill('SIGKILL');
       await run('umount', [dataDir]).catch(() => {});
       fs.rmSync(dataDir, { recursive: true, force: true });
+      forget();
     },
   };
 }

@@ -2,13 +2,14 @@
 // port and socket folder, started, restarted and stopped with pg_ctl, deleted afterwards. The
 // shared server on 5432 is never touched. As root the commands run as the `postgres` OS user
 // (PostgreSQL refuses to run as root).
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { onAbort } from './abort-cleanup.ts';
 
 const run = promisify(execFile);
 
@@ -53,9 +54,18 @@ export async function startPgCluster(): Promise<PgCluster> {
     const gid = Number((await run('id', ['-g', 'postgres'])).stdout.trim());
     for (const p of [dir, socketDir]) fs.chownSync(p, uid, gid);
   }
-  const pgRun = (tool: string, args: string[]) =>
-    asRoot ? run('runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args]) : run(path.join(bin, tool), args);
 
+  const pgArgv = (tool: string, args: string[]): [string, string[]] =>
+    asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args]] : [path.join(bin, tool), args];
+  const pgRun = (tool: string, args: string[]) => run(...pgArgv(tool, args));
+  const forget = onAbort(() => {
+    try {
+      execFileSync(...pgArgv('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']), { stdio: 'ignore' });
+    } catch {
+      // not running
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
   const port = await freePort();
   await pgRun('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
   const options = `-p ${port} -k ${socketDir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100`;
@@ -92,6 +102,7 @@ export async function startPgCluster(): Promise<PgCluster> {
       if (running) await pgRun('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => {});
       running = false;
       fs.rmSync(dir, { recursive: true, force: true });
+      forget();
     },
   };
 }

@@ -11,6 +11,7 @@ import pg from 'pg';
 import { DIALECTS } from '../helpers/databases.ts';
 import { api, createAccountByCli, killAll, LISTENING, startLeadhook, type Child } from '../helpers/processes.ts';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
+import { onAbort } from './abort-cleanup.ts';
 import { alive, deliveryCounts, logLines, RETRIED_IDS_SQL, splitDuplicates, startLoad, statusSummary, until, waitForDeliveries } from './fault-load.ts';
 import { startPgCluster, type PgCluster } from './pg-cluster.ts';
 
@@ -25,6 +26,9 @@ async function retriedIds(url: string): Promise<Set<string>> {
     await client.end();
   }
 }
+
+// Children must not outlive a file the runner timed out (see abort-cleanup.ts).
+onAbort(() => void killAll());
 
 if (DIALECTS.includes('postgres')) {
   describe('PostgreSQL restarts and outages under load', () => {
@@ -76,10 +80,10 @@ if (DIALECTS.includes('postgres')) {
         await until(() => load.firstCommitAfter(back) !== undefined, 20_000, `a commit after ${name}`).catch(() => {});
         const first = load.firstCommitAfter(back);
         recoveries[name] = { outageMs: back - started, apiMs: first === undefined ? undefined : first - back };
-        await until(() => load.committed.length >= 40 + Object.keys(recoveries).length * 60, 30_000, `load after ${name}`).catch(() => {});
+        await until(() => load.committed.length >= 20 + Object.keys(recoveries).length * 30, 30_000, `load after ${name}`).catch(() => {});
       };
 
-      await until(() => load.committed.length >= 40, 30_000, 'first leads');
+      await until(() => load.committed.length >= 20, 60_000, 'first leads');
       await fault('restart -m fast', () => cluster.restart('fast'));
       await fault('restart -m immediate', () => cluster.restart('immediate'));
       await fault(`outage ${OUTAGE_MS / 1000} s`, async () => {

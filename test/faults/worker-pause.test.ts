@@ -5,12 +5,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DIALECTS } from '../helpers/databases.ts';
-import { useProcessFixture } from '../helpers/processes.ts';
+import { killAll, useProcessFixture } from '../helpers/processes.ts';
+import { onAbort } from './abort-cleanup.ts';
 import { alive, deliveryCounts, splitDuplicates, logLines, startLoad, statusSummary, until, waitForDeliveries } from './fault-load.ts';
 import { recoveredAt, startFleet } from './worker-fleet.ts';
 
 /** Lease = connect (1 s) + 2 × delivery timeout (1 s) + 5 s = 8 s; paused for longer than that. */
 const PAUSE_MS = 11_000;
+
+// Children must not outlive a file the runner timed out (see abort-cleanup.ts).
+onAbort(() => void killAll());
 
 if (DIALECTS.includes('postgres')) {
   describe('worker paused past its lease [postgres]', () => {
