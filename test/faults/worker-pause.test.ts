@@ -58,7 +58,7 @@ if (DIALECTS.includes('postgres')) {
       const crashes = logLines(paused.child, (l) => l.level === 60 || /crashed/.test(String(l.msg))).length;
       t.diagnostic(`committed ${load.committed.length}; API answers: ${statusSummary(load.statuses)}`);
       t.diagnostic(`paused worker held ${held.length} leased; sent again by the other after ${takenOver === undefined ? 'never' : `${takenOver - pausedAt} ms`}`);
-      t.diagnostic(`lost ${lost}, duplicates ${duplicates} (${split.retried} after a failed attempt on record, ${split.unexplained} otherwise;  ${sentAfterResume} copies arrived after the resume)`);
+      t.diagnostic(`lost ${lost}, duplicates ${duplicates} (${split.retried} after a failed attempt on record, ${split.unexplained} otherwise; ${sentAfterResume} copies arrived after the resume)`);
       t.diagnostic(`failed attempts on record: ${JSON.stringify(await fleet.failedAttempts())}`);
       await fleet.close();
 
