@@ -63,7 +63,7 @@ if (DIALECTS.includes('sqlite')) {
       const exitCode = await target.stop();
       const wal = path.join(target.dataDir, 'leadhook.db-wal');
       const walSize = fs.existsSync(wal) ? fs.statSync(wal).size : 0;
-      t.diagnostic(`SIGTERM: stopped in ${Date.now() - started} ms (exit ${exitCode}); -wal after the stop: ${walSize} bytes`);
+      t.diagnostic(`clean stop (SIGTERM for a process) in ${Date.now() - started} ms (exit ${exitCode}); -wal after the stop: ${walSize} bytes`);
 
       const file = new SqliteDatabase(path.join(target.dataDir, 'leadhook.db'));
       const retried = new Set((file.prepare(RETRIED_IDS_SQL).all() as Array<{ activity_id: string }>).map((r) => r.activity_id));
