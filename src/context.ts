@@ -59,7 +59,7 @@ export interface ContextOverrides {
 export async function createContext(config: Readonly<Config>, overrides: ContextOverrides = {}): Promise<AppContext> {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
   await migrate(database);
   const recorder = new ActivityRecorder(database.db, clock);
   const wake = new WakeSignal();

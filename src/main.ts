@@ -24,10 +24,14 @@ export async function serve(config: Readonly<Config>, options: ServeOptions, ove
   if (options.worker) stopWorker = workerOnItsOwnThread(config, options, overrides) ? await startWorkerThread(ctx) : await startWorker(ctx);
   const url = app ? await listen(app, config.host, config.port) : undefined;
   if (url) ctx.logger.info({ url }, 'leadhook is listening');
+  // Each step runs even if the one before failed (a database that went away must not keep the
+  // database handle open or the worker running); the first failure is reported.
   const stop = async () => {
-    await app?.close();
-    await stopWorker();
-    await ctx.close();
+    const failures: unknown[] = [];
+    for (const step of [async () => app?.close(), stopWorker, () => ctx.close()]) {
+      await step().catch((error: unknown) => failures.push(error));
+    }
+    if (failures.length > 0) throw failures[0];
   };
   return { ctx, url, stop };
 }
@@ -59,7 +63,10 @@ async function startWorkerThread(ctx: AppContext): Promise<() => Promise<void>> 
   return () => host.stop();
 }
 
+/** Time for a clean stop: requests in flight get the delivery timeout, then results are written. */
+export const shutdownGraceMs = (config: Readonly<Config>): number => config.connectTimeoutMs + config.deliveryTimeoutMs + 10_000;
+
 export async function serveUntilSignal(config: Readonly<Config>, options: ServeOptions): Promise<void> {
   const server = await serve(config, options);
-  onShutdownSignal(server.ctx.logger, server.stop);
+  onShutdownSignal(server.ctx.logger, server.stop, shutdownGraceMs(config));
 }

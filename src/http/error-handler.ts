@@ -2,6 +2,7 @@
 // (PRODUCT §5). Domain error codes map to statuses here; 5xx text is never shown.
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { AppError, type ErrorCode } from '../shared/errors.ts';
+import { classifyStorageError, STORAGE_FAILURES } from '../storage/storage-errors.ts';
 
 const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
@@ -51,6 +52,15 @@ export function installErrorHandler(app: FastifyInstance): void {
     const status = error.statusCode ?? 500;
     if (status === 429) return sendError(reply, 429, 'rate_limited', error.message);
     if (status >= 400 && status < 500) return sendError(reply, status, 'bad_request', error.message);
+    // The database cannot answer or cannot write: try again later (docs/RELIABILITY.md). The storage
+    // layer logs the outage once; the driver's text (addresses) stays out of the answer.
+    const storage = classifyStorageError(error);
+    if (storage) {
+      const { description, retryAfterS } = STORAGE_FAILURES[storage.kind];
+      request.log.debug({ kind: storage.kind, code: storage.code }, 'request failed: storage unavailable');
+      reply.header('retry-after', String(retryAfterS));
+      return sendError(reply, 503, 'unavailable', `Service unavailable: ${description}; try again later`);
+    }
     request.log.error({ err: error }, 'request failed');
     return sendError(reply, 500, 'internal', 'Something went wrong on our side');
   });

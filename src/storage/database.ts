@@ -1,13 +1,17 @@
 // Opens the database named by the configuration: SQLite (WAL) at `<dataDir>/leadhook.db` by
-// default, PostgreSQL when DATABASE_URL is set. Both sit behind one Kysely<Schema>.
+// default, PostgreSQL when DATABASE_URL is set. Both sit behind one Kysely<Schema>, observed by
+// StorageHealth (outages logged once, /readyz). See docs/RELIABILITY.md for what survives what.
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type Dialect as KyselyDialect } from 'kysely';
+import type { Logger } from '../shared/logger.ts';
+import { observeDialect } from './observed-dialect.ts';
 import type { Schema } from './schema.ts';
 import { WalSqliteDialect } from './sqlite-dialect.ts';
 import { withStatementCache } from './statement-cache.ts';
+import { createStorageHealth, type StorageHealth } from './storage-health.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -16,6 +20,8 @@ export interface Database {
   dialect: Dialect;
   /** The PostgreSQL connection string, for LISTEN/NOTIFY clients; undefined on SQLite. */
   postgresUrl: string | undefined;
+  /** What the statements run so far say about the database (for /readyz). */
+  health: StorageHealth;
   close(): Promise<void>;
 }
 
@@ -24,10 +30,20 @@ export interface DatabaseOptions {
   dataDir: string;
   /** PostgreSQL pool size. */
   poolSize?: number;
+  /** Where outages are logged (one line when one starts, one when it ends); none when omitted. */
+  logger?: Logger | undefined;
 }
 
+/** How long a request waits for a PostgreSQL connection before failing (then the API answers 503). */
+export const PG_CONNECT_TIMEOUT_MS = 3_000;
+
 export function openDatabase(options: DatabaseOptions): Database {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openSqlite(options.dataDir);
+  const health = createStorageHealth(options.logger);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10, health) : openSqlite(options.dataDir, health, options.logger);
+}
+
+function kysely(dialect: KyselyDialect, health: StorageHealth): Kysely<Schema> {
+  return new Kysely<Schema>({ dialect: observeDialect(dialect, health) });
 }
 
 // int8 (bigint) columns hold millisecond times, well inside Number's exact range.
@@ -36,15 +52,18 @@ const pgTypes = {
     oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'),
 };
 
-function openPostgres(url: string, max: number): Database {
-  const pool = new pg.Pool({ connectionString: url, max, types: pgTypes });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
-  pool.on('error', () => {});
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', postgresUrl: url, close: () => db.destroy() };
+function openPostgres(url: string, max: number, health: StorageHealth): Database {
+  const pool = new pg.Pool({ connectionString: url, max, types: pgTypes, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS, keepAlive: true });
+  // A client losing its connection emits 'error'; with no listener that kills the process. The
+  // pool listens only while a client is idle, so every client gets its own listener for its whole
+  // life, checked out or not. The query in flight fails on its own; a dead client is not reused.
+  pool.on('connect', (client) => client.on('error', (error) => health.failed(error)));
+  pool.on('error', (error) => health.failed(error));
+  const db = kysely(new PostgresDialect({ pool }), health);
+  return { db, dialect: 'postgres', postgresUrl: url, health, close: () => db.destroy() };
 }
 
-function openSqlite(dataDir: string): Database {
+function openSqlite(dataDir: string, health: StorageHealth, logger: Logger | undefined): Database {
   fs.mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, 'leadhook.db');
   const sqlite = new SqliteDatabase(file);
@@ -54,6 +73,26 @@ function openSqlite(dataDir: string): Database {
   // done without blocking by WalSqliteDialect, so SQLite itself must not wait.
   sqlite.pragma('busy_timeout = 0');
   sqlite.pragma('foreign_keys = OFF');
-  const db = new Kysely<Schema>({ dialect: new WalSqliteDialect({ database: withStatementCache(sqlite) }, { busyTimeoutMs: 5000 }) });
-  return { db, dialect: 'sqlite', postgresUrl: undefined, close: () => db.destroy() };
+  const dialect = new WalSqliteDialect({ database: withStatementCache(sqlite) }, { busyTimeoutMs: 5000, inTransaction: () => sqlite.inTransaction });
+  const db = kysely(dialect, health);
+  const close = async () => {
+    checkpointBeforeClose(sqlite, logger);
+    await db.destroy();
+  };
+  return { db, dialect: 'sqlite', postgresUrl: undefined, health, close };
+}
+
+/**
+ * Folds the WAL into the database file and truncates it, so a clean stop leaves no `-wal` behind
+ * to grow (SQLite does this on close only for the last connection, and only if it gets the lock).
+ * Waiting here is fine: the process is stopping.
+ */
+function checkpointBeforeClose(sqlite: SqliteDatabase.Database, logger: Logger | undefined): void {
+  if (!sqlite.open) return;
+  try {
+    sqlite.pragma('busy_timeout = 2000');
+    sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  } catch (error) {
+    logger?.warn({ err: error }, 'could not checkpoint the SQLite WAL before closing');
+  }
 }

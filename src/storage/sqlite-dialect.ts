@@ -8,12 +8,17 @@
 //   moment the lock frees. Instead the connection has no busy timeout, and a statement refused with
 //   SQLITE_BUSY is retried asynchronously at short intervals until `busyTimeoutMs` has passed.
 //   A refused statement did nothing (SQLite statements are atomic), so retrying it is safe.
+// - ROLLBACK runs only while a transaction is open. SQLite ends a transaction by itself on some
+//   errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM); a ROLLBACK then fails with "no transaction is
+//   active", and Kysely would throw that instead of the error that says what happened.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CompiledQuery, SqliteDialect, type DatabaseConnection, type Driver, type SqliteDialectConfig, type SqliteDriver } from 'kysely';
 
 export interface BusyRetryOptions {
   /** Give up (and throw SQLITE_BUSY) after waiting this long for the lock. */
   busyTimeoutMs: number;
+  /** Whether the connection has a transaction open (better-sqlite3's `inTransaction`). */
+  inTransaction?: () => boolean;
 }
 
 const RETRY_DELAYS_MS = [0, 0, 1, 1, 2, 2, 4];
@@ -58,6 +63,13 @@ export class WalSqliteDialect extends SqliteDialect {
     driver.beginTransaction = async (connection: DatabaseConnection) => {
       await connection.executeQuery(CompiledQuery.raw('begin immediate'));
     };
+    const inTransaction = this.busy.inTransaction;
+    if (inTransaction) {
+      const rollback = driver.rollbackTransaction.bind(driver);
+      driver.rollbackTransaction = async (connection: DatabaseConnection) => {
+        if (inTransaction()) await rollback(connection);
+      };
+    }
     return driver;
   }
 }
