@@ -13,6 +13,7 @@ import { apiKeyOf, createAuthenticator } from './auth.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { healthRoutes } from './routes/health.ts';
 import { fileRoutes } from './routes/files.routes.ts';
+import { inboxRoutes } from './routes/inspector.routes.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { API_ROUTES } from './routes/index.ts';
 import { containsNul, createValidatorCompiler } from './validation.ts';
@@ -74,6 +75,8 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   // Uploaded attachments: public, unguessable URLs (outside the authenticated API).
   await app.register(fileRoutes(ctx));
   await app.register(metricsRoutes(ctx));
+  // Inspector inboxes: public, unguessable URLs that record what is sent to them.
+  await app.register(inboxRoutes(ctx));
 
   const authenticate = createAuthenticator(ctx.db, ctx.clock);
   await app.register(
