@@ -10,7 +10,7 @@ import { inspectorDb } from './inspector.tables.ts';
 export type RecordOutcome = { kind: 'recorded'; id: string } | { kind: 'not_found' } | { kind: 'expired' };
 
 /** PostgreSQL text cannot hold NUL; what is shown is what arrived, with NUL as U+FFFD. */
-const withoutNul = (text: string) => text.replace(/\u0000/g, '\uFFFD');
+const withoutNul = (text: string) => text.replaceAll('\u0000', '\uFFFD');
 
 export async function recordInboxRequest(db: Kysely<Schema>, token: string, input: InboxRequestInput, now: Date): Promise<RecordOutcome> {
   const idb = inspectorDb(db);
