@@ -18,6 +18,7 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { API_ROUTES } from './routes/index.ts';
 import { containsNul, createValidatorCompiler } from './validation.ts';
 import { webPlugin } from '../web/web.plugin.ts';
+import { registerRequestTracing } from '../telemetry/http-spans.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
 const HOUR_MS = 3_600_000;
@@ -31,6 +32,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
     trustProxy: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(createValidatorCompiler());
+  registerRequestTracing(app);
   installErrorHandler(app);
   // Clients may send an empty body with a JSON content type on DELETE/POST actions.
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {

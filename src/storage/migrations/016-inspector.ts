@@ -1,5 +1,6 @@
 // Inspector inboxes (docs/RECEIVING.md): URLs under leadhook's own origin that record what is sent
-// to them, and the requests they recorded (the newest 100 per inbox, bodies cut at 256 KiB).
+// to them, and the requests they recorded (the newest 100 per inbox, bodies cut at 256 KiB); and
+// the trace links of queued deliveries (docs/OBSERVABILITY.md).
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -30,4 +31,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('body_truncated', 'integer', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('inspector_requests_inbox').on('inspector_requests').columns(['inbox_id', 'id']).execute();
+  await upTraceLinks(db);
+}
+
+/** Trace context of the span that queued each delivery, for span links across the queue (docs/OBSERVABILITY.md). */
+export async function upTraceLinks(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('delivery_trace_links')
+    .addColumn('delivery_id', 'text', (c) => c.primaryKey())
+    .addColumn('traceparent', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('delivery_trace_links_created').on('delivery_trace_links').columns(['created_at']).execute();
 }
