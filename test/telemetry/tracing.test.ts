@@ -25,7 +25,8 @@ describe('tracing configuration', () => {
   });
 });
 
-const exporter = new InMemorySpanExporter();
+/** A new exporter per suite: shutting a provider down stops its exporter for good. */
+let exporter = new InMemorySpanExporter();
 let tracing: Tracing | undefined;
 const INCOMING_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const INCOMING_PARENT = '00f067aa0ba902b7';
@@ -37,6 +38,7 @@ for (const dialect of DIALECTS) {
     const h = useHarness(dialect, WEBHOOK_ENV);
     let receiver: Receiver | undefined;
     before(() => {
+      exporter = new InMemorySpanExporter();
       tracing = setupTracing({}, { exporter });
       h().ctx.recorder.setOutbox(withOutboxTracing(createOutboxWriter(h().ctx.database.dialect, h().ctx.wake)));
     });
