@@ -143,6 +143,8 @@ for (const dialect of DIALECTS) {
       for (let i = 0; i < 101; i += 1) {
         assert.equal((await h().app.inject({ method: 'POST', url, headers: { 'content-type': 'text/plain' }, payload: `n${i}` })).statusCode, 200);
       }
+      const nul = await h().app.inject({ method: 'POST', url, headers: { 'content-type': 'text/plain' }, payload: 'a\u0000b' });
+      assert.equal(nul.statusCode, 200, 'NUL is stored on PostgreSQL too (as U+FFFD)');
       const big = await h().app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: `"${'x'.repeat(300 * 1024)}"` });
       assert.equal(big.statusCode, 200);
       const requests = (await acct.api('GET', `/inspector/inboxes/${inbox._id}/requests`)).body as any[];
@@ -150,8 +152,9 @@ for (const dialect of DIALECTS) {
       assert.equal(requests[0].body_truncated, true);
       assert.equal(requests[0].body.length, 256 * 1024);
       assert.equal(requests[0].body_bytes, 300 * 1024 + 2);
-      assert.ok(!requests.some((r) => r.body === 'n0' || r.body === 'n1'), 'the oldest were dropped');
-      assert.equal(requests[99].body, 'n2');
+      assert.equal(requests[1].body, 'a\uFFFDb');
+      assert.ok(!requests.some((r) => ['n0', 'n1', 'n2'].includes(r.body)), 'the oldest were dropped');
+      assert.equal(requests[99].body, 'n3');
     });
 
     it('is tenant-isolated and admin-only; inputs are validated', async () => {
