@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import { describeEventTypes } from '../activities/event-types.ts';
 import { composeWebhookBody } from '../activities/payload.ts';
 import { signatureHeader } from '../delivery/sign.ts';
+import { isoSeconds } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import type { Schema } from '../storage/schema.ts';
@@ -21,7 +22,7 @@ export async function recordSamples(db: Kysely<Schema>, inbox: InspectorInboxRow
   let recorded = 0;
   for (const type of describeEventTypes().filter((t) => wantsEvent(events, t.type))) {
     const id = newId(now);
-    const activity = { ...type.example.activity, _id: id };
+    const activity = { ...type.example.activity, _id: id, created_at: isoSeconds(now) };
     const body = composeWebhookBody(JSON.stringify(activity), JSON.stringify(type.example.lead), webhook.handshake_key);
     const secrets = { secret: webhook.secret, previousSecret: webhook.previous_secret, previousSecretExpiresAt: webhook.previous_secret_expires_at };
     const headers = {
