@@ -13,4 +13,6 @@ const handler = createNodeHandler({ secret: process.env.LEADHOOK_SECRET ?? '' },
   }
 });
 
-http.createServer(handler).listen(Number(process.env.PORT ?? 8080));
+const server = http.createServer(handler).listen(Number(process.env.PORT ?? 8080), '127.0.0.1', () => {
+  console.log(`listening on ${JSON.stringify(server.address())}`);
+});

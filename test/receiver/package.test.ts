@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { Webhook } from 'standardwebhooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -46,5 +48,38 @@ describe('leadhook/receiver as shipped', () => {
     assert.equal(pkg.exports['./receiver'].types, './dist/receiver/types/receiver/index.d.ts');
     assert.ok(fs.existsSync(path.join(ROOT, pkg.exports['./receiver'].default)));
     assert.equal(pkg.bin.leadhook, 'bin/leadhook.js');
+  });
+
+  it('runs the example receiver with plain Node: a signed event is logged, a forged one refused', async () => {
+    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    const child = spawn(process.execPath, [path.join(ROOT, 'examples/receiver.mjs')], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', PORT: '0', LEADHOOK_SECRET: secret },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    const waitFor = async (pattern: RegExp) => {
+      for (let i = 0; i < 100 && !pattern.test(output); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+      return pattern.exec(output);
+    };
+    try {
+      const port = (await waitFor(/"port":(\d+)/))?.[1];
+      assert.ok(port, output);
+      const body = JSON.stringify({ activity: { _id: 'a1', type: 'lead:moved', old_stage_name: 'Lead In', new_stage_name: 'Offer' }, lead: { name: 'Acme' } });
+      const at = new Date();
+      const headers = { 'content-type': 'application/json', 'webhook-id': 'm1', 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)) };
+      const good = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body, headers: { ...headers, 'webhook-signature': new Webhook(secret).sign('m1', at, body) } });
+      assert.equal(good.status, 200);
+      assert.ok(await waitFor(/Acme: Lead In → Offer/), output);
+      const forged = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body, headers: { ...headers, 'webhook-id': 'm2', 'webhook-signature': 'v1,AAAA' } });
+      assert.equal(forged.status, 401);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = once(child, 'exit');
+        child.kill();
+        await exited;
+      }
+    }
   });
 });
