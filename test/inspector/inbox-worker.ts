@@ -1,6 +1,6 @@
-// A delivery worker whose sender is wrapped by withInspectorInboxes, built like
-// src/delivery/create-worker.ts builds the real one. Once create-worker.ts wraps its sender the same
-// way (see docs/RECEIVING.md), h().worker() behaves like this one.
+// A delivery worker whose sender is (or, to compare, is not) wrapped by withInspectorInboxes, built
+// like src/delivery/create-worker.ts builds the real one, so these tests do not depend on how the
+// composition root is wired.
 import type { ConnectorFactory } from '../../src/delivery/send-request.ts';
 import { createSender } from '../../src/delivery/send-request.ts';
 import { DeliveryWorker } from '../../src/delivery/worker.ts';
@@ -8,7 +8,8 @@ import type { Resolver } from '../../src/delivery/address-guard.ts';
 import { withInspectorInboxes } from '../../src/inspector/inbox-sender.ts';
 import type { Harness } from '../helpers/harness.ts';
 
-export function createInboxAwareWorker(h: Harness, resolver: Resolver, connector: ConnectorFactory): DeliveryWorker {
+/** `inboxes: false` builds the worker without the decorator, to show the address guard alone. */
+export function createInboxAwareWorker(h: Harness, resolver: Resolver, connector: ConnectorFactory, inboxes = true): DeliveryWorker {
   const { config } = h.ctx;
   const sender = createSender({
     policy: h.ctx.addressPolicy,
@@ -25,7 +26,7 @@ export function createInboxAwareWorker(h: Harness, resolver: Resolver, connector
     clock: h.clock,
     random: () => 0.5,
     logger: h.ctx.logger,
-    sender: withInspectorInboxes(sender, { db: h.ctx.db, clock: h.clock, publicUrl: config.publicUrl }),
+    sender: inboxes ? withInspectorInboxes(sender, { db: h.ctx.db, clock: h.clock, publicUrl: config.publicUrl }) : sender,
     mailer: h.ctx.mailer,
     metrics: undefined,
     wake: h.ctx.wake,
