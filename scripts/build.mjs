@@ -68,4 +68,6 @@ export async function ensureBuilt() {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   await build();
+  // The receiver kit (`leadhook/receiver`) is built here too, not by ensureBuilt(): the command never needs it.
+  await (await import('./build-receiver.mjs')).buildReceiver();
 }

@@ -1,6 +1,7 @@
-// `GET /event-types`: every type with its description, fields and an example webhook payload in
-// the shape of PRODUCT §3, all derived from the catalogue.
+// `GET /event-types`: every type with its description, fields, an example webhook payload in
+// the shape of PRODUCT §3 and the JSON Schema of that body, all derived from the catalogue.
 import { ACTIVITY_CATALOGUE, ACTIVITY_TYPES, type ActivityChange, type FieldSpec } from './catalogue.ts';
+import { eventSchema, type JsonSchema } from './event-schemas.ts';
 import { buildActivityObject, type LeadSnapshot } from './payload.ts';
 
 export interface EventType {
@@ -8,6 +9,8 @@ export interface EventType {
   description: string;
   fields: FieldSpec[];
   example: { activity: Record<string, unknown>; lead: LeadSnapshot };
+  /** JSON Schema (2020-12) of the webhook body of this type. */
+  schema: JsonSchema;
 }
 
 const EXAMPLE_TIME = new Date(Date.UTC(2026, 0, 10, 9, 37, 58));
@@ -28,6 +31,7 @@ export function describeEventTypes(): EventType[] {
       description: spec.description,
       fields: spec.fields,
       example: { activity: buildActivityObject('52cfbf76cce8b40f0f000005', EXAMPLE_TIME, change, EXAMPLE_USER), lead: EXAMPLE_LEAD },
+      schema: eventSchema(type),
     };
   });
 }

@@ -13,10 +13,12 @@ import { apiKeyOf, createAuthenticator } from './auth.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { healthRoutes } from './routes/health.ts';
 import { fileRoutes } from './routes/files.routes.ts';
+import { inboxRoutes } from './routes/inspector.routes.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { API_ROUTES } from './routes/index.ts';
 import { containsNul, createValidatorCompiler } from './validation.ts';
 import { webPlugin } from '../web/web.plugin.ts';
+import { registerRequestTracing } from '../telemetry/http-spans.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
 const HOUR_MS = 3_600_000;
@@ -30,6 +32,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
     trustProxy: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(createValidatorCompiler());
+  registerRequestTracing(app);
   installErrorHandler(app);
   // Clients may send an empty body with a JSON content type on DELETE/POST actions.
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
@@ -74,6 +77,8 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   // Uploaded attachments: public, unguessable URLs (outside the authenticated API).
   await app.register(fileRoutes(ctx));
   await app.register(metricsRoutes(ctx));
+  // Inspector inboxes: public, unguessable URLs that record what is sent to them.
+  await app.register(inboxRoutes(ctx));
 
   const authenticate = createAuthenticator(ctx.db, ctx.clock);
   await app.register(

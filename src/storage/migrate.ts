@@ -6,6 +6,7 @@ import * as initial from './migrations/001-initial.ts';
 import * as deliveryLanes from './migrations/002-delivery-lanes.ts';
 import * as deliveryClaimIndexes from './migrations/003-delivery-claim-indexes.ts';
 import * as deliveryFencing from './migrations/010-delivery-fencing.ts';
+import * as inspector from './migrations/016-inspector.ts';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -14,6 +15,7 @@ const STEPS: Record<string, Step> = {
   '002-delivery-lanes': deliveryLanes,
   '003-delivery-claim-indexes': deliveryClaimIndexes,
   '010-delivery-fencing': deliveryFencing,
+  '016-inspector': inspector,
 };
 
 export async function migrate(database: Database): Promise<string[]> {

@@ -14,9 +14,10 @@ import { todoRoutes } from './todos.routes.ts';
 // Webhooks and deliveries (issue 3).
 import { deliveryRoutes } from './deliveries.routes.ts';
 import { webhookRoutes } from './webhooks.routes.ts';
+import { inspectorRoutes } from './inspector.routes.ts';
 
 export const API_ROUTES: ApiRoutes[] = [
   userRoutes, pipelineRoutes, leadRoutes, activityRoutes,
   todoRoutes, noteRoutes, fieldRoutes, emailRoutes, attachmentRoutes, catalogueRoutes,
-  webhookRoutes, deliveryRoutes,
+  webhookRoutes, deliveryRoutes, inspectorRoutes,
 ];

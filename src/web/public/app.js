@@ -13,6 +13,7 @@ import { DeliveryPage } from './pages/delivery.js';
 import { ErrorLogPage } from './pages/error-log.js';
 import { EmailOutboxPage } from './pages/email-outbox.js';
 import { AccountPage } from './pages/account.js';
+import { InspectorPage } from './pages/inspector.js';
 
 export function App() {
   // undefined: still asking the server; null: logged out.
@@ -72,6 +73,8 @@ function pageFor(route, session) {
       return html`<${ErrorLogPage} webhookId=${p.webhook_id} page=${Number(p.page ?? 1)} />`;
     case 'email-outbox':
       return html`<${EmailOutboxPage} />`;
+    case 'inspector':
+      return html`<${InspectorPage} inboxId=${p.inbox} webhookId=${p.webhook} />`;
     case 'account':
       return html`<${AccountPage} user=${session.user} />`;
     default:

@@ -6,6 +6,7 @@ const LINKS = [
   { href: '#/leads', label: 'Leads', match: ['leads', undefined] },
   { href: '#/settings/webhooks', label: 'Webhooks', match: ['settings', 'webhooks', 'deliveries'] },
   { href: '#/error-log', label: 'Error Log', match: ['error-log'] },
+  { href: '#/inspector', label: 'Inspector', match: ['inspector'] },
   { href: '#/email-outbox', label: 'Email outbox', match: ['email-outbox'] },
   { href: '#/account', label: 'Account', match: ['account'] },
 ];

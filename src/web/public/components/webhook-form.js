@@ -45,6 +45,7 @@ export function WebhookForm({ webhook, busy, submitLabel, onSubmit, onCancel }) 
     <div class="form-actions">
       <button type="submit" class="primary" disabled=${busy}>${submitLabel}</button>
       ${onCancel ? html`<button type="button" onClick=${onCancel}>Cancel</button>` : null}
+      ${webhook ? html`<a class="button" href=${`#/inspector?webhook=${webhook._id}`}>See what your webhook will receive</a>` : null}
     </div>
   </form>`;
 }
