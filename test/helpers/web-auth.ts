@@ -19,15 +19,15 @@ export async function call(app: Harness['app'], method: string, url: string, bod
 export interface LoggedIn extends Response {
   setCookie: string;
   cookie: string;
-  /** Headers for state-changing calls with this session. */
-  headers: Record<string, string>;
+  /** Request headers for state-changing calls with this session. */
+  auth: Record<string, string>;
 }
 
 /** Wraps an answer that may set the session cookie. */
 export function withSession(response: Response): LoggedIn {
   const setCookie = String(response.headers['set-cookie'] ?? '');
   const cookie = setCookie.split(';')[0] ?? '';
-  return { ...response, setCookie, cookie, headers: { cookie, 'x-csrf-token': String(response.body?.csrf_token ?? '') } };
+  return { ...response, setCookie, cookie, auth: { cookie, 'x-csrf-token': String(response.body?.csrf_token ?? '') } };
 }
 
 export async function login(h: Harness, email: string, password = PASSWORD, headers: Record<string, string> = {}): Promise<LoggedIn> {
