@@ -1,5 +1,5 @@
 // Listing and revoking API keys, and noting when a key was last used. Admins see every key of their
-// account; members see and manage only their own (docs/API.md, "API keys").
+// account; members see and manage only their own (docs/SECURITY.md, "Keys and users").
 import type { Kysely } from 'kysely';
 import { isoSeconds } from '../shared/clock.ts';
 import { forbidden, notFound } from '../shared/errors.ts';

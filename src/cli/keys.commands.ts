@@ -1,4 +1,4 @@
-// `leadhook keys create|list|revoke`: API keys from the command line (docs/API.md, "API keys"),
+// `leadhook keys create|list|revoke`: API keys from the command line (docs/SECURITY.md, "Keys and users"),
 // over the same services as the API. An email may belong to users of several accounts; then
 // `--account <id>` says which.
 import { Command, InvalidArgumentError, type Option } from 'commander';

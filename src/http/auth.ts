@@ -1,5 +1,5 @@
 // Who is calling: an API key (HTTP Basic with username `api-key`, as ClinchPad, or Bearer) or a
-// web session cookie with its CSRF token on state-changing requests (docs/API.md). Revoked keys and
+// web session cookie with its CSRF token on state-changing requests (docs/SECURITY.md, "Keys and users"). Revoked keys and
 // disabled users are refused on every request, so a revocation takes effect at once.
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';

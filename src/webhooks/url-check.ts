@@ -1,4 +1,4 @@
-// The URL check when a webhook is created or changed (docs/WEBHOOKS.md, "The address guard"):
+// The URL check when a webhook is created or changed (docs/WEBHOOKS.md, "Address guard (SSRF)"):
 // http/https only, no credentials, and a host that is literally a special-purpose address (or
 // `localhost`) is refused unless LEADHOOK_ALLOW_PRIVATE_TARGETS opens it. Host names are checked
 // again at every connect.

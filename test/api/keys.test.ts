@@ -1,4 +1,4 @@
-// API keys (docs/API.md, "API keys"): list, create with a name, revoke at once, last use noted at
+// API keys (docs/SECURITY.md, "Keys and users"): list, create with a name, revoke at once, last use noted at
 // most once a minute; admins manage the account's keys, members their own.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

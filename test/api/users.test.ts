@@ -1,4 +1,4 @@
-// Users (docs/API.md, "Users"): change role, disable, remove; an account keeps an enabled admin;
+// Users (docs/SECURITY.md, "Keys and users"): change role, disable, remove; an account keeps an enabled admin;
 // a disabled or removed user's keys and sessions stop at once; emails are unique per account only;
 // photo_url is http(s) only; API answers carry the security headers.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// `leadhook keys create|list|revoke` (docs/API.md, "API keys"), run as a child process.
+// `leadhook keys create|list|revoke` (docs/SECURITY.md, "Keys and users"), run as a child process.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { describe, it } from 'node:test';

@@ -1,5 +1,5 @@
 // Webhook URLs are stored, shown and called in their WHATWG serialisation; a tab or line break that
-// would change the host is refused (docs/WEBHOOKS.md, "The address guard").
+// would change the host is refused (docs/WEBHOOKS.md, "Address guard (SSRF)").
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createAddressPolicy } from '../../src/delivery/address-guard.ts';

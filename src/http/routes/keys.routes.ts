@@ -1,4 +1,4 @@
-// GET /keys, POST /keys, DELETE /keys/:id (docs/API.md, "API keys"): admins manage every key of
+// GET /keys, POST /keys, DELETE /keys/:id (docs/SECURITY.md, "Keys and users"): admins manage every key of
 // their account, members their own. The secret is answered once, on creation.
 import { Type } from 'typebox';
 import { createApiKey } from '../../accounts/accounts.service.ts';

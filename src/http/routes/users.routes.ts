@@ -1,5 +1,5 @@
 // GET /me, GET /users, POST /users (admin), GET /users/:id, PUT /users/:id (admin),
-// DELETE /users/:id (admin), POST /users/invite (admin). docs/API.md, "Users".
+// DELETE /users/:id (admin), POST /users/invite (admin). docs/SECURITY.md, "Keys and users".
 import { Type } from 'typebox';
 import { createUser } from '../../accounts/accounts.service.ts';
 import { inviteUser } from '../../accounts/invitations.ts';
