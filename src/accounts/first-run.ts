@@ -6,6 +6,7 @@ import { sql, type Kysely } from 'kysely';
 import { AppError } from '../shared/errors.ts';
 import type { Schema } from '../storage/schema.ts';
 import { createAccount, type CreatedUser } from './accounts.service.ts';
+import { hashPassword } from './passwords.ts';
 
 export interface NewWorkspace {
   workspace: string;
@@ -28,11 +29,13 @@ export async function createFirstAccount(
   input: NewWorkspace,
   now: Date,
 ): Promise<CreatedUser & { accountId: string }> {
+  const passwordHash = await hashPassword(input.password);
+  const owner = { name: input.name, email: input.email, passwordHash };
   const run = async () =>
     db.transaction().execute(async (trx) => {
       if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${SETUP_LOCK})`.execute(trx);
       if (!(await setupNeeded(trx))) throw new AppError('conflict', 'This server is already set up; log in instead');
-      return createAccountIn(trx, input, now);
+      return createAccount(trx, { name: input.workspace, owner }, now);
     });
   const result = chain.then(run, run);
   chain = result.catch(() => undefined);

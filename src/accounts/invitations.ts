@@ -8,6 +8,7 @@ import { newId } from '../shared/ids.ts';
 import type { InvitationRow, Schema, UserRow } from '../storage/schema.ts';
 import { hashSecret } from './api-keys.ts';
 import { createUser } from './accounts.service.ts';
+import { hashPassword } from './passwords.ts';
 import { isTokenShaped, newEmailToken } from './tokens.ts';
 
 export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -101,6 +102,7 @@ export async function acceptInvitation(
   const found = await findInvitation(db, token, now);
   if (found.state === 'missing') throw notFound('Invitation');
   if (found.state === 'gone') throw new InvitationGoneError();
+  const passwordHash = await hashPassword(input.password);
   return db.transaction().execute(async (trx) => {
     const spent = await trx
       .updateTable('invitations')
@@ -109,7 +111,7 @@ export async function acceptInvitation(
       .where('accepted_at', 'is', null)
       .executeTakeFirst();
     if (Number(spent.numUpdatedRows) !== 1) throw new InvitationGoneError();
-    const { user } = await createUser(trx, found.row.account_id, { name: input.name, email: found.row.email, role: found.row.role, password: input.password }, now);
+    const { user } = await createUser(trx, found.row.account_id, { name: input.name, email: found.row.email, role: found.row.role, passwordHash }, now);
     return user;
   });
 }
