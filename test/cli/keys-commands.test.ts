@@ -1,4 +1,4 @@
-// `leadhook keys create|list|revoke` (docs/SECURITY.md, "Keys and users"), run as a child process.
+// `leadhook keys create|list|revoke` and `leadhook users list|disable|enable` (docs/SECURITY.md, "Keys and users"), run as a child process.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { describe, it } from 'node:test';
@@ -55,6 +55,23 @@ for (const dialect of DIALECTS) {
         (error: { code: number; stderr: string }) => error,
       );
       assert.match(unknown.stderr, /no API key ffffffffffffffffffffffff/);
+    });
+
+    it('disables and enables a user; the last enabled admin cannot be disabled', async () => {
+      const acct = await h().account();
+      const mel = (await acct.api('POST', '/users', { name: 'Mel', email: `mel-cli-${dialect}@example.test` })).body;
+      const listed = JSON.parse((await leadhook(h(), 'users', 'list', '--account', acct.accountId, '--json')).stdout);
+      assert.deepEqual(listed.map((u: { name: string; disabled: boolean }) => [u.name, u.disabled]).sort(), [[acct.ownerName, false], ['Mel', false]].sort());
+      assert.match((await leadhook(h(), 'users', 'disable', mel._id)).stdout, /disabled/);
+      assert.equal((await call(h().app, 'GET', '/me', undefined, { authorization: `Bearer ${mel.api_key}` })).status, 401);
+      await leadhook(h(), 'users', 'enable', mel._id);
+      assert.equal((await call(h().app, 'GET', '/me', undefined, { authorization: `Bearer ${mel.api_key}` })).status, 200);
+      const failure = await leadhook(h(), 'users', 'disable', acct.userId).then(
+        () => assert.fail('should fail'),
+        (error: { code: number; stderr: string }) => error,
+      );
+      assert.equal(failure.code, 2);
+      assert.match(failure.stderr, /at least one enabled admin/);
     });
   });
 }
