@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { HashGate } from '../../src/accounts/hash-gate.ts';
 import { AppError } from '../../src/shared/errors.ts';
-import { LoginThrottle } from '../../src/web/login-throttle.ts';
+import { LoginThrottle, addressKey } from '../../src/web/login-throttle.ts';
 
 function deferred() {
   let resolve!: () => void;
@@ -77,5 +77,25 @@ describe('LoginThrottle', () => {
     assert.equal(throttle.reserve('e@x', '5.5.5.5', 0).ok, true);
     assert.equal(throttle.reserve('e@x', '6.6.6.6', 0).ok, false);
     assert.equal(throttle.reserve('e@x', '6.6.6.6', 1000).ok, true, 'a new window starts');
+  });
+
+  it('counts IPv6 clients per /64 and IPv4-mapped clients as their IPv4 address', () => {
+    assert.equal(addressKey('2001:db8:1:2:3:4:5:6'), addressKey('2001:DB8:1:2::ffff'));
+    assert.notEqual(addressKey('2001:db8:1:2::1'), addressKey('2001:db8:1:3::1'));
+    assert.equal(addressKey('::ffff:192.0.2.7'), '192.0.2.7');
+    const throttle = new LoginThrottle(options);
+    for (const suffix of ['1', '2', '3']) assert.equal(throttle.reserve(`${suffix}@x`, `2001:db8:1:2::${suffix}`, 0).ok, true);
+    assert.equal(throttle.reserve('4@x', '2001:db8:1:2::4', 0).ok, false, 'same /64, same address budget');
+  });
+
+  it('keeps its memory bounded under a flood of distinct emails and addresses', () => {
+    const throttle = new LoginThrottle({ windowMs: 60_000, perEmailAndAddress: 10, perAddress: 100, perEmail: 50, maxEntries: 3000 });
+    let peak = 0;
+    for (let i = 0; i < 5000; i++) {
+      throttle.reserve(`user${i}@x`, `10.0.${(i >> 8) & 255}.${i & 255}`, 0);
+      peak = Math.max(peak, throttle.size);
+    }
+    assert.ok(peak <= 3000, String(peak));
+    assert.ok(throttle.size >= 2000, 'recent keys are kept');
   });
 });
