@@ -22,18 +22,24 @@ export async function requestPasswordReset(db: Kysely<Schema>, mailer: Mailer, p
     .limit(20)
     .execute();
   for (const user of users) {
-    const recent = await db
-      .selectFrom('password_resets')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('user_id', '=', user.id)
-      .where('created_at', '>', now.getTime() - RESET_TTL_MS)
-      .executeTakeFirstOrThrow();
-    if (Number(recent.n) >= MAX_RESETS_PER_WINDOW) continue;
     const { token, hash } = newEmailToken();
-    await db
-      .insertInto('password_resets')
-      .values({ token_hash: hash, account_id: user.account_id, user_id: user.id, created_at: now.getTime(), expires_at: now.getTime() + RESET_TTL_MS, used_at: null })
-      .execute();
+    const issued = await db.transaction().execute(async (trx) => {
+      // Lock the user's row so that concurrent requests count each other's links.
+      await trx.updateTable('users').set((eb) => ({ email: eb.ref('email') })).where('id', '=', user.id).execute();
+      const recent = await trx
+        .selectFrom('password_resets')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('user_id', '=', user.id)
+        .where('created_at', '>', now.getTime() - RESET_TTL_MS)
+        .executeTakeFirstOrThrow();
+      if (Number(recent.n) >= MAX_RESETS_PER_WINDOW) return false;
+      await trx
+        .insertInto('password_resets')
+        .values({ token_hash: hash, account_id: user.account_id, user_id: user.id, created_at: now.getTime(), expires_at: now.getTime() + RESET_TTL_MS, used_at: null })
+        .execute();
+      return true;
+    });
+    if (!issued) continue;
     await mailer.send({
       accountId: user.account_id,
       webhookId: null,

@@ -151,6 +151,17 @@ for (const dialect of DIALECTS) {
       assert.equal((await login(h(), address, 'a brand new password')).status, 200, 'the reused link changed nothing');
     });
 
+    it('sends at most 3 reset links per user per hour and throttles a burst of requests with 429', async () => {
+      const acct = await h().account();
+      const address = await emailOf(h(), acct.userId);
+      const answers = await Promise.all(Array.from({ length: 12 }, () => call(h().app, 'POST', '/auth/forgot', { email: address }, { 'x-forwarded-for': '1' })));
+      assert.deepEqual(answers.map((a) => a.status).sort(), [...Array<number>(10).fill(202), 429, 429]);
+      const mails = async () => (await h().ctx.db.selectFrom('email_outbox').select('id').where('to_address', '=', address).execute()).length;
+      for (let i = 0; i < 200 && (await mails()) < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(await mails(), 3);
+      h().clock.advance(15 * 60_000);
+    });
+
     it('lets a reset link expire after an hour', async () => {
       const acct = await h().account();
       const address = await emailOf(h(), acct.userId);

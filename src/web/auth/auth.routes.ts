@@ -102,7 +102,7 @@ export function authRoutes(ctx: AppContext, throttle = new LoginThrottle()) {
       return {};
     });
 
-    await app.register(onboardingRoutes(ctx));
+    await app.register(onboardingRoutes(ctx, throttle));
 
     async function requireSession(request: FastifyRequest): Promise<{ session: SessionRow; sessionId: string }> {
       const sessionId = request.cookies[SESSION_COOKIE];

@@ -11,8 +11,9 @@ import { createSession } from '../../accounts/sessions.ts';
 import type { CreatedUser } from '../../accounts/accounts.service.ts';
 import type { AppContext } from '../../context.ts';
 import { sendError } from '../../http/error-handler.ts';
-import { notFound } from '../../shared/errors.ts';
 import type { UserRow } from '../../storage/schema.ts';
+import { AppError, notFound } from '../../shared/errors.ts';
+import type { LoginThrottle } from '../login-throttle.ts';
 import { refuseCrossOrigin, startSession } from './request-guards.ts';
 
 const Password = Type.String({ minLength: 8, maxLength: 200 });
@@ -30,10 +31,20 @@ const ResetBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 20
 
 const sessionUser = (user: UserRow) => ({ _id: user.id, name: user.name, email: user.email, role: user.role });
 
-export function onboardingRoutes(ctx: AppContext) {
+export function onboardingRoutes(ctx: AppContext, throttle: LoginThrottle) {
   return async (plain: FastifyInstance) => {
     const app = plain.withTypeProvider<TypeBoxTypeProvider>();
     const now = () => ctx.clock.now();
+
+    /** Sign-ups and reset requests count against the login throttle, so neither can be sprayed. */
+    function countAttempt(request: { ip: string }, reply: Parameters<typeof startSession>[1], email: string): void {
+      const attempt = throttle.reserve(email.trim().toLowerCase(), request.ip, now().getTime());
+      if (!attempt.ok) {
+        reply.header('retry-after', String(Math.ceil(attempt.retryAfterMs / 1000)));
+        throw new AppError('rate_limited', 'Too many attempts; try again later');
+      }
+      attempt.reservation.settle(false);
+    }
 
     async function logInAs(reply: Parameters<typeof startSession>[1], user: UserRow) {
       const session = await createSession(ctx.db, user, now());
@@ -54,6 +65,7 @@ export function onboardingRoutes(ctx: AppContext) {
     app.post('/auth/signup', { schema: { hide: true, body: WorkspaceBody } }, async (request, reply) => {
       if (!ctx.config.openSignup) throw notFound('Route');
       refuseCrossOrigin(request);
+      countAttempt(request, reply, request.body.email);
       const created: CreatedUser = await createAccountIn(ctx.db, request.body as NewWorkspace, now());
       return reply.status(201).send(await logInAs(reply, created.user));
     });
@@ -79,6 +91,7 @@ export function onboardingRoutes(ctx: AppContext) {
 
     app.post('/auth/forgot', { schema: { hide: true, body: ForgotBody } }, async (request, reply) => {
       refuseCrossOrigin(request);
+      countAttempt(request, reply, request.body.email);
       // Sent in the background: neither the answer nor its timing tells whether the email has users.
       requestPasswordReset(ctx.db, ctx.mailer, ctx.config.publicUrl, request.body.email, now()).catch((error: unknown) =>
         request.log.error({ err: error }, 'password reset email failed'),
