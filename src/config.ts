@@ -34,6 +34,13 @@ export interface Config {
   secureCookies: boolean;
   /** `serve` runs its delivery worker on its own thread (LEADHOOK_WORKER_THREAD=0: on the API's). */
   workerThread: boolean;
+  /** Fastify's trustProxy: false, true (any proxy), trusted proxy addresses/CIDRs, or a hop count. */
+  trustProxy: boolean | string[] | ((address: string, hop: number) => boolean);
+  /** Password hashes computed at once, and logins allowed to wait for one (docs/SECURITY.md). */
+  passwordHashConcurrency: number;
+  passwordHashQueue: number;
+  /** `POST /auth/signup` creates new accounts (off by default). */
+  openSignup: boolean;
 }
 
 export const DEFAULT_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400];
@@ -90,6 +97,10 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     secureCookies: publicUrl.startsWith('https:'),
     workerThread: read.oneOf('LEADHOOK_WORKER_THREAD', '1', ['0', '1']) === '1',
+    trustProxy: read.trustProxy('LEADHOOK_TRUST_PROXY'),
+    passwordHashConcurrency: read.integer('LEADHOOK_PASSWORD_HASH_CONCURRENCY', 2, 1, 64),
+    passwordHashQueue: read.integer('LEADHOOK_PASSWORD_HASH_QUEUE', 64, 0, 100_000),
+    openSignup: read.oneOf('LEADHOOK_OPEN_SIGNUP', '0', ['0', '1']) === '1',
   };
   for (const target of config.allowPrivateTargets) {
     if (target !== 'loopback' && !/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(target)) {
@@ -156,6 +167,25 @@ class EnvReader {
       return fallback;
     }
     return values;
+  }
+
+  /** `0`/`false` (default), `1`/`true`, a hop count (`hops:2`), or comma-separated proxy addresses/CIDRs. */
+  trustProxy(name: string): Config['trustProxy'] {
+    const raw = this.raw(name);
+    if (raw === undefined || raw === '0' || raw === 'false') return false;
+    if (raw === '1' || raw === 'true') return true;
+    const hops = /^hops:(\d{1,2})$/.exec(raw);
+    if (hops) {
+      const count = Number(hops[1]);
+      return (_address, hop) => hop < count;
+    }
+    const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    const bad = list.filter((entry) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry) && !['loopback', 'linklocal', 'uniquelocal'].includes(entry));
+    if (bad.length > 0) {
+      this.problems.push(`${name} must be 0, 1, hops:<n> or comma-separated addresses/CIDRs (got "${raw}")`);
+      return false;
+    }
+    return list;
   }
 
   oneOf(name: string, fallback: string, allowed: string[]): string {

@@ -10,6 +10,7 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
+/** What listings show of a key: `lh_` and five more characters, enough to tell keys apart. */
 export function keyPrefix(key: string): string {
-  return key.slice(0, 10);
+  return key.slice(0, 8);
 }

@@ -9,10 +9,11 @@ export interface User {
   email: string;
   photo_url: string | null;
   role: 'admin' | 'member';
+  disabled: boolean;
 }
 
-export function toUser(row: Pick<UserRow, 'id' | 'name' | 'email' | 'photo_url' | 'role'>): User {
-  return { _id: row.id, name: row.name, email: row.email, photo_url: row.photo_url, role: row.role };
+export function toUser(row: Pick<UserRow, 'id' | 'name' | 'email' | 'photo_url' | 'role' | 'disabled'>): User {
+  return { _id: row.id, name: row.name, email: row.email, photo_url: row.photo_url, role: row.role, disabled: row.disabled === 1 };
 }
 
 export async function getUserRow(db: Kysely<Schema>, accountId: string, userId: string): Promise<UserRow> {

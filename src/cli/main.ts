@@ -8,6 +8,8 @@ import { openDatabase } from '../storage/database.ts';
 import { migrate } from '../storage/migrate.ts';
 import { AppError } from '../shared/errors.ts';
 import { VERSION } from '../version.ts';
+import { keyCommands } from './keys.commands.ts';
+import { userCommands } from './users.commands.ts';
 import { webhookCommands } from './webhooks.commands.ts';
 
 const program = new Command('leadhook').version(VERSION).description('Lead CRM with reliable ClinchPad-format webhooks');
@@ -98,6 +100,8 @@ account
 for (const command of webhookCommands((opts) => loadConfig(process.env, overridesFrom(opts)), dataDirOption)) {
   program.addCommand(command);
 }
+program.addCommand(keyCommands((opts) => loadConfig(process.env, overridesFrom(opts)), dataDirOption));
+program.addCommand(userCommands((opts) => loadConfig(process.env, overridesFrom(opts)), dataDirOption));
 
 try {
   await program.parseAsync(process.argv);

@@ -1,8 +1,7 @@
-// `leadhook webhooks list|recover` and `leadhook keys create`: operator commands that work on the
+// `leadhook webhooks list|recover`: operator commands that work on the
 // database directly (also while a server runs), calling the same services as the API.
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
-import { issueApiKey } from '../accounts/accounts.service.ts';
 import type { Config } from '../config.ts';
 import { createDeliveryStore } from '../delivery/store/delivery-store.ts';
 import { WakeSignal } from '../delivery/wakeup.ts';
@@ -12,7 +11,7 @@ import { migrate } from '../storage/migrate.ts';
 
 type ConfigLoader = (opts: { dataDir?: string }) => Readonly<Config>;
 
-async function withDatabase<T>(config: Readonly<Config>, work: (database: Database) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(config: Readonly<Config>, work: (database: Database) => Promise<T>): Promise<T> {
   const database = openDatabase(config);
   try {
     await migrate(database);
@@ -86,20 +85,5 @@ export function webhookCommands(loadConfig: ConfigLoader, dataDirOption: () => i
       });
     });
 
-  const keys = new Command('keys').description('manage API keys');
-  keys
-    .command('create')
-    .description("issue a new API key for a user (printed once)")
-    .requiredOption('--email <email>', "the user's email")
-    .option('--name <name>', 'a label for the key', 'cli')
-    .addOption(dataDirOption())
-    .action(async (opts: { email: string; name: string; dataDir?: string }) => {
-      await withDatabase(loadConfig(opts), async ({ db }) => {
-        const user = await db.selectFrom('users').selectAll().where('email', '=', opts.email.trim().toLowerCase()).executeTakeFirst();
-        if (!user) throw new InvalidArgumentError(`no user with email ${opts.email}`);
-        console.log(await issueApiKey(db, user, opts.name, systemClock.now()));
-      });
-    });
-
-  return [webhooks, keys];
+  return [webhooks];
 }

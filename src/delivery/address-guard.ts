@@ -60,7 +60,8 @@ export interface AddressPolicy {
  * `allow` holds CIDRs and/or the word `loopback` (LEADHOOK_ALLOW_PRIVATE_TARGETS). Everything that is
  * not ordinary public unicast is refused unless allowed: loopback, private, link-local, CGNAT,
  * multicast, reserved, 0.0.0.0/8, ULA, and IPv6 forms that embed such an IPv4 address
- * (IPv4-mapped, IPv4-translated, NAT64 64:ff9b::/96, 6to4 2002::/16). Teredo is refused outright.
+ * (IPv4-mapped ::ffff:0:0/96, IPv4-compatible ::/96, IPv4-translated, NAT64 64:ff9b::/96 and
+ * 64:ff9b:1::/48, 6to4 2002::/16), judged by the embedded IPv4 address. Teredo is refused outright.
  */
 export function createAddressPolicy(allow: readonly string[]): AddressPolicy {
   const allowed: Array<[Address, number]> = [];
@@ -90,13 +91,15 @@ export function createAddressPolicy(allow: readonly string[]): AddressPolicy {
   };
 }
 
-/** The IPv4 address inside an IPv4-mapped, IPv4-translated, NAT64 or 6to4 IPv6 address. */
+/** The IPv4 address inside an IPv4-mapped, IPv4-compatible, IPv4-translated, NAT64 or 6to4 IPv6 address. */
 function embeddedIPv4(address: ipaddr.IPv6): ipaddr.IPv4 | undefined {
   const range = address.range();
   const parts = address.parts;
   const fromWords = (hi: number, lo: number) => new ipaddr.IPv4([hi >> 8, hi & 0xff, lo >> 8, lo & 0xff]);
   if (range === 'ipv4Mapped' || range === 'rfc6145' || range === 'rfc6052') return fromWords(parts[6]!, parts[7]!);
   if (range === '6to4') return fromWords(parts[1]!, parts[2]!);
+  // IPv4-compatible (deprecated ::a.b.c.d, ::/96): stacks still route `[::127.0.0.1]` to 127.0.0.1.
+  if (parts.slice(0, 6).every((word) => word === 0)) return fromWords(parts[6]!, parts[7]!);
   return undefined;
 }
 

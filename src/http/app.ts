@@ -19,6 +19,7 @@ import { API_ROUTES } from './routes/index.ts';
 import { containsNul, createValidatorCompiler } from './validation.ts';
 import { webPlugin } from '../web/web.plugin.ts';
 import { registerRequestTracing } from '../telemetry/http-spans.ts';
+import { apiSecurityHeaders } from '../web/security-headers.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
 const HOUR_MS = 3_600_000;
@@ -29,7 +30,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: 'x-request-id',
-    trustProxy: false,
+    trustProxy: ctx.config.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(createValidatorCompiler());
   registerRequestTracing(app);
@@ -54,6 +55,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  app.addHook('onSend', apiSecurityHeaders(ctx.config.secureCookies));
 
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: BODY_LIMIT, files: 1, fields: 10 } });

@@ -1,9 +1,11 @@
 // Who is calling: an API key (HTTP Basic with username `api-key`, as ClinchPad, or Bearer) or a
-// web session cookie with its CSRF token on state-changing requests (PRODUCT §5).
+// web session cookie with its CSRF token on state-changing requests (docs/SECURITY.md, "Keys and users"). Revoked keys and
+// disabled users are refused on every request, so a revocation takes effect at once.
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { hashSecret } from '../accounts/api-keys.ts';
+import { touchApiKey } from '../accounts/api-keys.service.ts';
 import { SESSION_COOKIE, findSession } from '../accounts/sessions.ts';
 import type { Actor } from '../activities/recorder.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -41,6 +43,7 @@ export function createAuthenticator(db: Kysely<Schema>, clock: Clock) {
       .select(['id', 'name', 'email', 'photo_url', 'role'])
       .where('id', '=', userId)
       .where('account_id', '=', accountId)
+      .where('disabled', '=', 0)
       .executeTakeFirst();
     if (!user) return undefined;
     return { accountId, user: { _id: user.id, name: user.name, email: user.email, photo_url: user.photo_url, role: user.role } };
@@ -51,9 +54,13 @@ export function createAuthenticator(db: Kysely<Schema>, clock: Clock) {
       .selectFrom('api_keys')
       .innerJoin('users', (join) => join.onRef('users.id', '=', 'api_keys.user_id').onRef('users.account_id', '=', 'api_keys.account_id'))
       .select(['users.account_id', 'users.id', 'users.name', 'users.email', 'users.photo_url', 'users.role'])
+      .select(['api_keys.id as key_id', 'api_keys.last_used_at'])
       .where('api_keys.key_hash', '=', hashSecret(key))
+      .where('api_keys.revoked_at', 'is', null)
+      .where('users.disabled', '=', 0)
       .executeTakeFirst();
     if (!row) return undefined;
+    await touchApiKey(db, { id: row.key_id, last_used_at: row.last_used_at }, clock.now());
     return { accountId: row.account_id, user: { _id: row.id, name: row.name, email: row.email, photo_url: row.photo_url, role: row.role } };
   }
 

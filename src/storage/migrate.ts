@@ -5,6 +5,7 @@ import type { Database, Dialect } from './database.ts';
 import * as initial from './migrations/001-initial.ts';
 import * as deliveryLanes from './migrations/002-delivery-lanes.ts';
 import * as deliveryClaimIndexes from './migrations/003-delivery-claim-indexes.ts';
+import * as accountControl from './migrations/014-account-control.ts';
 import * as deliveryFencing from './migrations/010-delivery-fencing.ts';
 import * as inspector from './migrations/016-inspector.ts';
 
@@ -15,6 +16,7 @@ const STEPS: Record<string, Step> = {
   '002-delivery-lanes': deliveryLanes,
   '003-delivery-claim-indexes': deliveryClaimIndexes,
   '010-delivery-fencing': deliveryFencing,
+  '014-account-control': accountControl,
   '016-inspector': inspector,
 };
 

@@ -20,6 +20,8 @@ export interface UserRow {
   role: 'admin' | 'member';
   password_hash: string | null;
   created_at: number;
+  /** 1: cannot log in; keys and sessions refused (migration 014). */
+  disabled: Bool;
 }
 
 export interface ApiKeyRow {
@@ -33,6 +35,8 @@ export interface ApiKeyRow {
   name: string;
   created_at: number;
   last_used_at: number | null;
+  /** Set when revoked; the key is refused from then on (migration 014). */
+  revoked_at: number | null;
 }
 
 export interface SessionRow {
@@ -43,6 +47,30 @@ export interface SessionRow {
   csrf_token: string;
   created_at: number;
   expires_at: number;
+}
+
+export interface InvitationRow {
+  id: string;
+  account_id: string;
+  email: string;
+  name: string | null;
+  role: 'admin' | 'member';
+  /** sha256 hex of the token in the emailed link. */
+  token_hash: string;
+  invited_by: string;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+}
+
+export interface PasswordResetRow {
+  /** sha256 hex of the token in the emailed link. */
+  token_hash: string;
+  account_id: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
 }
 
 export interface PipelineRow {
@@ -299,6 +327,8 @@ export interface Schema {
   users: UserRow;
   api_keys: ApiKeyRow;
   sessions: SessionRow;
+  invitations: InvitationRow;
+  password_resets: PasswordResetRow;
   pipelines: PipelineRow;
   stages: StageRow;
   leads: LeadRow;

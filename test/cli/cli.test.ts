@@ -59,6 +59,7 @@ for (const dialect of DIALECTS) {
           email: `ada-${dialect}@example.com`,
           photo_url: null,
           role: 'admin',
+          disabled: false,
         });
         const ready = await fetch(`${url}/readyz`);
         assert.equal(ready.status, 200);

@@ -4,6 +4,7 @@ import { activityRoutes } from './activities.routes.ts';
 import { leadRoutes } from './leads.routes.ts';
 import { pipelineRoutes } from './pipelines.routes.ts';
 import { userRoutes } from './users.routes.ts';
+import { keyRoutes } from './keys.routes.ts';
 // CRM sub-resources and catalogues (issue 2).
 import { attachmentRoutes } from './attachments.routes.ts';
 import { catalogueRoutes } from './catalogues.routes.ts';
@@ -17,7 +18,7 @@ import { webhookRoutes } from './webhooks.routes.ts';
 import { inspectorRoutes } from './inspector.routes.ts';
 
 export const API_ROUTES: ApiRoutes[] = [
-  userRoutes, pipelineRoutes, leadRoutes, activityRoutes,
+  userRoutes, keyRoutes, pipelineRoutes, leadRoutes, activityRoutes,
   todoRoutes, noteRoutes, fieldRoutes, emailRoutes, attachmentRoutes, catalogueRoutes,
   webhookRoutes, deliveryRoutes, inspectorRoutes,
 ];

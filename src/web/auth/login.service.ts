@@ -3,7 +3,7 @@
 // take about the same time (a dummy hash is verified when there is no user), so the login form
 // does not reveal which emails have accounts.
 import type { Kysely } from 'kysely';
-import { hashPassword, verifyPassword } from '../../accounts/passwords.ts';
+import { hashPassword, needsRehash, verifyPassword } from '../../accounts/passwords.ts';
 import { createSession, deleteSession } from '../../accounts/sessions.ts';
 import { AppError, invalid } from '../../shared/errors.ts';
 import type { Schema } from '../../storage/schema.ts';
@@ -22,17 +22,40 @@ export interface LoginResult {
 
 export const wrongCredentials = () => new AppError('unauthorized', 'Wrong email or password');
 
-/** Checks the credentials and opens a session; throws `unauthorized` on any mismatch. */
+/** At most this many accounts' users are tried for one email (each try costs a password hash). */
+export const MAX_ACCOUNTS_PER_EMAIL = 5;
+
+/**
+ * Checks the credentials and opens a session; throws `unauthorized` on any mismatch. One email may
+ * have a user in several accounts: the password is tried against each of them, oldest first, and the
+ * first match is logged in (docs/SECURITY.md, "Login"). Disabled users never match. A match whose
+ * hash is not the current argon2id is re-hashed.
+ */
 export async function logIn(db: Kysely<Schema>, email: string, password: string, now: Date): Promise<LoginResult> {
-  const user = await db
+  const users = await db
     .selectFrom('users')
-    .select(['id', 'account_id', 'name', 'email', 'role', 'password_hash'])
+    .select(['id', 'account_id', 'name', 'email', 'role', 'password_hash', 'disabled'])
     .where('email', '=', email.trim().toLowerCase())
-    .executeTakeFirst();
-  const ok = await verifyPassword(password, user?.password_hash ?? (await dummy()));
-  if (!user || !user.password_hash || !ok) throw wrongCredentials();
-  const session = await createSession(db, user, now);
-  return { ...session, user: { _id: user.id, name: user.name, email: user.email, role: user.role } };
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(MAX_ACCOUNTS_PER_EMAIL)
+    .execute();
+  const candidates = users.filter((u) => u.password_hash !== null);
+  if (candidates.length === 0) {
+    await verifyPassword(password, await dummy());
+    throw wrongCredentials();
+  }
+  for (const user of candidates) {
+    const stored = user.password_hash!;
+    if (!(await verifyPassword(password, stored)) || user.disabled === 1) continue;
+    if (needsRehash(stored)) {
+      const upgraded = await hashPassword(password);
+      await db.updateTable('users').set({ password_hash: upgraded }).where('id', '=', user.id).where('password_hash', '=', stored).execute();
+    }
+    const session = await createSession(db, user, now);
+    return { ...session, user: { _id: user.id, name: user.name, email: user.email, role: user.role } };
+  }
+  throw wrongCredentials();
 }
 
 export async function logOut(db: Kysely<Schema>, sessionId: string): Promise<void> {
@@ -41,13 +64,16 @@ export async function logOut(db: Kysely<Schema>, sessionId: string): Promise<voi
 
 /**
  * Replaces the user's password after checking the current one, and ends every other session of
- * the user (a changed password should lock out whoever else was logged in).
+ * the user (a changed password should lock out whoever else was logged in). API keys keep working
+ * unless `revokeKeys` is set (docs/SECURITY.md: keys are for scripts, not for the person).
  */
 export async function changePassword(
   db: Kysely<Schema>,
   user: { accountId: string; userId: string; sessionIdHash: string },
   current: string,
   next: string,
+  now: Date,
+  revokeKeys = false,
 ): Promise<void> {
   if (next.length < MIN_PASSWORD_LENGTH) {
     throw invalid(`The new password needs at least ${MIN_PASSWORD_LENGTH} characters`, [
@@ -71,5 +97,14 @@ export async function changePassword(
       .where('user_id', '=', user.userId)
       .where('id_hash', '!=', user.sessionIdHash)
       .execute();
+    if (revokeKeys) {
+      await trx
+        .updateTable('api_keys')
+        .set({ revoked_at: now.getTime() })
+        .where('user_id', '=', user.userId)
+        .where('account_id', '=', user.accountId)
+        .where('revoked_at', 'is', null)
+        .execute();
+    }
   });
 }

@@ -1,0 +1,68 @@
+// Migration 014 on a database that already has users (as an upgrade finds it): the users survive
+// the SQLite table rebuild, emails become unique per account instead of across accounts, and keys
+// gain `revoked_at` without losing anything.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Migrator, type Kysely } from 'kysely';
+import * as initial from '../../src/storage/migrations/001-initial.ts';
+import * as deliveryLanes from '../../src/storage/migrations/002-delivery-lanes.ts';
+import * as claimIndexes from '../../src/storage/migrations/003-delivery-claim-indexes.ts';
+import { openDatabase, type Database } from '../../src/storage/database.ts';
+import { migrate } from '../../src/storage/migrate.ts';
+import type { Schema } from '../../src/storage/schema.ts';
+import { DIALECTS, createTestDatabase, type TestDatabase } from '../helpers/databases.ts';
+
+async function migrateTo003(database: Database): Promise<void> {
+  const steps = { '001-initial': initial, '002-delivery-lanes': deliveryLanes, '003-delivery-claim-indexes': claimIndexes };
+  const migrations = Object.fromEntries(
+    Object.entries(steps).map(([name, step]) => [name, { up: (db: Kysely<unknown>) => step.up(db, database.dialect) }]),
+  );
+  const { error } = await new Migrator({ db: database.db, provider: { getMigrations: async () => migrations } }).migrateToLatest();
+  if (error) throw error;
+}
+
+const user = (id: string, accountId: string, email: string) => ({
+  id, account_id: accountId, name: `User ${id}`, email, photo_url: null, role: 'admin', password_hash: 'scrypt$16384$8$1$c2FsdA==$aGFzaA==', created_at: 1,
+});
+
+for (const dialect of DIALECTS) {
+  describe(`migration 014 on existing data [${dialect}]`, () => {
+    let test: TestDatabase;
+    let database: Database;
+    before(async () => {
+      test = await createTestDatabase(dialect);
+      database = openDatabase({ databaseUrl: test.databaseUrl, dataDir: test.dataDir });
+    });
+    after(async () => {
+      await database.close();
+      await test.drop();
+    });
+
+    it('keeps users and keys, adds disabled/revoked_at, and makes emails unique per account only', async () => {
+      await migrateTo003(database);
+      const db = database.db as unknown as Kysely<any>;
+      await db.insertInto('accounts').values([{ id: 'a'.repeat(24), name: 'A', created_at: 1 }, { id: 'b'.repeat(24), name: 'B', created_at: 1 }]).execute();
+      await db.insertInto('users').values([user('1'.repeat(24), 'a'.repeat(24), 'ann@example.test'), user('2'.repeat(24), 'b'.repeat(24), 'bob@example.test')]).execute();
+      await db.insertInto('api_keys').values({ id: 'k'.repeat(24), account_id: 'a'.repeat(24), user_id: '1'.repeat(24), key_hash: 'h', prefix: 'lh_abcdefg', name: 'default', created_at: 1, last_used_at: null }).execute();
+      await assert.rejects(db.insertInto('users').values(user('3'.repeat(24), 'b'.repeat(24), 'ann@example.test')).execute(), 'unique across accounts before');
+
+      assert.deepEqual(await migrate(database), ['014-account-control']);
+      const typed = database.db as Kysely<Schema>;
+      const users = await typed.selectFrom('users').selectAll().orderBy('id').execute();
+      assert.deepEqual(users.map((u) => [u.id, u.email, u.password_hash, Number(u.disabled)]), [
+        ['1'.repeat(24), 'ann@example.test', user('', '', '').password_hash, 0],
+        ['2'.repeat(24), 'bob@example.test', user('', '', '').password_hash, 0],
+      ]);
+      const key = await typed.selectFrom('api_keys').selectAll().executeTakeFirstOrThrow();
+      assert.equal(key.revoked_at, null);
+      assert.equal(key.name, 'default');
+
+      await db.insertInto('users').values({ ...user('3'.repeat(24), 'b'.repeat(24), 'ann@example.test'), disabled: 0 }).execute();
+      await assert.rejects(
+        db.insertInto('users').values({ ...user('4'.repeat(24), 'b'.repeat(24), 'ann@example.test'), disabled: 0 }).execute(),
+        'still unique within an account',
+      );
+      assert.equal((await typed.selectFrom('users').select('id').where('email', '=', 'ann@example.test').execute()).length, 2);
+    });
+  });
+}
