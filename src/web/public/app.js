@@ -61,7 +61,7 @@ function pageFor(route, session) {
   switch (first) {
     case undefined:
     case 'leads':
-      return second ? html`<${LeadPage} key=${second} id=${second} />` : html`<${BoardPage} pipelineId=${p.pipeline} />`;
+      return second ? html`<${LeadPage} key=${second} id=${second} />` : html`<${BoardPage} params=${p} />`;
     case 'settings':
       return html`<${WebhooksPage} user=${session.user} />`;
     case 'webhooks':
