@@ -10,7 +10,7 @@ export interface UiServer {
   url: string;
   server: RunningServer;
   clock: ManualClock;
-  owner: { email: string; password: string; name: string; apiKey: string; userId: string };
+  owner: { email: string; password: string; name: string; apiKey: string; userId: string; accountId: string };
   /** Calls the API with the owner's key, for setting up data and checking results. */
   api<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   stop(): Promise<void>;
@@ -52,7 +52,7 @@ export async function startUiServer(dialect: 'sqlite' | 'postgres', env: Record<
     url,
     server,
     clock,
-    owner: { ...owner, apiKey: created.apiKey, userId: created.user.id },
+    owner: { ...owner, apiKey: created.apiKey, userId: created.user.id, accountId: created.accountId },
     api,
     stop: async () => {
       await server.stop();
