@@ -30,6 +30,6 @@ export function Timeline({ leadId, version }) {
           )}
         </ol>`
       : null}
-    ${hidden > 0 ? html`<button type="button" class="load-more" onClick=${() => setShown((n) => n + STEP * 4)}>Load more activity (${hidden} older)</button>` : null}
+    ${hidden > 0 ? html`<button type="button" class="load-more" onClick=${() => setShown((n) => n + STEP * 10)}>Load more activity (${hidden} older)</button>` : null}
   </section>`;
 }
