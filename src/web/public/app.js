@@ -13,6 +13,11 @@ import { DeliveryPage } from './pages/delivery.js';
 import { ErrorLogPage } from './pages/error-log.js';
 import { EmailOutboxPage } from './pages/email-outbox.js';
 import { AccountPage } from './pages/account.js';
+import { UsersPage } from './pages/users.js';
+import { ApiKeysPage } from './pages/api-keys.js';
+import { PipelinesPage } from './pages/pipelines.js';
+import { EventTypesPage } from './pages/event-types.js';
+import { settingsHome } from './components/settings-nav.js';
 
 export function App() {
   // undefined: still asking the server; null: logged out.
@@ -63,7 +68,7 @@ function pageFor(route, session) {
     case 'leads':
       return second ? html`<${LeadPage} key=${second} id=${second} />` : html`<${BoardPage} params=${p} />`;
     case 'settings':
-      return html`<${WebhooksPage} user=${session.user} />`;
+      return settingsPage(second, session.user);
     case 'webhooks':
       return second ? html`<${WebhookPage} key=${second} id=${second} status=${p.status} />` : html`<${WebhooksPage} user=${session.user} />`;
     case 'deliveries':
@@ -73,8 +78,28 @@ function pageFor(route, session) {
     case 'email-outbox':
       return html`<${EmailOutboxPage} />`;
     case 'account':
-      return html`<${AccountPage} user=${session.user} />`;
+      return settingsPage('account', session.user);
     default:
       return html`<section class="page"><h1>Page not found</h1><p><a href="#/leads">Go to the leads board</a></p></section>`;
+  }
+}
+
+function settingsPage(which, user) {
+  switch (which) {
+    case 'webhooks':
+      return html`<${WebhooksPage} user=${user} />`;
+    case 'users':
+      return html`<${UsersPage} user=${user} />`;
+    case 'api-keys':
+      return html`<${ApiKeysPage} user=${user} />`;
+    case 'pipelines':
+      return html`<${PipelinesPage} user=${user} />`;
+    case 'event-types':
+      return html`<${EventTypesPage} user=${user} />`;
+    case 'account':
+      return html`<${AccountPage} user=${user} />`;
+    default:
+      location.replace(settingsHome(user));
+      return null;
   }
 }

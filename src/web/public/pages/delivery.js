@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { html } from '../html.js';
+import { settingsCrumbs } from '../components/settings-nav.js';
 import { formatTime } from '../format.js';
 import { LoadError, Loading, Page } from '../components/page.js';
 import { useAction, useLoad } from '../components/use-load.js';
@@ -22,7 +23,7 @@ export function DeliveryPage({ id }) {
   if (delivery.error) return html`<${Page} title="Delivery"><${LoadError} error=${delivery.error} retry=${delivery.reload} /><//>`;
   if (!delivery.data) return html`<${Page} title="Delivery"><${Loading} /><//>`;
   const d = delivery.data;
-  const crumbs = html`<a href="#/settings/webhooks">Webhooks</a> <span aria-hidden="true">›</span> <a href=${`#/webhooks/${d.webhook_id}`}>Webhook</a>`;
+  const crumbs = settingsCrumbs(['Integrations', '#/settings/webhooks'], ['Webhooks', '#/settings/webhooks'], ['Webhook', `#/webhooks/${d.webhook_id}`]);
   const retry = async () => {
     if (await run(() => api.post(`/deliveries/${id}/retry`), 'Retry queued')) delivery.reload();
   };
