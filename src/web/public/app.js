@@ -5,6 +5,7 @@ import { html } from './html.js';
 import { useRoute } from './router.js';
 import { Nav } from './components/nav.js';
 import { LoginPage } from './pages/login.js';
+import { AcceptInvitePage, ForgotPasswordPage, ResetPasswordPage, SetupPage } from './pages/access.js';
 import { BoardPage } from './pages/board.js';
 import { LeadPage } from './pages/lead.js';
 import { WebhooksPage } from './pages/webhooks.js';
@@ -37,10 +38,12 @@ export function App() {
 
   if (session === undefined) return html`<p class="boot" role="status">Loading leadhook…</p>`;
   if (session === null) {
-    return html`<${LoginPage} onLoggedIn=${(s) => {
+    const onLoggedIn = (s) => {
       setCsrfToken(s.csrf_token);
       setSession(s);
-    }} />`;
+      if (['accept-invite', 'reset-password', 'forgot-password'].includes(route.path[0])) location.hash = '#/leads';
+    };
+    return html`<${LoggedOut} route=${route} onLoggedIn=${onLoggedIn} />`;
   }
   const logout = async () => {
     try {
@@ -58,6 +61,26 @@ export function App() {
     <${Nav} route=${route} user=${session.user} onLogout=${logout} />
     <main id="main" tabindex="-1">${pageFor(route, session)}</main>
   </div>`;
+}
+
+/** Logged out: the invitation and reset links, "forgot password", first-run setup, or the login. */
+function LoggedOut({ route, onLoggedIn }) {
+  const [setup, setSetup] = useState(undefined);
+  useEffect(() => {
+    // Before the setup endpoint exists on a server, 404 simply means "no setup offered".
+    auth.setupNeeded().then((s) => setSetup(Boolean(s?.needed)), () => setSetup(false));
+  }, []);
+  const token = route.params.token;
+  switch (route.path[0]) {
+    case 'accept-invite':
+      return html`<${AcceptInvitePage} token=${token} onLoggedIn=${onLoggedIn} />`;
+    case 'reset-password':
+      return html`<${ResetPasswordPage} token=${token} onLoggedIn=${onLoggedIn} />`;
+    case 'forgot-password':
+      return html`<${ForgotPasswordPage} />`;
+  }
+  if (setup === undefined) return html`<p class="boot" role="status">Loading leadhook…</p>`;
+  return setup ? html`<${SetupPage} onLoggedIn=${onLoggedIn} />` : html`<${LoginPage} onLoggedIn=${onLoggedIn} />`;
 }
 
 function pageFor(route, session) {

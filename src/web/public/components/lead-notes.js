@@ -5,6 +5,7 @@ import { html } from '../html.js';
 import { TextArea } from './field.js';
 import { Section, useLeadList } from './lead-section.js';
 import { useAction } from './use-load.js';
+import { useDraft } from './use-draft.js';
 
 export function Notes({ leadId, setNotice, onChange, version }) {
   const list = useLeadList(leadId, 'notes', version);
@@ -12,10 +13,12 @@ export function Notes({ leadId, setNotice, onChange, version }) {
   const [editing, setEditing] = useState(null);
   const base = `/leads/${leadId}/notes`;
   const act = async (action, text) => {
-    if (await run(action, text)) {
+    const ok = Boolean(await run(action, text));
+    if (ok) {
       setEditing(null);
       onChange();
     }
+    return ok;
   };
   return html`<${Section} id="notes-title" title="Notes" list=${list}>
     <ul class="items">
@@ -32,15 +35,16 @@ export function Notes({ leadId, setNotice, onChange, version }) {
             </li>`,
       )}
     </ul>
-    <${NoteForm} key=${version} busy=${busy} submitLabel="Add note" onSubmit=${(content) => act(() => api.post(base, { content }), 'Note added')} />
+    <${NoteForm} key=${version} draftKey=${`note-${leadId}`} busy=${busy} submitLabel="Add note" onSubmit=${(content) => act(() => api.post(base, { content }), 'Note added')} />
   <//>`;
 }
 
-function NoteForm({ note, busy, submitLabel, onSubmit, onCancel }) {
-  const [content, setContent] = useState(note?.content ?? '');
+function NoteForm({ note, draftKey, busy, submitLabel, onSubmit, onCancel }) {
+  // A new note is a draft kept across a session expiry; an edit starts from the note.
+  const [content, setContent, clearDraft] = useDraft(draftKey ?? `note-edit-${note?._id}`, note?.content ?? '');
   return html`<form class="stack-form" onSubmit=${(e) => {
     e.preventDefault();
-    onSubmit(content);
+    Promise.resolve(onSubmit(content)).then((ok) => ok !== false && clearDraft());
   }}>
     <${TextArea} label=${note ? 'Edit note' : 'New note'} name="note_content" required value=${content} onValue=${setContent} />
     <div class="form-actions">
