@@ -23,3 +23,12 @@ export function useDraft(key, initial = '') {
   };
   return [value, update, () => update(initial)];
 }
+
+/** Drops a draft once what it held has been saved. */
+export function forgetDraft(key) {
+  try {
+    sessionStorage.removeItem(PREFIX + key);
+  } catch {
+    // Nothing kept.
+  }
+}
