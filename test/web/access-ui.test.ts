@@ -95,7 +95,7 @@ for (const dialect of DIALECTS) {
         await page.getByRole('status').filter({ hasText: 'a reset link is on its way' }).waitFor();
         const token = await linkToken(ui, ui.owner.email, 'reset-password');
         await page.goto(`${ui.url}/#/reset-password?token=${token}`);
-        await page.getByLabel('New password').fill('a brand new secret');
+        await page.getByLabel('New password', { exact: true }).fill('a brand new secret');
         await page.getByRole('button', { name: 'Save password and log in' }).click();
         await page.getByRole('heading', { level: 1, name: 'Leads — Default' }).waitFor();
         ui.owner.password = 'a brand new secret';
@@ -116,7 +116,7 @@ for (const dialect of DIALECTS) {
         await page.getByRole('button', { name: 'Enable Temp Worker' }).waitFor();
         assert.equal((await ui.api('GET', `/users/${member._id}`)).body.disabled, true);
         await page.getByRole('button', { name: 'Remove Temp Worker' }).click();
-        await page.getByRole('cell', { name: 'Temp Worker' }).waitFor({ state: 'detached' });
+        await page.getByRole('cell', { name: 'Temp Worker', exact: true }).waitFor({ state: 'detached' });
         assert.equal((await ui.api('GET', `/users/${member._id}`)).status, 404);
       } finally {
         await page.close();
