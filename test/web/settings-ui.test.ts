@@ -44,6 +44,15 @@ for (const dialect of DIALECTS) {
         await row.locator('.last-error').waitFor();
         await row.getByRole('link', { name: /^Manage/ }).click();
         await page.waitForURL(new RegExp(`#/webhooks/${hook._id}`));
+        await page.locator('.chart rect.bar-failed').first().waitFor();
+        const deliveries = page.getByRole('region', { name: 'Deliveries' });
+        await deliveries.getByRole('link', { name: 'lead', exact: true }).first().click();
+        await page.getByRole('heading', { level: 1, name: 'Trigger' }).waitFor();
+        await page.setViewportSize({ width: 390, height: 844 });
+        await page.goto(`${ui.url}/#/webhooks/${hook._id}`);
+        await page.locator('.chart rect.bar-failed').first().waitFor();
+        assert.equal(await page.locator('.chart svg').getAttribute('viewBox'), '0 0 360 220', 'drawn at phone size, labels not shrunk');
+        await page.setViewportSize({ width: 1280, height: 800 });
         await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Integrations' }).click();
         await page.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor();
       } finally {

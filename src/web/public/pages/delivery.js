@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { html } from '../html.js';
 import { settingsCrumbs } from '../components/settings-nav.js';
+import { LeadOfActivity } from '../components/lead-of-activity.js';
 import { formatTime } from '../format.js';
 import { LoadError, Loading, Page } from '../components/page.js';
 import { useAction, useLoad } from '../components/use-load.js';
@@ -35,6 +36,7 @@ export function DeliveryPage({ id }) {
     <dl class="facts">
       <dt>Status</dt><dd><${DeliveryStatus} status=${d.status} /></dd>
       <dt>webhook-id</dt><dd><code>${d.activity_id}</code></dd>
+      ${d.test ? null : html`<dt>Lead</dt><dd><${LeadOfActivity} activityId=${d.activity_id} label="Open the lead" /></dd>`}
       <dt>Created</dt><dd>${formatTime(d.created_at)}</dd>
       <dt>Next attempt</dt><dd>${d.status === 'pending' ? formatTime(d.next_attempt_at) : '—'}</dd>
       <dt>Last error</dt><dd>${d.last_error ?? '—'}</dd>
