@@ -108,7 +108,7 @@ for (const dialect of DIALECTS) {
       const page = await logIn(browser.context, ui, member);
       try {
         const nav = page.getByRole('navigation', { name: 'Main' });
-        assert.deepEqual(await nav.getByRole('link').allInnerTexts(), ['Leads', 'Settings']);
+        assert.deepEqual(await nav.getByRole('link').allInnerTexts(), ['Leads', 'Contacts', 'Organizations', 'Settings']);
         await nav.getByRole('link', { name: 'Settings' }).click();
         await page.getByRole('heading', { level: 1, name: 'Account' }).waitFor();
         assert.deepEqual(await page.getByRole('navigation', { name: 'Settings' }).getByRole('link').allInnerTexts(), ['Account']);

@@ -19,6 +19,8 @@ import { ApiKeysPage } from './pages/api-keys.js';
 import { PipelinesPage } from './pages/pipelines.js';
 import { EventTypesPage } from './pages/event-types.js';
 import { settingsHome } from './components/settings-nav.js';
+import { OrganizationPage, OrganizationsPage } from './pages/organizations.js';
+import { ContactPage, ContactsPage } from './pages/contacts.js';
 
 export function App() {
   // undefined: still asking the server; null: logged out.
@@ -92,6 +94,10 @@ function pageFor(route, session) {
       return second ? html`<${LeadPage} key=${second} id=${second} />` : html`<${BoardPage} params=${p} />`;
     case 'settings':
       return settingsPage(second, session.user);
+    case 'organizations':
+      return second ? html`<${OrganizationPage} key=${second} id=${second} />` : html`<${OrganizationsPage} />`;
+    case 'contacts':
+      return second ? html`<${ContactPage} key=${second} id=${second} />` : html`<${ContactsPage} key=${JSON.stringify(p)} params=${p} />`;
     case 'webhooks':
       return second ? html`<${WebhookPage} key=${second} id=${second} status=${p.status} />` : html`<${WebhooksPage} user=${session.user} />`;
     case 'deliveries':

@@ -7,6 +7,8 @@ import { isAdmin, settingsHome } from './settings-nav.js';
 // Members do not see the admin-only pages (the API would refuse them anyway).
 const linksFor = (user) => [
   { href: '#/leads', label: 'Leads', match: ['leads', undefined] },
+  { href: '#/contacts', label: 'Contacts', match: ['contacts'] },
+  { href: '#/organizations', label: 'Organizations', match: ['organizations'] },
   { href: settingsHome(user), label: 'Settings', match: ['settings', 'webhooks', 'deliveries', 'account'] },
   ...(isAdmin(user)
     ? [
