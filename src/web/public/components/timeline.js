@@ -1,5 +1,6 @@
 // The activity timeline of a lead (GET /leads/:id/activities), newest first, one sentence each,
-// 50 at a time with "Load more" down to the very first activity.
+// 50 at a time with "Load more" down to the very first activity. `order=asc` is asked for
+// explicitly: the API may default to newest first.
 import { useMemo, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { formatTime } from '../format.js';
@@ -11,7 +12,7 @@ import { fetchAll } from './use-paged.js';
 const STEP = 50;
 
 export function Timeline({ leadId, version }) {
-  const activities = useLoad(() => fetchAll(`/leads/${leadId}/activities`).then((all) => all.reverse()), [leadId, version]);
+  const activities = useLoad(() => fetchAll(`/leads/${leadId}/activities?order=asc`).then((all) => all.reverse()), [leadId, version]);
   const [shown, setShown] = useState(STEP);
   const items = useMemo(() => activities.data?.slice(0, shown) ?? [], [activities.data, shown]);
   const hidden = (activities.data?.length ?? 0) - items.length;
