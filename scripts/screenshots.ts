@@ -1,5 +1,5 @@
 // Screenshots of every page of the web UI at desktop (1280×800) and phone (390×844) widths, into
-// /tmp/leadhook-shots/ (or the folder given as the first argument). Starts its own leadhook on a
+// docs/screenshots/ (or the folder given as the first argument). Starts its own leadhook on a
 // temporary SQLite database and a local receiver; nothing leaves 127.0.0.1.
 //   node --import tsx scripts/screenshots.ts [outDir]
 import fs from 'node:fs';
@@ -10,7 +10,7 @@ import { startReceiver, statusByPath } from '../test/helpers/receiver.ts';
 import { startUiServer } from '../test/web/support/server.ts';
 import { seedShowcase } from './screenshot-data.ts';
 
-const outDir = process.argv[2] ?? '/tmp/leadhook-shots';
+const outDir = process.argv[2] ?? 'docs/screenshots';
 fs.mkdirSync(outDir, { recursive: true });
 const SIZES = [
   [1280, 800, 'desktop'],
@@ -61,11 +61,8 @@ try {
     await page.setViewportSize({ width, height });
     for (const [name, hash] of pages) await visit(page, name, label, hash);
   }
-  fs.mkdirSync('docs/screenshots', { recursive: true });
-  for (const name of ['webhooks-desktop', 'board-desktop', 'lead-desktop', 'list-desktop', 'board-phone', 'webhook-phone', 'users-desktop', 'api-keys-desktop']) {
-    fs.copyFileSync(path.join(outDir, `${name}.png`), `docs/screenshots/${name}.png`);
-  }
-  fs.copyFileSync(path.join(outDir, 'webhooks-desktop.png'), 'docs/screenshots/webhooks.png');
+  // The README's and docs/UI.md's picture.
+  fs.copyFileSync(path.join(outDir, 'webhooks-desktop.png'), path.join(outDir, 'webhooks.png'));
   console.log(`screenshots in ${outDir}`);
 } finally {
   await browser.close();

@@ -2,7 +2,8 @@
 // Sorting is done by the API (`sort`, `order`) and kept in the hash with the filters.
 import { query } from '../api.js';
 import { html } from '../html.js';
-import { href } from '../router.js';
+import { href, navigate } from '../router.js';
+import { Select } from '../components/field.js';
 import { formatAmount, formatTime } from '../format.js';
 import { NextStepBadge } from '../components/lead-card.js';
 import { LoadError } from '../components/page.js';
@@ -31,7 +32,11 @@ export function LeadsTable({ filter, params, version }) {
       <a href=${href('leads', { ...params, sort: field, order: next })}>${label}${active ? (order === 'asc' ? ' ▲' : ' ▼') : ''}</a>
     </th>`;
   };
-  return html`<div class="table-wrap">
+  // Phones hide the table header (rows become cards), so sorting is offered as a select there.
+  const sortPicker = html`<div class="phone-only"><${Select} label="Sort by" name="sort" value=${`${sort}:${order}`}
+    onValue=${(v) => navigate(href('leads', { ...params, sort: v.split(':')[0], order: v.split(':')[1] }))}
+    options=${COLUMNS.filter(([f]) => f).flatMap(([f, label]) => [{ value: `${f}:asc`, label: `${label} ↑` }, { value: `${f}:desc`, label: `${label} ↓` }])} /></div>`;
+  return html`${sortPicker}<div class="table-wrap">
     <table aria-label="Leads">
       <thead><tr>${COLUMNS.map(header)}</tr></thead>
       <tbody>
