@@ -3,6 +3,7 @@
 // them, client-side checks matching the API's, and a contact's email and phone edited in place.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { DIALECTS } from '../helpers/databases.ts';
 import { launchBrowser, type Browser } from './support/browser.ts';
 import { seedNoteActivities } from './support/bulk.ts';
@@ -25,7 +26,13 @@ for (const dialect of DIALECTS) {
       ui = await startUiServer(dialect);
       pipelineId = (await ui.api('GET', '/pipelines')).body[0]._id;
     });
+    // One logged-in tab for the whole suite: logging in is covered elsewhere and costs seconds.
+    let page: Page;
+    before(async () => {
+      page = await loggedInPage(browser.context, ui);
+    });
     after(async () => {
+      await page?.close();
       await ui?.stop();
     });
 
@@ -33,8 +40,7 @@ for (const dialect of DIALECTS) {
       const lead = (await ui.api('POST', '/leads', { name: 'Chatty', pipeline_id: pipelineId })).body;
       for (let i = 1; i <= 23; i += 1) await ui.api('POST', `/leads/${lead._id}/notes`, { content: `Real note ${i}` });
       await seedNoteActivities(ui.server.ctx.db, lead._id, 2000 - 24);
-      const page = await loggedInPage(browser.context, ui);
-      try {
+      {
         await page.goto(`${ui.url}/#/leads/${lead._id}`);
         const timeline = page.getByRole('list', { name: 'Activity timeline' });
         await timeline.locator('li').first().waitFor();
@@ -54,16 +60,13 @@ for (const dialect of DIALECTS) {
         await notes.getByRole('button', { name: 'Show more notes (3 older)' }).click();
         assert.equal(await notes.locator('.items > li').count(), 23);
         assert.match(await notes.locator('.items > li').last().innerText(), /Real note 1\b/);
-      } finally {
-        await page.close();
       }
     });
 
     it('refuses a negative value and a zero quantity before sending, next to the field', async () => {
       const lead = (await ui.api('POST', '/leads', { name: 'Careful', pipeline_id: pipelineId, size: 10 })).body;
       await ui.api('POST', '/products', { name: 'Widget' });
-      const page = await loggedInPage(browser.context, ui);
-      try {
+      {
         await page.goto(`${ui.url}/#/leads/${lead._id}`);
         await page.getByLabel('Value', { exact: true }).fill('-5');
         await page.getByRole('button', { name: 'Save', exact: true }).click();
@@ -76,8 +79,6 @@ for (const dialect of DIALECTS) {
         await products.getByText('The quantity must be more than 0').waitFor();
         assert.equal((await ui.api('GET', `/leads/${lead._id}`)).body.size, 10);
         assert.deepEqual((await ui.api('GET', `/leads/${lead._id}/products`)).body, []);
-      } finally {
-        await page.close();
       }
     });
 
@@ -85,8 +86,7 @@ for (const dialect of DIALECTS) {
       const lead = (await ui.api('POST', '/leads', { name: 'Linked', pipeline_id: pipelineId })).body;
       const contact = (await ui.api('POST', '/contacts', { name: 'Grace Hopper', email: 'grace@navy.test', phone: null })).body;
       await ui.api('PUT', `/leads/${lead._id}/contacts/${contact._id}`);
-      const page = await loggedInPage(browser.context, ui);
-      try {
+      {
         await page.goto(`${ui.url}/#/leads/${lead._id}`);
         const attachments = page.getByRole('region', { name: /^Attachments/ });
         await attachments.getByLabel('Link name').fill('Spec');
@@ -102,8 +102,6 @@ for (const dialect of DIALECTS) {
         await contacts.getByRole('button', { name: 'Save contact' }).click();
         await contacts.getByRole('link', { name: '+1 555 0199' }).waitFor();
         assert.equal((await ui.api('GET', `/contacts/${contact._id}`)).body.phone, '+1 555 0199');
-      } finally {
-        await page.close();
       }
     });
   });

@@ -31,7 +31,13 @@ for (const dialect of DIALECTS) {
       const stageIds = pipeline.stages.map((s) => s._id);
       bulk = await seedLeads(ui.server.ctx.db, { accountId: ui.owner.accountId, pipelineId: pipeline._id, stageIds }, LEADS, ui.clock.now().getTime());
     });
+    // One logged-in tab for the whole suite: logging in is covered elsewhere and costs seconds.
+    let page: Page;
+    before(async () => {
+      page = await loggedInPage(browser.context, ui);
+    });
     after(async () => {
+      await page?.close();
       await ui?.stop();
     });
 
@@ -39,8 +45,7 @@ for (const dialect of DIALECTS) {
     const amount = (page: Page, n: number) => page.evaluate((v) => v.toLocaleString(undefined, { maximumFractionDigits: 2 }), n);
 
     it('shows every open lead: counts and values per stage, 25 cards a column, and "Load more"', async () => {
-      const page = await loggedInPage(browser.context, ui);
-      try {
+      {
         const openCount = [...bulk.open.values()].reduce((n, t) => n + t.count, 0);
         assert.equal(openCount + bulk.closed, LEADS);
         await page.getByTestId('board-summary').filter({ hasText: `${openCount} leads` }).waitFor();
@@ -58,14 +63,12 @@ for (const dialect of DIALECTS) {
         await first.locator('.lead-card').nth(49).waitFor();
         assert.equal(await first.locator('.lead-card').count(), 50);
         assert.equal(await first.locator('.badge-won, .badge-lost').count(), 0, 'closed leads are not on the open board');
-      } finally {
-        await page.close();
       }
     });
 
     it('keeps the filters in the URL: search, status brings closed leads back, value range', async () => {
-      const page = await loggedInPage(browser.context, ui);
-      try {
+      {
+        await page.goto(`${ui.url}/#/leads`);
         await page.getByLabel('Search').fill('Bulk 00020');
         await page.getByRole('button', { name: 'Apply' }).click();
         await page.waitForURL(/q=Bulk\+00020/);
@@ -80,14 +83,12 @@ for (const dialect of DIALECTS) {
         assert.ok(expected > 0);
         await page.getByTestId('board-summary').filter({ hasText: `${expected} leads` }).waitFor();
         assert.equal(await page.getByLabel('Value from').inputValue(), '990');
-      } finally {
-        await page.close();
       }
     });
 
     it('lists leads in a table sorted by the column clicked', async () => {
-      const page = await loggedInPage(browser.context, ui);
-      try {
+      {
+        await page.goto(`${ui.url}/#/leads`);
         await page.getByRole('link', { name: 'List', exact: true }).click();
         const table = page.getByRole('table', { name: 'Leads' });
         await table.locator('tbody tr').nth(49).waitFor();
@@ -100,15 +101,12 @@ for (const dialect of DIALECTS) {
         await page.getByRole('button', { name: 'Load more leads' }).click();
         await table.locator('tbody tr').nth(99).waitFor();
         assert.equal(await table.locator('tbody tr').count(), 100);
-      } finally {
-        await page.close();
       }
     });
 
     it('moves a lead from the keyboard only when "Move" is pressed, not on the first arrow key', async () => {
       const lead = (await ui.api('POST', '/leads', { name: 'Keyboard Co', pipeline_id: pipeline._id })).body;
-      const page = await loggedInPage(browser.context, ui);
-      try {
+      {
         await page.goto(`${ui.url}/#/leads?q=Keyboard`);
         const select = page.getByLabel('Stage of Keyboard Co');
         await select.focus();
@@ -120,15 +118,12 @@ for (const dialect of DIALECTS) {
         await page.keyboard.press('Enter');
         await page.getByRole('status').filter({ hasText: 'Moved “Keyboard Co” to Contact Made' }).waitFor();
         assert.equal((await ui.api('GET', `/leads/${lead._id}`)).body.stage.name, 'Contact Made');
-      } finally {
-        await page.close();
       }
     });
 
     it('marks a lead lost with a reason; it leaves the open board and the Lost filter finds it', async () => {
       const lead = (await ui.api('POST', '/leads', { name: 'Lost Cause Ltd', pipeline_id: pipeline._id })).body;
-      const page = await loggedInPage(browser.context, ui);
-      try {
+      {
         await page.goto(`${ui.url}/#/leads/${lead._id}`);
         await page.getByRole('button', { name: 'Mark as lost' }).click();
         await page.getByLabel('Why was it lost?').fill('Budget cut');
@@ -143,8 +138,6 @@ for (const dialect of DIALECTS) {
         await page.getByTestId('board-summary').filter({ hasText: '0 leads' }).waitFor();
         await page.goto(`${ui.url}/#/leads?q=Lost+Cause&status=lost`);
         await page.getByRole('link', { name: 'Lost Cause Ltd' }).waitFor();
-      } finally {
-        await page.close();
       }
     });
   });
