@@ -22,6 +22,10 @@ export interface Lead {
   user: { _id: string; name: string } | null;
   status: 'open' | 'won' | 'lost';
   archived: boolean;
+  /** Why it was won or lost (null while open). */
+  close_reason: string | null;
+  /** Date (YYYY-MM-DD) of the earliest open todo with a date, or null. */
+  next_todo_date: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -36,6 +40,8 @@ export function toLead(row: LeadViewRow): Lead {
     user: row.user_id && row.user_name !== null ? { _id: row.user_id, name: row.user_name } : null,
     status: row.status,
     archived: row.archived === 1,
+    close_reason: row.close_reason,
+    next_todo_date: row.next_todo_date,
     created_at: isoSeconds(new Date(row.created_at)),
     updated_at: isoSeconds(new Date(row.updated_at)),
   };
@@ -68,12 +74,13 @@ export async function createLead(tx: Tx, actor: Actor, input: NewLead): Promise<
     user_id: user?.id ?? null,
     status: 'open',
     archived: 0,
+    close_reason: null,
     created_at: tx.now.getTime(),
     updated_at: tx.now.getTime(),
   };
   await tx.db.insertInto('leads').values(row).execute();
   // Everything the answer and the webhook snapshot show is known here: no read-back.
-  const view: LeadViewRow = { ...row, stage_name: stage.name, pipeline_name: pipeline.name, user_name: user?.name ?? null };
+  const view: LeadViewRow = { ...row, stage_name: stage.name, pipeline_name: pipeline.name, user_name: user?.name ?? null, next_todo_date: null };
   await tx.record(actor, row.id, [{ type: 'lead:created', fields: {} }], snapshotOf(view));
   return toLead(view);
 }
@@ -90,6 +97,8 @@ export interface LeadUpdate {
   user_id?: string | null | undefined;
   status?: 'open' | 'won' | 'lost' | undefined;
   archived?: boolean | undefined;
+  /** Why it was won or lost; kept only while the lead is closed. */
+  close_reason?: string | null | undefined;
 }
 
 export async function updateLead(tx: Tx, actor: Actor, leadId: string, input: LeadUpdate): Promise<Lead> {
@@ -114,6 +123,7 @@ export async function updateLead(tx: Tx, actor: Actor, leadId: string, input: Le
     if (input.status === 'won') changes.push({ type: 'lead:won', fields: {} });
     if (input.status === 'lost') changes.push({ type: 'lead:lost', fields: {} });
   }
+  closeReason(before, input, set);
   if (input.user_id !== undefined && input.user_id !== before.user_id) {
     set.user_id = input.user_id;
     if (input.user_id === null) {
@@ -148,6 +158,16 @@ export async function updateLead(tx: Tx, actor: Actor, leadId: string, input: Le
     return toLead(after);
   }
   return toLead(before);
+}
+
+/** The reason is stored without an activity of its own: lead:won/lost payloads stay ClinchPad's. */
+function closeReason(before: LeadRow, input: LeadUpdate, set: Partial<LeadRow>): void {
+  const status = input.status ?? before.status;
+  if (status === 'open' && typeof input.close_reason === 'string') {
+    throw invalid('close_reason needs a won or lost lead', [{ field: 'close_reason', message: 'the lead is open' }]);
+  }
+  const reason = status === 'open' ? null : input.close_reason === undefined ? before.close_reason : input.close_reason;
+  if (reason !== before.close_reason) set.close_reason = reason;
 }
 
 async function assignee(tx: Tx, actor: Actor, userId: string) {

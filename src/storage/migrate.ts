@@ -8,6 +8,7 @@ import * as deliveryClaimIndexes from './migrations/003-delivery-claim-indexes.t
 import * as accountControl from './migrations/014-account-control.ts';
 import * as deliveryFencing from './migrations/010-delivery-fencing.ts';
 import * as inspector from './migrations/016-inspector.ts';
+import * as leadCloseReason from './migrations/017-lead-close-reason.ts';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -18,6 +19,7 @@ const STEPS: Record<string, Step> = {
   '010-delivery-fencing': deliveryFencing,
   '014-account-control': accountControl,
   '016-inspector': inspector,
+  '017-lead-close-reason': leadCloseReason,
 };
 
 export async function migrate(database: Database): Promise<string[]> {

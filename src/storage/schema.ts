@@ -99,6 +99,8 @@ export interface LeadRow {
   user_id: string | null;
   status: 'open' | 'won' | 'lost';
   archived: Bool;
+  /** Why it was won or lost; null while open. */
+  close_reason: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -69,6 +69,7 @@ for (const dialect of DIALECTS) {
       const page = await loggedInPage(browser.context, ui);
       try {
         await page.getByLabel('Stage of Acme').selectOption({ label: 'Offer' });
+        await page.getByRole('button', { name: 'Move Acme' }).click();
         await page.getByRole('status').filter({ hasText: 'Moved “Acme” to Offer' }).waitFor();
         const offerColumn = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: /^Offer/ }) });
         await offerColumn.getByRole('link', { name: 'Acme' }).waitFor();

@@ -38,7 +38,7 @@ for (const dialect of DIALECTS) {
     it('creates a webhook with URL feedback, shows its secret once, sends a test and shows the attempt', async () => {
       const page = await loggedInPage(browser.context, ui);
       try {
-        await page.getByRole('link', { name: 'Webhooks' }).click();
+        await page.getByRole('link', { name: 'Settings' }).click();
         await page.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor();
         await page.getByRole('button', { name: 'Add webhook' }).click();
         const url = page.getByLabel('Endpoint URL');
@@ -67,7 +67,7 @@ for (const dialect of DIALECTS) {
         );
         assert.equal(listed[0].secret, undefined, 'the list never shows the secret');
 
-        await page.getByRole('table').getByRole('link', { name: `${receiver.url('/created')}` }).click();
+        await page.getByRole('table').getByRole('link', { name: `${receiver.url('/created')}`, exact: true }).click();
         await page.getByRole('heading', { level: 1, name: 'Webhook' }).waitFor();
         await page.getByRole('button', { name: 'Send test' }).click();
         const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'webhook:test' }) });

@@ -65,6 +65,12 @@ export const auth = {
   login: (email, password) => request('POST', '/auth/login', { email, password }),
   logout: () => request('POST', '/auth/logout'),
   changePassword: (current_password, new_password) => request('POST', '/auth/password', { current_password, new_password }),
+  setupNeeded: () => request('GET', '/auth/setup'),
+  setup: (body) => request('POST', '/auth/setup', body),
+  invitation: (token) => request('GET', `/auth/invitations/${encodeURIComponent(token)}`),
+  acceptInvitation: (token, body) => request('POST', `/auth/invitations/${encodeURIComponent(token)}/accept`, body),
+  forgot: (email) => request('POST', '/auth/forgot', { email }),
+  reset: (token, password) => request('POST', '/auth/reset', { token, password }),
 };
 
 /** Query string from an object, leaving out empty values. */

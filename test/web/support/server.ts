@@ -10,13 +10,34 @@ export interface UiServer {
   url: string;
   server: RunningServer;
   clock: ManualClock;
-  owner: { email: string; password: string; name: string; apiKey: string; userId: string };
+  owner: { email: string; password: string; name: string; apiKey: string; userId: string; accountId: string };
   /** Calls the API with the owner's key, for setting up data and checking results. */
   api<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   stop(): Promise<void>;
 }
 
 let seq = 0;
+
+/** leadhook on a fresh database with no account at all (the first-run case). */
+export async function startBareUiServer(dialect: 'sqlite' | 'postgres'): Promise<{ url: string; stop(): Promise<void> }> {
+  const database: TestDatabase = await createTestDatabase(dialect);
+  const config = loadConfig({
+    LEADHOOK_DATA_DIR: database.dataDir,
+    DATABASE_URL: database.databaseUrl ?? '',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    LEADHOOK_API_RATE_LIMIT: '0',
+  });
+  const server = await serve(config, { api: true, worker: false }, { clock: new ManualClock(Date.now()) });
+  return {
+    url: server.url!,
+    stop: async () => {
+      await server.stop();
+      await database.drop();
+    },
+  };
+}
 
 export async function startUiServer(dialect: 'sqlite' | 'postgres', env: Record<string, string> = {}): Promise<UiServer> {
   const database: TestDatabase = await createTestDatabase(dialect);
@@ -52,7 +73,7 @@ export async function startUiServer(dialect: 'sqlite' | 'postgres', env: Record<
     url,
     server,
     clock,
-    owner: { ...owner, apiKey: created.apiKey, userId: created.user.id },
+    owner: { ...owner, apiKey: created.apiKey, userId: created.user.id, accountId: created.accountId },
     api,
     stop: async () => {
       await server.stop();

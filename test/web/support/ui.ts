@@ -4,14 +4,19 @@ import type { UiServer } from './server.ts';
 
 /** A new tab, freshly logged in as the server's owner, on the leads board. Confirm dialogs are accepted. */
 export async function loggedInPage(context: BrowserContext, ui: UiServer): Promise<Page> {
+  return logIn(context, ui, ui.owner);
+}
+
+/** A new tab logged in as the given user, on the leads board. */
+export async function logIn(context: BrowserContext, ui: UiServer, user: { email: string; password: string }): Promise<Page> {
   // Every test logs in afresh, whatever an earlier test left in the shared profile.
   await context.clearCookies();
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.on('dialog', (dialog) => void dialog.accept());
   await page.goto(ui.url);
-  await page.getByLabel('Email').fill(ui.owner.email);
-  await page.getByLabel('Password').fill(ui.owner.password);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('heading', { level: 1, name: 'Leads — Default' }).waitFor();
   return page;

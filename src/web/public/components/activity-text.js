@@ -1,5 +1,9 @@
 // One human sentence per activity type (the 33 of PRODUCT §2), for the lead timeline.
+import { formatDay } from '../format.js';
+
 const q = (text) => `“${text}”`;
+/** Todo dates (`YYYY-MM-DD`) in words: "Today", "3 Dec 2026". */
+const d = (day) => formatDay(day);
 
 const SENTENCES = {
   'lead:created': () => 'created the lead',
@@ -13,11 +17,11 @@ const SENTENCES = {
     a.old_lead_size === undefined ? `set the value to ${a.lead_size}` : `changed the value from ${a.old_lead_size} to ${a.lead_size}`,
   'lead:restored': () => 'restored the lead from the archive',
   'todo:created': (a) =>
-    `added the ${a.todo_type} todo ${q(a.todo_name)}${a.todo_date ? ` for ${a.todo_date}` : ''}${a.todo_time ? ` at ${a.todo_time}` : ''}`,
+    `added the ${a.todo_type} todo ${q(a.todo_name)}${a.todo_date ? ` for ${d(a.todo_date)}` : ''}${a.todo_time ? ` at ${a.todo_time}` : ''}`,
   'todo:name_changed': (a) => `renamed the todo ${q(a.old_todo_name)} to ${q(a.todo_name)}`,
   'todo:type_changed': (a) => `changed the todo ${q(a.todo_name)} from ${a.old_todo_type} to ${a.todo_type}`,
   'todo:date_changed': (a) =>
-    `moved the todo ${q(a.todo_name)} to ${a.todo_date}${a.old_todo_date ? ` (was ${a.old_todo_date})` : ''}`,
+    `moved the todo ${q(a.todo_name)} to ${d(a.todo_date)}${a.old_todo_date ? ` (was ${d(a.old_todo_date)})` : ''}`,
   'todo:time_changed': (a) =>
     `set the todo ${q(a.todo_name)} to ${a.todo_time}${a.old_todo_time ? ` (was ${a.old_todo_time})` : ''}`,
   'todo:done_changed': (a) => (a.todo_done ? `completed the todo ${q(a.todo_name)}` : `reopened the todo ${q(a.todo_name)}`),

@@ -8,6 +8,7 @@ import { Select } from './field.js';
 import { LoadError } from './page.js';
 import { DeliveryStatus } from './status-badge.js';
 import { useAction, useLoad } from './use-load.js';
+import { LeadOfActivity } from './lead-of-activity.js';
 import { useEffect, useState } from 'preact/hooks';
 
 const SIZE = 25;
@@ -53,7 +54,7 @@ export function DeliveriesTable({ webhookId, status, version, setNotice }) {
       ? html`<div class="table-wrap"><table class="deliveries-table">
           <thead><tr><th scope="col">Event</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Last answer</th><th scope="col">Created</th><th scope="col">Next attempt</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
           <tbody>${list.data.map((d) => html`<tr key=${d._id}>
-            <td data-label="Event"><a href=${`#/deliveries/${d._id}`}>${d.type}</a>${d.test ? html` <span class="badge">test</span>` : null}</td>
+            <td data-label="Event"><a href=${`#/deliveries/${d._id}`}>${d.type}</a>${d.test ? html` <span class="badge">test</span>` : html` <${LeadOfActivity} activityId=${d.activity_id} label="lead" />`}</td>
             <td data-label="Status"><${DeliveryStatus} status=${d.status} /></td>
             <td data-label="Attempts">${d.attempts}</td>
             <td data-label="Last answer">${d.last_status ?? ''} ${d.last_error ? html`<span class="small muted">${d.last_error}</span>` : null}</td>

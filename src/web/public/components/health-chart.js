@@ -19,11 +19,16 @@ export function successRate(data) {
   return attempts === 0 ? null : buckets.reduce((s, b) => s + b.succeeded, 0) / attempts;
 }
 
-const W = 640;
-const H = 200;
 const PAD = { left: 44, right: 48, top: 12, bottom: 28 };
 
+/** On a phone the chart is drawn at its shown size, so its 11 px labels stay 11 px. */
+function chartSize() {
+  const narrow = typeof matchMedia === 'function' && matchMedia('(max-width: 760px)').matches;
+  return narrow ? { W: 360, H: 220, labels: 4 } : { W: 640, H: 200, labels: 6 };
+}
+
 export function HealthChart({ data }) {
+  const { W, H, labels } = chartSize();
   const buckets = statsBuckets(data);
   if (buckets.length === 0 || buckets.every((b) => b.attempts === 0)) {
     return html`<p class="muted">No attempts in this period yet.</p>`;
@@ -42,7 +47,7 @@ export function HealthChart({ data }) {
   const p95Points = line('p95Ms');
   const rate = successRate(data);
   const label = `Success rate ${formatPercent(rate)} over ${buckets.length} hours; highest latency ${Math.round(maxLatency)} ms`;
-  const labelEvery = Math.max(1, Math.ceil(buckets.length / 6));
+  const labelEvery = Math.max(1, Math.ceil(buckets.length / labels));
 
   return html`<figure class="chart">
     <svg viewBox=${`0 0 ${W} ${H}`} role="img" aria-label=${label} preserveAspectRatio="xMidYMid meet">
@@ -55,9 +60,12 @@ export function HealthChart({ data }) {
         if (b.attempts === 0) return null;
         const ratio = b.succeeded / b.attempts;
         const x = PAD.left + step * i + step * 0.15;
-        return html`<rect x=${x} width=${step * 0.7} y=${y(ratio)} height=${plotH * ratio} class=${ratio < 1 ? 'bar bar-warn' : 'bar'}>
-          <title>${hourLabel(b.at)}: ${b.succeeded}/${b.attempts} succeeded${b.latencyMs !== null ? `, ${Math.round(b.latencyMs)} ms` : ''}</title>
-        </rect>`;
+        const tip = `${hourLabel(b.at)}: ${b.succeeded}/${b.attempts} succeeded${b.latencyMs !== null ? `, ${Math.round(b.latencyMs)} ms` : ''}`;
+        // Failed attempts are drawn too (red, stacked on top), so an hour that only failed shows a full red bar.
+        return html`<g>
+          <rect x=${x} width=${step * 0.7} y=${y(ratio)} height=${plotH * ratio} class="bar"><title>${tip}</title></rect>
+          ${ratio < 1 ? html`<rect x=${x} width=${step * 0.7} y=${y(1)} height=${plotH * (1 - ratio)} class="bar bar-failed"><title>${tip}</title></rect>` : null}
+        </g>`;
       })}
       ${p95Points ? html`<polyline points=${p95Points} class="latency latency-p95" />` : null}
       ${latencyPoints ? html`<polyline points=${latencyPoints} class="latency" />` : null}
@@ -65,7 +73,7 @@ export function HealthChart({ data }) {
         cx=${PAD.left + step * (i + 0.5)} cy=${PAD.top + plotH * (1 - b.latencyMs / maxLatency)} />`))}
       ${buckets.map((b, i) => (i % labelEvery === 0 ? html`<text x=${PAD.left + step * (i + 0.5)} y=${H - 8} class="axis" text-anchor="middle">${hourLabel(b.at)}</text>` : null))}
     </svg>
-    <figcaption class="small muted"><span class="key key-bar"></span> success rate per hour <span class="key key-line"></span> median latency <span class="key key-p95"></span> p95 latency</figcaption>
+    <figcaption class="small muted"><span class="key key-bar"></span> succeeded <span class="key key-failed"></span> failed (share of attempts per hour) <span class="key key-line"></span> median latency <span class="key key-p95"></span> p95 latency</figcaption>
     <details class="small"><summary>Data</summary>
       <table><thead><tr><th scope="col">Hour</th><th scope="col">Attempts</th><th scope="col">Succeeded</th><th scope="col">Median</th><th scope="col">p95</th></tr></thead>
       <tbody>${buckets.map((b) => html`<tr><td>${hourLabel(b.at)}</td><td>${b.attempts}</td><td>${b.succeeded}</td><td>${b.latencyMs === null ? '—' : `${Math.round(b.latencyMs)} ms`}</td><td>${b.p95Ms === null ? '—' : `${Math.round(b.p95Ms)} ms`}</td></tr>`)}</tbody></table>

@@ -5,6 +5,7 @@ import { html } from '../html.js';
 import { Checkbox, Select, TextInput } from './field.js';
 import { Section, useLeadList } from './lead-section.js';
 import { useAction } from './use-load.js';
+import { formatDay } from '../format.js';
 
 const TYPES = ['Task', 'Call', 'Email', 'Meetup', 'Other'].map((t) => ({ value: t, label: t }));
 
@@ -45,7 +46,7 @@ export function Todos({ leadId, setNotice, onChange, version }) {
               onSubmit=${(body) => act(() => api.put(`${base}/${todo._id}`, body), 'Todo saved')}
               onCancel=${() => setEditing(null)} /></li>`
           : html`<li key=${todo._id} class="item-row">
-              <${Checkbox} label=${`${todo.name} (${todo.type}${todo.date ? `, ${todo.date}` : ''}${todo.time ? ` ${todo.time}` : ''})`}
+              <${Checkbox} label=${`${todo.name} (${todo.type}${todo.date ? `, ${formatDay(todo.date)}` : ''}${todo.time ? ` ${todo.time}` : ''})`}
                 checked=${doneShown[todo._id] ?? todo.done} onValue=${(done) => {
                   setDoneShown({ ...doneShown, [todo._id]: done });
                   act(() => api.put(`${base}/${todo._id}`, { done }), done ? 'Todo done' : 'Todo reopened').then((ok) => {

@@ -2,13 +2,21 @@
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 
-const LINKS = [
+import { isAdmin, settingsHome } from './settings-nav.js';
+
+// Members do not see the admin-only pages (the API would refuse them anyway).
+const linksFor = (user) => [
   { href: '#/leads', label: 'Leads', match: ['leads', undefined] },
-  { href: '#/settings/webhooks', label: 'Webhooks', match: ['settings', 'webhooks', 'deliveries'] },
-  { href: '#/error-log', label: 'Error Log', match: ['error-log'] },
-  { href: '#/inspector', label: 'Inspector', match: ['inspector'] },
-  { href: '#/email-outbox', label: 'Email outbox', match: ['email-outbox'] },
-  { href: '#/account', label: 'Account', match: ['account'] },
+  { href: '#/contacts', label: 'Contacts', match: ['contacts'] },
+  { href: '#/organizations', label: 'Organizations', match: ['organizations'] },
+  { href: settingsHome(user), label: 'Settings', match: ['settings', 'webhooks', 'deliveries', 'account'] },
+  ...(isAdmin(user)
+    ? [
+        { href: '#/error-log', label: 'Error Log', match: ['error-log'] },
+        { href: '#/inspector', label: 'Inspector', match: ['inspector'] },
+        { href: '#/email-outbox', label: 'Email outbox', match: ['email-outbox'] },
+      ]
+    : []),
 ];
 
 export function Nav({ route, user, onLogout }) {
@@ -21,7 +29,7 @@ export function Nav({ route, user, onLogout }) {
     </button>
     <nav id="main-nav" class=${open ? 'open' : ''} aria-label="Main">
       <ul>
-        ${LINKS.map(
+        ${linksFor(user).map(
           (link) => html`<li><a href=${link.href} aria-current=${link.match.includes(current) ? 'page' : undefined}
             onClick=${() => setOpen(false)}>${link.label}</a></li>`,
         )}

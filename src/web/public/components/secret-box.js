@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 
-export function SecretBox({ secret, onDismiss }) {
+export function SecretBox({ secret, onDismiss, title = 'Signing secret' }) {
   const [shown, setShown] = useState(false);
   const [copied, setCopied] = useState(false);
   const copy = async () => {
@@ -13,13 +13,15 @@ export function SecretBox({ secret, onDismiss }) {
       setShown(true);
     }
   };
-  return html`<div class="card secret-box" role="region" aria-label="Signing secret">
-    <p><strong>Signing secret.</strong> Copy it now: it is shown only this once. Verify each request's
-      <code>webhook-signature</code> with it (Standard Webhooks).</p>
+  const signing = title === 'Signing secret';
+  return html`<div class="card secret-box" role="region" aria-label=${title}>
+    <p><strong>${title}.</strong> Copy it now: it is shown only this once.${signing
+      ? html` Verify each request's <code>webhook-signature</code> with it (Standard Webhooks).`
+      : ' Send it as `Authorization: Bearer <key>`, or as the Basic-auth password with the user name api-key.'}</p>
     <p><code class="secret" data-testid="secret">${shown ? secret : '•'.repeat(24)}</code></p>
     <div class="form-actions">
-      <button type="button" onClick=${() => setShown(!shown)} aria-pressed=${shown}>${shown ? 'Hide secret' : 'Reveal secret'}</button>
-      <button type="button" onClick=${copy}>Copy secret</button>
+      <button type="button" onClick=${() => setShown(!shown)} aria-pressed=${shown}>${shown ? `Hide ${signing ? 'secret' : 'key'}` : `Reveal ${signing ? 'secret' : 'key'}`}</button>
+      <button type="button" onClick=${copy}>Copy ${signing ? 'secret' : 'key'}</button>
       ${onDismiss ? html`<button type="button" onClick=${onDismiss}>Done</button>` : null}
       <span role="status" class="muted">${copied ? 'Copied to the clipboard' : ''}</span>
     </div>

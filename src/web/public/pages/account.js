@@ -4,6 +4,7 @@ import { auth } from '../api.js';
 import { html } from '../html.js';
 import { TextInput } from '../components/field.js';
 import { Page } from '../components/page.js';
+import { SettingsNav, settingsCrumbs } from '../components/settings-nav.js';
 import { useAction } from '../components/use-load.js';
 
 export function AccountPage({ user }) {
@@ -25,7 +26,8 @@ export function AccountPage({ user }) {
     }
   };
 
-  return html`<${Page} title="Account" notice=${notice}>
+  return html`<${Page} title="Account" crumbs=${settingsCrumbs(['Account'])} notice=${notice}>
+    <${SettingsNav} user=${user} current="account" />
     <dl class="facts">
       <dt>Name</dt><dd>${user.name}</dd>
       <dt>Email</dt><dd>${user.email}</dd>

@@ -1,56 +1,84 @@
-// Leads board: one column per stage of the chosen pipeline. A lead moves with the "Stage" select
-// on its card (keyboard- and screen-reader-friendly) or by dragging the card to another column.
+// Leads: the board (a column per stage) or the list, under one set of filters kept in the hash.
+// Each column reads its own pages of leads ("Load more"); its count and value come from
+// GET /leads/stage-totals, so they are right however many leads are loaded.
 import { useState } from 'preact/hooks';
 import { api, query } from '../api.js';
 import { html } from '../html.js';
 import { href, navigate } from '../router.js';
 import { formatAmount } from '../format.js';
-import { Select, TextInput } from '../components/field.js';
+import { Select } from '../components/field.js';
+import { LeadCard } from '../components/lead-card.js';
+import { LeadFilters, leadQuery } from '../components/lead-filters.js';
+import { NewLeadForm } from '../components/new-lead.js';
 import { LoadError, Loading, Page } from '../components/page.js';
 import { useAction, useLoad } from '../components/use-load.js';
+import { usePagedList } from '../components/use-paged.js';
+import { LeadsTable } from './leads-list.js';
 
-export function BoardPage({ pipelineId }) {
+const COLUMN_PAGE = 25;
+
+export function BoardPage({ params }) {
   const [notice, setNotice] = useState(null);
+  const [version, setVersion] = useState(0);
   const pipelines = useLoad(() => api.get('/pipelines?size=500'), []);
-  const pipeline = pipelines.data?.find((p) => p._id === pipelineId) ?? pipelines.data?.[0];
-  const leads = useLoad(
-    () => (pipeline ? api.get(`/leads${query({ pipeline_id: pipeline._id, archived: false, size: 500 })}`) : Promise.resolve([])),
-    [pipeline?._id],
-  );
-  const [run] = useAction(setNotice);
-
-  const move = async (lead, stage) => {
-    if (lead.stage._id === stage._id) return;
-    const done = await run(() => api.put(`/leads/${lead._id}`, { stage_id: stage._id }), `Moved “${lead.name}” to ${stage.name}`);
-    if (done) leads.reload();
-  };
+  const users = useLoad(() => api.get('/users?size=500'), []);
+  const pipeline = pipelines.data?.find((p) => p._id === params.pipeline) ?? pipelines.data?.[0];
+  const view = params.view === 'list' ? 'list' : 'board';
+  const filter = { ...leadQuery(params), pipeline_id: pipeline?._id };
+  const filterKey = JSON.stringify(filter);
+  const changed = () => setVersion((v) => v + 1);
 
   const picker =
     pipelines.data && pipelines.data.length > 1
       ? html`<${Select} label="Pipeline" name="pipeline" value=${pipeline?._id}
           options=${pipelines.data.map((p) => ({ value: p._id, label: p.name }))}
-          onValue=${(id) => navigate(href('leads', { pipeline: id }))} />`
+          onValue=${(id) => navigate(href('leads', { ...params, pipeline: id, stage: undefined }))} />`
       : null;
+  const switcher = html`<nav class="view-switch" aria-label="Leads view">
+    <a href=${href('leads', { ...params, view: undefined })} aria-current=${view === 'board' ? 'page' : undefined}>Board</a>
+    <a href=${href('leads', { ...params, view: 'list' })} aria-current=${view === 'list' ? 'page' : undefined}>List</a>
+  </nav>`;
 
-  return html`<${Page} title=${pipeline ? `Leads — ${pipeline.name}` : 'Leads'} notice=${notice} actions=${picker}>
+  return html`<${Page} title=${pipeline ? `Leads — ${pipeline.name}` : 'Leads'} notice=${notice} actions=${html`${switcher}${picker}`}>
     ${pipelines.error ? html`<${LoadError} error=${pipelines.error} retry=${pipelines.reload} />` : null}
     ${pipelines.loading && !pipelines.data ? html`<${Loading} what="Loading pipelines" />` : null}
+    ${pipelines.data && pipelines.data.length === 0 ? html`<p class="empty">No pipeline yet. <a href="#/settings/pipelines">Create one in Settings</a>.</p>` : null}
     ${pipeline
-      ? html`<${NewLeadForm} pipeline=${pipeline} setNotice=${setNotice} onCreated=${leads.reload} />
-          ${leads.error ? html`<${LoadError} error=${leads.error} retry=${leads.reload} />` : null}
-          <div class="board" role="list" aria-label="Stages">
-            ${pipeline.stages.map(
-              (stage) => html`<${StageColumn} key=${stage._id} stage=${stage} pipeline=${pipeline}
-                leads=${(leads.data ?? []).filter((l) => l.stage._id === stage._id)} onMove=${move} />`,
-            )}
-          </div>`
+      ? html`<${NewLeadForm} pipeline=${pipeline} setNotice=${setNotice} onCreated=${changed} />
+          <${LeadFilters} key=${filterKey} params=${params} users=${users.data} stages=${view === 'list' ? pipeline.stages : null} />
+          ${view === 'list'
+            ? html`<${LeadsTable} filter=${filter} params=${params} version=${version} />`
+            : html`<${Board} pipeline=${pipeline} filter=${filter} filterKey=${filterKey} version=${version} setNotice=${setNotice} onChanged=${changed} />`}`
       : null}
   <//>`;
 }
 
-function StageColumn({ stage, pipeline, leads, onMove }) {
+function Board({ pipeline, filter, filterKey, version, setNotice, onChanged }) {
+  const totals = useLoad(() => api.get(`/leads/stage-totals${query(filter)}`), [filterKey, version]);
+  const [run, busy] = useAction(setNotice);
+  const move = async (lead, stage) => {
+    if (lead.stage._id === stage._id) return;
+    if (await run(() => api.put(`/leads/${lead._id}`, { stage_id: stage._id }), `Moved “${lead.name}” to ${stage.name}`)) onChanged();
+  };
+  const stages = filter.stage_id ? pipeline.stages.filter((s) => s._id === filter.stage_id) : pipeline.stages;
+  const byStage = Object.fromEntries((totals.data ?? []).map((t) => [t.stage_id, t]));
+  const all = (totals.data ?? []).reduce((sum, t) => ({ count: sum.count + t.count, total: sum.total + t.total }), { count: 0, total: 0 });
+  return html`
+    ${totals.error ? html`<${LoadError} error=${totals.error} retry=${totals.reload} />` : null}
+    ${totals.data ? html`<p class="muted board-summary" data-testid="board-summary">${all.count} leads · value ${formatAmount(all.total)}</p>` : null}
+    <div class="board" role="list" aria-label="Stages">
+      ${stages.map(
+        (stage) => html`<${StageColumn} key=${stage._id} stage=${stage} stages=${pipeline.stages} filter=${filter}
+          filterKey=${filterKey} version=${version} totals=${byStage[stage._id] ?? (totals.data ? { count: 0, total: 0 } : null)}
+          onMove=${move} busy=${busy} />`,
+      )}
+    </div>`;
+}
+
+function StageColumn({ stage, stages, filter, filterKey, version, totals, onMove, busy }) {
   const [over, setOver] = useState(false);
-  const total = leads.reduce((sum, l) => sum + (l.size ?? 0), 0);
+  const leads = usePagedList((page) => `/leads${query({ ...filter, stage_id: stage._id, size: COLUMN_PAGE, page })}`, COLUMN_PAGE, [stage._id, filterKey, version]);
+  const left = totals ? totals.count - leads.items.length : 0;
   return html`<section class=${`column${over ? ' drop-target' : ''}`} role="listitem" aria-labelledby=${`stage-${stage._id}`}
     onDragOver=${(e) => {
       e.preventDefault();
@@ -63,58 +91,15 @@ function StageColumn({ stage, pipeline, leads, onMove }) {
       const lead = JSON.parse(e.dataTransfer.getData('application/json') || 'null');
       if (lead) onMove(lead, stage);
     }}>
-    <h2 id=${`stage-${stage._id}`}>${stage.name} <span class="count">${leads.length}</span></h2>
-    <p class="muted small">Value ${formatAmount(total)}</p>
+    <h2 id=${`stage-${stage._id}`}>${stage.name} <span class="count" aria-label=${`${totals?.count ?? '…'} leads`}>${totals?.count ?? '…'}</span></h2>
+    <p class="muted small">Value <span class="stage-total">${totals ? formatAmount(totals.total) : '…'}</span></p>
+    ${leads.error ? html`<${LoadError} error=${leads.error} retry=${leads.reload} />` : null}
     <ul class="cards">
-      ${leads.map((lead) => html`<${LeadCard} key=${lead._id} lead=${lead} pipeline=${pipeline} onMove=${onMove} />`)}
+      ${leads.items.map((lead) => html`<${LeadCard} key=${lead._id} lead=${lead} stages=${stages} onMove=${onMove} busy=${busy} />`)}
     </ul>
+    ${leads.loading ? html`<p class="muted small" role="status">Loading leads…</p>` : null}
+    ${!leads.loading && !leads.done && left > 0
+      ? html`<button type="button" class="load-more" onClick=${leads.more}>Load more<span class="visually-hidden"> in ${stage.name}</span> (${left} more)</button>`
+      : null}
   </section>`;
-}
-
-function LeadCard({ lead, pipeline, onMove }) {
-  const selectId = `move-${lead._id}`;
-  return html`<li class="lead-card" draggable="true"
-    onDragStart=${(e) => e.dataTransfer.setData('application/json', JSON.stringify(lead))}>
-    <a class="lead-name" href=${`#/leads/${lead._id}`}>${lead.name}</a>
-    <p class="small">
-      ${lead.size !== null ? html`<span>${formatAmount(lead.size)}</span>` : null}
-      ${lead.user ? html`<span class="muted"> · ${lead.user.name}</span>` : null}
-      ${lead.status !== 'open' ? html`<span class=${`badge badge-${lead.status}`}>${lead.status}</span>` : null}
-    </p>
-    <label class="small" for=${selectId}>Stage<span class="visually-hidden"> of ${lead.name}</span></label>
-    <select id=${selectId} class="compact" onChange=${(e) => {
-      const stage = pipeline.stages.find((s) => s._id === e.currentTarget.value);
-      if (stage) onMove(lead, stage);
-    }}>
-      ${pipeline.stages.map((s) => html`<option value=${s._id} selected=${s._id === lead.stage._id}>${s.name}</option>`)}
-    </select>
-  </li>`;
-}
-
-function NewLeadForm({ pipeline, setNotice, onCreated }) {
-  const [name, setName] = useState('');
-  const [size, setSize] = useState('');
-  const [stageId, setStageId] = useState(pipeline.stages[0]?._id ?? '');
-  const [run, busy] = useAction(setNotice);
-  const submit = async (event) => {
-    event.preventDefault();
-    const body = { name, pipeline_id: pipeline._id, stage_id: stageId || undefined };
-    if (size !== '') body.size = Number(size);
-    const created = await run(() => api.post('/leads', body), `Created “${name}”`);
-    if (created) {
-      setName('');
-      setSize('');
-      onCreated();
-    }
-  };
-  return html`<details class="card new-lead">
-    <summary>New lead</summary>
-    <form class="inline-form" onSubmit=${submit}>
-      <${TextInput} label="Lead name" name="lead_name" required value=${name} onValue=${setName} />
-      <${TextInput} label="Value" name="lead_size" type="number" step="any" inputmode="decimal" value=${size} onValue=${setSize} />
-      <${Select} label="Stage" name="lead_stage" value=${stageId} onValue=${setStageId}
-        options=${pipeline.stages.map((s) => ({ value: s._id, label: s.name }))} />
-      <button type="submit" class="primary" disabled=${busy}>Create lead</button>
-    </form>
-  </details>`;
 }

@@ -3,6 +3,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { html } from '../html.js';
+import { settingsCrumbs } from '../components/settings-nav.js';
+import { LeadOfActivity } from '../components/lead-of-activity.js';
 import { formatTime } from '../format.js';
 import { LoadError, Loading, Page } from '../components/page.js';
 import { useAction, useLoad } from '../components/use-load.js';
@@ -22,7 +24,7 @@ export function DeliveryPage({ id }) {
   if (delivery.error) return html`<${Page} title="Delivery"><${LoadError} error=${delivery.error} retry=${delivery.reload} /><//>`;
   if (!delivery.data) return html`<${Page} title="Delivery"><${Loading} /><//>`;
   const d = delivery.data;
-  const crumbs = html`<a href="#/settings/webhooks">Webhooks</a> <span aria-hidden="true">›</span> <a href=${`#/webhooks/${d.webhook_id}`}>Webhook</a>`;
+  const crumbs = settingsCrumbs(['Integrations', '#/settings/webhooks'], ['Webhooks', '#/settings/webhooks'], ['Webhook', `#/webhooks/${d.webhook_id}`]);
   const retry = async () => {
     if (await run(() => api.post(`/deliveries/${id}/retry`), 'Retry queued')) delivery.reload();
   };
@@ -34,6 +36,7 @@ export function DeliveryPage({ id }) {
     <dl class="facts">
       <dt>Status</dt><dd><${DeliveryStatus} status=${d.status} /></dd>
       <dt>webhook-id</dt><dd><code>${d.activity_id}</code></dd>
+      ${d.test ? null : html`<dt>Lead</dt><dd><${LeadOfActivity} activityId=${d.activity_id} label="Open the lead" /></dd>`}
       <dt>Created</dt><dd>${formatTime(d.created_at)}</dd>
       <dt>Next attempt</dt><dd>${d.status === 'pending' ? formatTime(d.next_attempt_at) : '—'}</dd>
       <dt>Last error</dt><dd>${d.last_error ?? '—'}</dd>

@@ -14,6 +14,9 @@ import { Attachments } from '../components/lead-attachments.js';
 import { CustomFields } from '../components/lead-fields.js';
 import { Emails } from '../components/lead-emails.js';
 import { CatalogueLinks } from '../components/lead-links.js';
+import { LeadClose } from '../components/lead-close.js';
+import { NextStepBadge } from '../components/lead-card.js';
+import { OwnNotice } from '../components/lead-section.js';
 
 export function LeadPage({ id }) {
   const [notice, setNotice] = useState(null);
@@ -25,27 +28,31 @@ export function LeadPage({ id }) {
   if (lead.error) return html`<${Page} title="Lead" crumbs=${crumbs}><${LoadError} error=${lead.error} retry=${lead.reload} /><//>`;
   if (!lead.data) return html`<${Page} title="Lead" crumbs=${crumbs}><${Loading} /><//>`;
   const l = lead.data;
-  const section = { leadId: id, setNotice, onChange: changed, version };
+  const section = { leadId: id, onChange: changed, version };
+  // Each section shows the outcome of its own actions inside its card.
+  const own = (Component, props = {}) => html`<${OwnNotice} render=${(set) => html`<${Component} ...${section} ...${props} setNotice=${set} />`} />`;
   return html`<${Page} title=${l.name} notice=${notice} crumbs=${crumbs}>
     <dl class="facts">
       <dt>Stage</dt><dd>${l.stage.name}</dd>
       <dt>Value</dt><dd>${formatAmount(l.size)}</dd>
       <dt>Assigned to</dt><dd>${l.user?.name ?? 'Nobody'}</dd>
-      <dt>Status</dt><dd><span class=${`badge badge-${l.status}`}>${l.status}</span>${l.archived ? html` <span class="badge">archived</span>` : null}</dd>
+      <dt>Status</dt><dd><span class=${`badge badge-${l.status}`}>${l.status}</span>${l.close_reason ? html` <span class="muted">${l.close_reason}</span>` : null}${l.archived ? html` <span class="badge">archived</span>` : null}</dd>
+      <dt>Next step</dt><dd><${NextStepBadge} day=${l.next_todo_date} /></dd>
       <dt>Created</dt><dd>${formatTime(l.created_at)}</dd>
     </dl>
     <div class="lead-layout">
       <div class="lead-main">
         <${LeadEditor} key=${l.updated_at + version} lead=${l} setNotice=${setNotice} onChange=${changed} />
-        <${Todos} ...${section} />
-        <${Notes} ...${section} />
-        <${CustomFields} ...${section} />
-        <${Attachments} ...${section} />
-        <${Emails} ...${section} />
-        <${CatalogueLinks} kind="contacts" label="Contacts" ...${section} />
-        <${CatalogueLinks} kind="products" label="Products" ...${section} />
-        <${CatalogueLinks} kind="zones" label="Zones" ...${section} />
-        <${CatalogueLinks} kind="sources" label="Sources" ...${section} />
+        <${LeadClose} key=${`${l.status}${version}`} lead=${l} onChange=${changed} />
+        ${own(Todos)}
+        ${own(Notes)}
+        ${own(CatalogueLinks, { kind: 'contacts', label: 'Contacts' })}
+        ${own(CustomFields)}
+        ${own(Attachments)}
+        ${own(Emails)}
+        ${own(CatalogueLinks, { kind: 'products', label: 'Products' })}
+        ${own(CatalogueLinks, { kind: 'zones', label: 'Zones' })}
+        ${own(CatalogueLinks, { kind: 'sources', label: 'Sources' })}
       </div>
       <aside class="lead-side">
         <${Timeline} leadId=${id} version=${version} />

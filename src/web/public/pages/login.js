@@ -31,6 +31,7 @@ export function LoginPage({ onLoggedIn }) {
       <${TextInput} label="Email" name="email" type="email" autocomplete="username" required value=${email} onValue=${setEmail} />
       <${TextInput} label="Password" name="password" type="password" autocomplete="current-password" required value=${password} onValue=${setPassword} />
       <button type="submit" class="primary" disabled=${busy}>${busy ? 'Logging in…' : 'Log in'}</button>
+      <p class="small"><a href="#/forgot-password">Forgot your password?</a></p>
     </form>
   </main>`;
 }

@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { html } from '../html.js';
+import { settingsCrumbs } from '../components/settings-nav.js';
 import { navigate } from '../router.js';
 import { formatTime, localInputToIso, toLocalInput } from '../format.js';
 import { LoadError, Loading, Page } from '../components/page.js';
@@ -24,7 +25,7 @@ export function WebhookPage({ id, status }) {
   const refresh = () => setVersion((v) => v + 1);
   const webhook = useLoad(() => api.get(`/webhooks/${id}`), [id, version]);
   const [run, busy] = useAction(setNotice);
-  const crumbs = html`<a href="#/settings/webhooks">Webhooks</a>`;
+  const crumbs = settingsCrumbs(['Integrations', '#/settings/webhooks'], ['Webhooks', '#/settings/webhooks']);
 
   if (webhook.error) return html`<${Page} title="Webhook" crumbs=${crumbs}><${LoadError} error=${webhook.error} retry=${webhook.reload} /><//>`;
   if (!webhook.data) return html`<${Page} title="Webhook" crumbs=${crumbs}><${Loading} /><//>`;

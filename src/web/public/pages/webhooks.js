@@ -3,14 +3,15 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { html } from '../html.js';
-import { formatPercent, formatTime } from '../format.js';
+import { formatTime } from '../format.js';
 import { LoadError, Loading, Page } from '../components/page.js';
 import { useAction, useLoad } from '../components/use-load.js';
 import { WebhookForm } from '../components/webhook-form.js';
 import { SecretBox } from '../components/secret-box.js';
 import { describeEvents } from '../components/events-picker.js';
-import { DeliveryStatus, WebhookStatus } from '../components/status-badge.js';
-import { successRate } from '../components/health-chart.js';
+import { DeliveryStatus } from '../components/status-badge.js';
+import { WebhookHealth } from '../components/webhook-health.js';
+import { SettingsNav, settingsCrumbs } from '../components/settings-nav.js';
 
 export function WebhooksPage({ user }) {
   const [notice, setNotice] = useState(null);
@@ -29,9 +30,10 @@ export function WebhooksPage({ user }) {
     }
   };
 
-  const crumbs = html`Settings <span aria-hidden="true">›</span> Integrations`;
+  const crumbs = settingsCrumbs(['Integrations', '#/settings/webhooks']);
   return html`<${Page} title="Webhooks" crumbs=${crumbs} notice=${notice}
     actions=${isAdmin && !adding ? html`<button type="button" class="primary" onClick=${() => setAdding(true)}>Add webhook</button>` : null}>
+    <${SettingsNav} user=${user} current="webhooks" />
     <p class="muted">Every activity on a lead is sent as a POST to each enabled webhook whose events match, signed with its secret and retried for about 3 days.</p>
     ${!isAdmin ? html`<p class="notice notice-info">Only admins can add or change webhooks.</p>` : null}
     ${created?.secret
@@ -54,21 +56,15 @@ export function WebhooksPage({ user }) {
 function WebhookTable({ webhooks }) {
   return html`<div class="table-wrap"><table class="webhooks-table">
     <caption class="visually-hidden">Webhooks</caption>
-    <thead><tr><th scope="col">Endpoint</th><th scope="col">Events</th><th scope="col">Status</th><th scope="col">Last delivery</th><th scope="col">Success (24 h)</th></tr></thead>
+    <thead><tr><th scope="col">Endpoint</th><th scope="col">Events</th><th scope="col">Health</th><th scope="col">Last delivery</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
     <tbody>
       ${webhooks.map((w) => html`<tr key=${w._id}>
         <td data-label="Endpoint"><div><a href=${`#/webhooks/${w._id}`} class="url">${w.url}</a>${w.description ? html`<div class="small muted">${w.description}</div>` : null}</div></td>
         <td data-label="Events">${describeEvents(w.events)}</td>
-        <td data-label="Status"><${WebhookStatus} webhook=${w} /></td>
+        <td data-label="Health"><${WebhookHealth} webhook=${w} /></td>
         <td data-label="Last delivery">${w.last_delivery ? html`<${DeliveryStatus} status=${w.last_delivery.status} /> <span class="small muted">${formatTime(w.last_delivery.at)}</span>` : html`<span class="muted">None yet</span>`}</td>
-        <td data-label="Success (24 h)"><${SuccessRate} webhookId=${w._id} /></td>
+        <td><a class="button-link" href=${`#/webhooks/${w._id}`}>Manage<span class="visually-hidden"> ${w.url}</span></a></td>
       </tr>`)}
     </tbody>
   </table></div>`;
-}
-
-function SuccessRate({ webhookId }) {
-  const stats = useLoad(() => api.get(`/webhooks/${webhookId}/stats`), [webhookId]);
-  if (!stats.data) return html`<span class="muted">—</span>`;
-  return html`<span>${formatPercent(successRate(stats.data))}</span>`;
 }
