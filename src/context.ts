@@ -10,6 +10,10 @@ import { createOutboxWriter } from './delivery/outbox.ts';
 import type { ConnectorFactory } from './delivery/send-request.ts';
 import { createDeliveryStore, type DeliveryStore } from './delivery/store/delivery-store.ts';
 import { WakeSignal } from './delivery/wakeup.ts';
+import type { WorkerHooks } from './delivery/hooks.ts';
+import { withInspectorInboxes } from './inspector/inbox-sender.ts';
+import { pruneTraceLinks, tracedAttempts } from './telemetry/delivery-spans.ts';
+import { withOutboxTracing } from './telemetry/outbox-tracing.ts';
 import type { DeliveryWorker } from './delivery/worker.ts';
 import { createMailer, type Mailer } from './notifications/mailer.ts';
 import { createSmtpTransport } from './notifications/smtp-transport.ts';
@@ -64,12 +68,20 @@ export async function createContext(config: Readonly<Config>, overrides: Context
   const recorder = new ActivityRecorder(database.db, clock);
   const wake = new WakeSignal();
   const deliveries = createDeliveryStore(database, wake);
-  recorder.setOutbox(createOutboxWriter(deliveries, wake));
+  recorder.setOutbox(withOutboxTracing(createOutboxWriter(deliveries, wake)));
   const smtp = config.smtpUrl ? createSmtpTransport(config.smtpUrl) : undefined;
   const mailer = overrides.mailer ?? createMailer(database.db, clock, smtp?.send);
   const metrics = overrides.metrics ?? createDeliveryMetrics(database.db, clock);
   const addressPolicy = createAddressPolicy(config.allowPrivateTargets);
+  // Deliveries to leadhook's own inspector inboxes are recorded in-process (no socket, no address
+  // guard exception); attempt spans and their retention when tracing is on (docs/OBSERVABILITY.md).
+  const hooks: WorkerHooks = {
+    wrapSender: (sender) => withInspectorInboxes(sender, { db: database.db, clock, publicUrl: config.publicUrl }),
+    aroundAttempt: tracedAttempts(database.db),
+    prune: (before) => pruneTraceLinks(database.db, before),
+  };
   const parts = {
+    hooks,
     config,
     database,
     clock,

@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createContext } from './context.ts';
 import { createLogger } from './shared/logger.ts';
+import { setupTracing } from './telemetry/tracing.ts';
 import { createForwardingMetrics } from './delivery/thread/forwarding-metrics.ts';
 import { HEALTH_REPORT_MS, type HostMessage, type ThreadData, type ThreadMessage } from './delivery/thread/messages.ts';
 
@@ -17,6 +18,8 @@ const config = Object.freeze((workerData as ThreadData).config);
 // Same level and redaction as the main thread (createLogger); lines say which thread wrote them.
 const logger = createLogger(config.logLevel).child({ thread: 'delivery' });
 const metrics = createForwardingMetrics(post);
+// This thread exports its own spans (the delivery attempts) when OTEL_* asks for traces.
+const tracing = setupTracing(process.env);
 const ctx = await createContext(config, { logger, metrics });
 const worker = ctx.createWorker();
 
@@ -43,6 +46,7 @@ async function stop(): Promise<void> {
     logger.error({ err: error }, 'delivery worker did not stop cleanly');
   }
   metrics.close();
+  await tracing?.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'flushing traces failed'));
   await ctx.close().catch((error: unknown) => logger.error({ err: error }, 'closing the database failed'));
   post({ type: 'stopped' });
   // Messages posted before exit still reach the main thread; a lingering socket must not keep us.

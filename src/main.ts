@@ -4,6 +4,7 @@ import { createContext, type AppContext, type ContextOverrides } from './context
 import { DeliveryThreadHost } from './delivery/thread/thread-host.ts';
 import { createApp } from './http/app.ts';
 import { listen, onShutdownSignal } from './http/server.ts';
+import { setupTracing } from './telemetry/tracing.ts';
 
 export interface RunningServer {
   ctx: AppContext;
@@ -67,6 +68,12 @@ async function startWorkerThread(ctx: AppContext): Promise<() => Promise<void>> 
 export const shutdownGraceMs = (config: Readonly<Config>): number => config.connectTimeoutMs + config.deliveryTimeoutMs + 10_000;
 
 export async function serveUntilSignal(config: Readonly<Config>, options: ServeOptions): Promise<void> {
+  // Off unless the standard OTEL_* variables ask for traces (docs/OBSERVABILITY.md).
+  const tracing = setupTracing(process.env);
   const server = await serve(config, options);
-  onShutdownSignal(server.ctx.logger, server.stop, shutdownGraceMs(config));
+  const stop = async () => {
+    await server.stop();
+    await tracing?.shutdown();
+  };
+  onShutdownSignal(server.ctx.logger, stop, shutdownGraceMs(config));
 }

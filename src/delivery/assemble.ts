@@ -9,6 +9,7 @@ import type { Mailer } from '../notifications/mailer.ts';
 import { VERSION } from '../version.ts';
 import type { AddressPolicy, Resolver } from './address-guard.ts';
 import { listenForWork } from './listen-notify.ts';
+import type { WorkerHooks } from './hooks.ts';
 import type { DeliveryMetrics } from './metrics.ts';
 import { createSender, type ConnectorFactory } from './send-request.ts';
 import { createDeliveryStore } from './store/delivery-store.ts';
@@ -27,6 +28,7 @@ export interface WorkerParts {
   addressPolicy: AddressPolicy;
   resolver: Resolver;
   connector: ConnectorFactory | undefined;
+  hooks?: WorkerHooks;
 }
 
 export type WorkerTuning = Pick<WorkerDeps, 'firstLaneConcurrency' | 'retryLaneConcurrency' | 'pollIntervalMs'> & {
@@ -40,7 +42,7 @@ export function createDeliveryWorker(parts: WorkerParts, tuning: WorkerTuning = 
   const { config, database, wake } = parts;
   const logger = parts.logger.child({ component: 'delivery-worker' });
   const store = createDeliveryStore({ db: tuning.db ?? database.db, dialect: database.dialect }, wake);
-  const sender = createSender({
+  const guarded = createSender({
     policy: parts.addressPolicy,
     resolver: parts.resolver,
     connector: parts.connector,
@@ -49,6 +51,7 @@ export function createDeliveryWorker(parts: WorkerParts, tuning: WorkerTuning = 
     // No per-origin limit: the per-webhook cap bounds concurrency (see SenderOptions).
     connectionsPerOrigin: null,
   });
+  const sender = parts.hooks?.wrapSender ? parts.hooks.wrapSender(guarded) : guarded;
   return new DeliveryWorker({
     store: tuning.wrapStore ? tuning.wrapStore(store) : store,
     clock: parts.clock,
@@ -57,6 +60,7 @@ export function createDeliveryWorker(parts: WorkerParts, tuning: WorkerTuning = 
     sender,
     mailer: parts.mailer,
     metrics: parts.metrics,
+    ...(parts.hooks ? { hooks: parts.hooks } : {}),
     subscribe(onWake) {
       const unsubscribe = wake.subscribe(onWake);
       const listener = database.postgresUrl ? listenForWork(database.postgresUrl, onWake, logger) : undefined;

@@ -15,6 +15,7 @@ import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Mailer } from '../notifications/mailer.ts';
 import { LocalQueues } from './local-queues.ts';
+import type { WorkerHooks } from './hooks.ts';
 import type { DeliveryMetrics } from './metrics.ts';
 import type { Sender } from './send-request.ts';
 import type { DeliveryStore } from './store/delivery-store.ts';
@@ -46,6 +47,7 @@ export interface WorkerDeps {
   sender: Sender;
   mailer: Mailer;
   metrics: DeliveryMetrics | undefined;
+  hooks?: WorkerHooks;
   /** Subscribes to wake-ups (in-process signal, PostgreSQL LISTEN); returns how to unsubscribe. */
   subscribe(onWake: () => void): () => Promise<void>;
   settings: WorkerSettings;
@@ -100,13 +102,14 @@ export class DeliveryWorker {
       clock: deps.clock,
       logger: deps.logger,
       metrics: deps.metrics,
+      ...(deps.hooks?.aroundAttempt ? { aroundAttempt: deps.hooks.aroundAttempt } : {}),
       capacity: { first: deps.firstLaneConcurrency ?? 128, retry: deps.retryLaneConcurrency ?? 64 },
       startMarginMs: s.connectTimeoutMs + s.deliveryTimeoutMs + 2_000,
       onFinished: (attempt) => this.writer.add(attempt),
       onGiveBack: (held) => this.writer.giveBack(held),
       onRoom: wake,
     });
-    this.maintenance = new Maintenance({ store: deps.store, clock: deps.clock, settings: s, sendEmails: emails });
+    this.maintenance = new Maintenance({ store: deps.store, clock: deps.clock, settings: s, sendEmails: emails, ...(deps.hooks?.prune ? { prune: deps.hooks.prune } : {}) });
     this.presence = new Presence({ store: deps.store, clock: deps.clock, logger: deps.logger, me: { id: this.id, host: hostname(), pid: process.pid }, onReleased: wake });
   }
 

@@ -5,6 +5,7 @@ import { AppError, type ErrorCode } from '../shared/errors.ts';
 import { classifyStorageError, STORAGE_FAILURES } from '../storage/storage-errors.ts';
 
 const STATUS: Record<ErrorCode, number> = {
+  gone: 410,
   not_found: 404,
   validation_failed: 400,
   conflict: 409,

@@ -11,7 +11,7 @@ import { newId } from '../shared/ids.ts';
 import type { Schema } from '../storage/schema.ts';
 import { VERSION } from '../version.ts';
 import { getWebhook } from '../webhooks/webhooks.repository.ts';
-import { parseEvents, wantsEvent } from '../webhooks/webhook.ts';
+import { parseEvents, wantsEvent } from '../delivery/event-filter.ts';
 import type { InspectorInboxRow } from './inspector.tables.ts';
 import { recordInboxRequest } from './record-request.ts';
 

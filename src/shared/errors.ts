@@ -2,6 +2,7 @@
 // (src/http/error-handler.ts). Expected outcomes are values; these are for refusals.
 export type ErrorCode =
   | 'not_found'
+  | 'gone'
   | 'validation_failed'
   | 'conflict'
   | 'unauthorized'

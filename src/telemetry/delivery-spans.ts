@@ -4,6 +4,7 @@
 // one is a cheap no-op when tracing is off (docs/OBSERVABILITY.md).
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Link } from '@opentelemetry/api';
 import type { Kysely } from 'kysely';
+import type { AttemptInfo, WorkerHooks } from '../delivery/hooks.ts';
 import type { AttemptOutcome } from '../delivery/outcome.ts';
 import type { Schema } from '../storage/schema.ts';
 import { tracer, tracingEnabled } from './tracing.ts';
@@ -64,14 +65,7 @@ export interface AttemptSpan {
 
 const NOT_TRACING: AttemptSpan = { traceparent: undefined, end: () => {} };
 
-export interface AttemptInfo {
-  deliveryId: string;
-  webhookId: string;
-  eventType: string;
-  /** 1 for the first attempt. */
-  attempt: number;
-  url: string;
-}
+export type { AttemptInfo };
 
 /** Starts the span of one delivery attempt, linked to the outbox span that queued the delivery. */
 export async function startAttemptSpan(db: Kysely<Schema>, info: AttemptInfo): Promise<AttemptSpan> {
@@ -121,4 +115,20 @@ export function attemptResultOf(finished: { outcome: AttemptOutcome } | undefine
   return outcome.kind === 'delivered'
     ? { outcome: 'delivered', status: outcome.response.status }
     : { outcome: outcome.category, status: outcome.response?.status ?? null };
+}
+
+/** The worker's `aroundAttempt` hook: one span per attempt while tracing is on, nothing otherwise. */
+export function tracedAttempts(db: Kysely<Schema>): NonNullable<WorkerHooks['aroundAttempt']> {
+  return async (info, run) => {
+    if (!tracingEnabled()) return run();
+    const span = await startAttemptSpan(db, info);
+    try {
+      const finished = await run();
+      span.end(attemptResultOf(finished));
+      return finished;
+    } catch (error) {
+      span.end({ outcome: 'crashed' });
+      throw error;
+    }
+  };
 }

@@ -6,6 +6,7 @@ import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { deliverOnce, type AttemptSettings } from '../deliver-one.ts';
 import type { LocalQueues, Queued } from '../local-queues.ts';
+import type { WorkerHooks } from '../hooks.ts';
 import type { DeliveryMetrics } from '../metrics.ts';
 import type { Sender } from '../send-request.ts';
 import type { Held, Lane } from '../store/claim.ts';
@@ -18,6 +19,7 @@ export interface DispatcherDeps {
   clock: Clock;
   logger: Logger;
   metrics: DeliveryMetrics | undefined;
+  aroundAttempt?: WorkerHooks['aroundAttempt'];
   /** Requests in flight per lane. */
   capacity: Record<Lane, number>;
   /** A queued delivery may start only while at least this much of its lease is left (ms). */
@@ -71,7 +73,9 @@ export class Dispatcher {
 
   private startOne(item: Queued): void {
     const { delivery, target } = item;
-    const task = deliverOnce(this.deps.sender, delivery, target, this.deps.attempt, this.abort.signal)
+    const run = () => deliverOnce(this.deps.sender, delivery, target, this.deps.attempt, this.abort.signal);
+    const info = { deliveryId: delivery.id, webhookId: target.id, eventType: delivery.type, attempt: delivery.attempts + 1, url: target.url };
+    const task = (this.deps.aroundAttempt ? this.deps.aroundAttempt(info, run) : run())
       .then((finished) => {
         if (!finished) return this.deps.onGiveBack(held(item));
         const { outcome } = finished;

@@ -11,6 +11,8 @@ export interface MaintenanceDeps {
   clock: Clock;
   settings: { autoDisableAfterS: number; errorEmailIntervalS: number; retentionDays: number };
   sendEmails(emails: EmailDue[]): Promise<void>;
+  /** Extra retention work (see WorkerHooks.prune). */
+  prune?(before: number): Promise<void>;
 }
 
 export class Maintenance {
@@ -27,5 +29,6 @@ export class Maintenance {
     await this.deps.sendEmails(await store.disableOverdueWebhooks(settings));
     await this.deps.sendEmails(await store.dueErrorSummaries(settings));
     await store.pruneExpired(settings);
+    await this.deps.prune?.(now - settings.retentionDays * 86_400_000);
   }
 }

@@ -10,7 +10,6 @@ import { requestPasswordReset, resetPassword } from '../../accounts/password-res
 import { createSession } from '../../accounts/sessions.ts';
 import type { CreatedUser } from '../../accounts/accounts.service.ts';
 import type { AppContext } from '../../context.ts';
-import { sendError } from '../../http/error-handler.ts';
 import type { UserRow } from '../../storage/schema.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
 import type { LoginThrottle } from '../login-throttle.ts';
@@ -74,7 +73,7 @@ export function onboardingRoutes(ctx: AppContext, throttle: LoginThrottle) {
       reply.header('cache-control', 'no-store');
       const found = await findInvitation(ctx.db, request.params.token, now());
       if (found.state === 'missing') throw notFound('Invitation');
-      if (found.state === 'gone') return sendError(reply, 410, 'gone', 'This invitation was already used or has expired');
+      if (found.state === 'gone') throw new AppError('gone', 'This invitation was already used or has expired');
       return { email: found.row.email, account_name: found.accountName };
     });
 
@@ -84,7 +83,7 @@ export function onboardingRoutes(ctx: AppContext, throttle: LoginThrottle) {
         const user = await acceptInvitation(ctx.db, request.params.token, request.body, now());
         return reply.status(201).send(await logInAs(reply, user));
       } catch (error) {
-        if (error instanceof InvitationGoneError) return sendError(reply, 410, 'gone', error.message);
+        if (error instanceof InvitationGoneError) throw new AppError('gone', error.message);
         throw error;
       }
     });
@@ -102,7 +101,7 @@ export function onboardingRoutes(ctx: AppContext, throttle: LoginThrottle) {
     app.post('/auth/reset', { schema: { hide: true, body: ResetBody } }, async (request, reply) => {
       refuseCrossOrigin(request);
       const user = await resetPassword(ctx.db, request.body.token, request.body.password, now());
-      if (!user) return sendError(reply, 410, 'gone', 'This reset link is unknown, was already used or has expired');
+      if (!user) throw new AppError('gone', 'This reset link is unknown, was already used or has expired');
       return logInAs(reply, user);
     });
   };
