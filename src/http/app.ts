@@ -10,16 +10,28 @@ import type { AppContext } from '../context.ts';
 import { hashSecret } from '../accounts/api-keys.ts';
 import { REDACTED_PATHS } from '../shared/logger.ts';
 import { apiKeyOf, createAuthenticator } from './auth.ts';
-import { installErrorHandler } from './error-handler.ts';
+import { formBodies, installBodyParsers } from './body-parsers.ts';
+import { coerceToSchema } from './coerce.ts';
+import { openapiTransform } from './openapi.ts';
+import { frameworkErrors, installErrorHandler } from './error-handler.ts';
 import { healthRoutes } from './routes/health.ts';
 import { fileRoutes } from './routes/files.routes.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { API_ROUTES } from './routes/index.ts';
-import { containsNul, createValidatorCompiler } from './validation.ts';
+import { createValidatorCompiler } from './validation.ts';
 import { webPlugin } from '../web/web.plugin.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
 const HOUR_MS = 3_600_000;
+/** The longest a request (headers and body) may take to arrive. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+/** A route's body schema; with per-content-type schemas (attachments), the JSON one. */
+function bodySchemaOf(body: unknown): object | undefined {
+  if (body === null || typeof body !== 'object') return undefined;
+  const content = (body as { content?: Record<string, { schema?: object }> }).content;
+  return content ? content['application/json']?.schema : body;
+}
 
 export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
@@ -28,25 +40,25 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: 'x-request-id',
     trustProxy: false,
+    // A slow client holds a connection at most this long for its whole request (Node's default: 300 s).
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    // `/api/v1//activities` routes as `/api/v1/activities`; router errors answer in our error shape.
+    routerOptions: { ignoreDuplicateSlashes: true },
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(createValidatorCompiler());
   installErrorHandler(app);
-  // Clients may send an empty body with a JSON content type on DELETE/POST actions.
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') return done(null, undefined);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      const error = Object.assign(new Error('Body is not valid JSON'), { statusCode: 400 });
-      return done(error, undefined);
+  // JSON, form and text bodies (body-parsers.ts), then coerced to the route's schema (coerce.ts).
+  installBodyParsers(app, BODY_LIMIT);
+  app.addHook('preValidation', async (request) => {
+    const schema = bodySchemaOf(request.routeOptions.schema?.body);
+    // No body at all is an empty object: `PUT /leads/:id/products/:pid` may omit every property.
+    if (schema && (request.body === undefined || request.body === null)) request.body = {};
+    else if (schema) {
+      const body = request.body;
+      const source = typeof body === 'object' && body !== null && formBodies.has(body) ? 'form' : 'json';
+      request.body = coerceToSchema(schema, request.body, source);
     }
-    // PostgreSQL text cannot hold NUL: refuse it up front on both dialects (a 400, not a 500 later).
-    if (text.includes('\\u0000') && containsNul(parsed)) {
-      return done(Object.assign(new Error('Body text must not contain NUL (\\u0000) characters'), { statusCode: 400 }), undefined);
-    }
-    done(null, parsed);
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -67,7 +79,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
       },
       security: [{ basic: [] }, { bearer: [] }],
     },
-    transform: ({ schema, url }) => ({ schema, url: url.replace(/^\/api\/v1/, '') }),
+    transform: ({ schema, url }) => openapiTransform({ schema: schema as Parameters<typeof openapiTransform>[0]['schema'], url }),
   });
 
   await app.register(healthRoutes(ctx));

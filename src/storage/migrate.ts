@@ -5,6 +5,7 @@ import type { Database, Dialect } from './database.ts';
 import * as initial from './migrations/001-initial.ts';
 import * as deliveryLanes from './migrations/002-delivery-lanes.ts';
 import * as deliveryClaimIndexes from './migrations/003-delivery-claim-indexes.ts';
+import * as clinchpadResources from './migrations/012-clinchpad-resources.ts';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -12,6 +13,7 @@ const STEPS: Record<string, Step> = {
   '001-initial': initial,
   '002-delivery-lanes': deliveryLanes,
   '003-delivery-claim-indexes': deliveryClaimIndexes,
+  '012-clinchpad-resources': clinchpadResources,
 };
 
 export async function migrate(database: Database): Promise<string[]> {

@@ -93,6 +93,8 @@ export interface NoteRow {
   account_id: string;
   lead_id: string;
   content: string;
+  /** The user the note is credited to; null for notes older than migration 012. */
+  user_id: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -139,7 +141,38 @@ export interface ContactRow {
   email: string | null;
   phone: string | null;
   address: string | null;
+  /** Migration 012. */
+  organization_id: string | null;
   created_at: number;
+}
+
+export interface OrganizationRow {
+  id: string;
+  account_id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  website: string | null;
+  address: string | null;
+  created_at: number;
+}
+
+/** An account-level custom field definition for contacts or organizations (migration 012). */
+export interface CustomFieldRow {
+  id: string;
+  account_id: string;
+  applies_to: 'contact' | 'organization';
+  name: string;
+  created_at: number;
+}
+
+export interface CustomFieldValueRow {
+  account_id: string;
+  field_id: string;
+  /** The contact's or organization's id. */
+  owner_id: string;
+  value: string;
+  updated_at: number;
 }
 
 export interface ProductRow {
@@ -172,6 +205,8 @@ export interface LeadProductRow {
   product_id: string;
   quantity: number;
   price: number | null;
+  /** Percent off the unit price, 0–100 (migration 012). */
+  discount: Generated<number>;
   created_at: number;
 }
 
@@ -297,6 +332,9 @@ export interface Schema {
   fields: FieldRow;
   emails: EmailRow;
   contacts: ContactRow;
+  organizations: OrganizationRow;
+  custom_fields: CustomFieldRow;
+  custom_field_values: CustomFieldValueRow;
   products: ProductRow;
   zones: NamedRow;
   sources: NamedRow;

@@ -7,6 +7,9 @@ import { userRoutes } from './users.routes.ts';
 // CRM sub-resources and catalogues (issue 2).
 import { attachmentRoutes } from './attachments.routes.ts';
 import { catalogueRoutes } from './catalogues.routes.ts';
+import { contactRoutes } from './contacts.routes.ts';
+import { customFieldRoutes } from './custom-fields.routes.ts';
+import { organizationRoutes } from './organizations.routes.ts';
 import { emailRoutes } from './emails.routes.ts';
 import { fieldRoutes } from './fields.routes.ts';
 import { noteRoutes } from './notes.routes.ts';
@@ -18,5 +21,6 @@ import { webhookRoutes } from './webhooks.routes.ts';
 export const API_ROUTES: ApiRoutes[] = [
   userRoutes, pipelineRoutes, leadRoutes, activityRoutes,
   todoRoutes, noteRoutes, fieldRoutes, emailRoutes, attachmentRoutes, catalogueRoutes,
+  contactRoutes, organizationRoutes, customFieldRoutes,
   webhookRoutes, deliveryRoutes,
 ];

@@ -7,7 +7,7 @@ import { LoadError, Loading } from './page.js';
 import { useLoad } from './use-load.js';
 
 export function Timeline({ leadId, version }) {
-  const activities = useLoad(() => api.get(`/leads/${leadId}/activities?size=500`), [leadId, version]);
+  const activities = useLoad(() => api.get(`/leads/${leadId}/activities?size=500&order=asc`), [leadId, version]);
   return html`<section class="card" aria-labelledby="timeline-title">
     <h2 id="timeline-title">Activity</h2>
     ${activities.error ? html`<${LoadError} error=${activities.error} retry=${activities.reload} />` : null}
