@@ -63,15 +63,16 @@ function itemRoutes(api: ApiScope, ctx: AppContext, table: CatalogueName): void 
   api.post(`/${table}`, { schema: { tags, body: Create } }, async (request, reply) => {
     const input = withNulls(table, request.body as Record<string, unknown>) as catalogue.CatalogueInput<typeof table>;
     const created = await catalogue.createCatalogueItem(ctx.db, table, accountOf(request), input, ctx.clock.now());
-    return reply.status(201).send(created);
+    return reply.status(201).send((await shown(accountOf(request), [created]))[0]);
   });
   api.get(`/${table}/:id`, { schema: { tags, params: IdParams } }, async (request) => {
     const [item] = await shown(accountOf(request), [await catalogue.getCatalogueItem(ctx.db, table, accountOf(request), request.params.id)]);
     return item;
   });
-  api.put(`/${table}/:id`, { schema: { tags, params: IdParams, body: Update } }, async (request) =>
-    catalogue.updateCatalogueItem(ctx.db, table, accountOf(request), request.params.id, request.body as object),
-  );
+  api.put(`/${table}/:id`, { schema: { tags, params: IdParams, body: Update } }, async (request) => {
+    const updated = await catalogue.updateCatalogueItem(ctx.db, table, accountOf(request), request.params.id, request.body as object);
+    return (await shown(accountOf(request), [updated]))[0];
+  });
   api.delete(`/${table}/:id`, { schema: { tags, params: IdParams, response: { 200: Empty } } }, async (request) => {
     await ctx.db.transaction().execute((trx) => catalogue.deleteCatalogueItem(trx, table, accountOf(request), request.params.id));
     return {};
