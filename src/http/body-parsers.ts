@@ -83,7 +83,11 @@ export function installBodyParsers(app: FastifyInstance, bodyLimit: number): voi
       done(error as Error, undefined);
     }
   });
-  app.addContentTypeParser('application/x-www-form-urlencoded', options, (_req, body, done) => {
+  // Form and text bodies are for API clients only: the web UI's routes (/auth/login, …) keep
+  // reading JSON alone, which a cross-site HTML form cannot send.
+  const apiOnly = (url: string) => url.startsWith('/api/');
+  app.addContentTypeParser('application/x-www-form-urlencoded', options, (req, body, done) => {
+    if (!apiOnly(req.url)) return done(unsupported('Send a JSON body'), undefined);
     try {
       done(null, parseFormBody(asText(body)));
     } catch (error) {
@@ -92,7 +96,8 @@ export function installBodyParsers(app: FastifyInstance, bodyLimit: number): voi
   });
   // text/plain is what fetch() sends a string as: read it when it is JSON, else it means nothing here.
   app.removeContentTypeParser('text/plain');
-  app.addContentTypeParser('text/plain', options, (_req, body, done) => {
+  app.addContentTypeParser('text/plain', options, (req, body, done) => {
+    if (!apiOnly(req.url)) return done(unsupported('Send a JSON body'), undefined);
     const text = asText(body);
     if (text.trim() !== '' && !looksLikeJson(text)) return done(unsupported('Send JSON or form-urlencoded bodies, not text/plain'), undefined);
     try {
