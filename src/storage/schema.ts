@@ -2,6 +2,9 @@
 // behave the same: ids are 24-hex text, times are integer milliseconds since the epoch (bigint in
 // PostgreSQL, parsed back to number), booleans are 0/1 integers, lists and objects are JSON text.
 import type { Generated } from 'kysely';
+import type { CustomFieldRow, CustomFieldValueRow, OrganizationRow } from './organization-rows.ts';
+
+export type { CustomFieldRow, CustomFieldValueRow, OrganizationRow };
 
 export type Bool = 0 | 1;
 
@@ -144,35 +147,6 @@ export interface ContactRow {
   /** Migration 012. */
   organization_id: string | null;
   created_at: number;
-}
-
-export interface OrganizationRow {
-  id: string;
-  account_id: string;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  website: string | null;
-  address: string | null;
-  created_at: number;
-}
-
-/** An account-level custom field definition for contacts or organizations (migration 012). */
-export interface CustomFieldRow {
-  id: string;
-  account_id: string;
-  applies_to: 'contact' | 'organization';
-  name: string;
-  created_at: number;
-}
-
-export interface CustomFieldValueRow {
-  account_id: string;
-  field_id: string;
-  /** The contact's or organization's id. */
-  owner_id: string;
-  value: string;
-  updated_at: number;
 }
 
 export interface ProductRow {
