@@ -10,8 +10,7 @@ import type { AppContext } from '../context.ts';
 import { hashSecret } from '../accounts/api-keys.ts';
 import { REDACTED_PATHS } from '../shared/logger.ts';
 import { apiKeyOf, createAuthenticator } from './auth.ts';
-import { formBodies, installBodyParsers } from './body-parsers.ts';
-import { coerceToSchema } from './coerce.ts';
+import { installBodyCoercion, installBodyParsers } from './body-parsers.ts';
 import { openapiTransform } from './openapi.ts';
 import { frameworkErrors, installErrorHandler } from './error-handler.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -25,13 +24,6 @@ export const BODY_LIMIT = 1024 * 1024;
 const HOUR_MS = 3_600_000;
 /** The longest a request (headers and body) may take to arrive. */
 export const REQUEST_TIMEOUT_MS = 30_000;
-
-/** A route's body schema; with per-content-type schemas (attachments), the JSON one. */
-function bodySchemaOf(body: unknown): object | undefined {
-  if (body === null || typeof body !== 'object') return undefined;
-  const content = (body as { content?: Record<string, { schema?: object }> }).content;
-  return content ? content['application/json']?.schema : body;
-}
 
 export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
@@ -48,18 +40,9 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(createValidatorCompiler());
   installErrorHandler(app);
-  // JSON, form and text bodies (body-parsers.ts), then coerced to the route's schema (coerce.ts).
+  // JSON, form and text bodies, then coerced once to the route's schema (body-parsers.ts, coerce.ts).
   installBodyParsers(app, BODY_LIMIT);
-  app.addHook('preValidation', async (request) => {
-    const schema = bodySchemaOf(request.routeOptions.schema?.body);
-    // No body at all is an empty object: `PUT /leads/:id/products/:pid` may omit every property.
-    if (schema && (request.body === undefined || request.body === null)) request.body = {};
-    else if (schema) {
-      const body = request.body;
-      const source = typeof body === 'object' && body !== null && formBodies.has(body) ? 'form' : 'json';
-      request.body = coerceToSchema(schema, request.body, source);
-    }
-  });
+  installBodyCoercion(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -3,6 +3,7 @@
 // and a JSON document sent under a form or text content type is read as JSON. Every body is bounded
 // in size (BODY_LIMIT) and nesting depth before anything walks it, so a hostile body stays cheap.
 import type { FastifyInstance } from 'fastify';
+import { coerceToSchema } from './coerce.ts';
 import { containsNul } from './validation.ts';
 
 /** Deeper JSON than this is refused with a 400 before it is parsed or validated. */
@@ -106,5 +107,24 @@ export function installBodyParsers(app: FastifyInstance, bodyLimit: number): voi
     } catch (error) {
       done(error as Error, undefined);
     }
+  });
+}
+
+/** A route's body schema; with per-content-type schemas (attachments), the JSON one. */
+function bodySchemaOf(body: unknown): object | undefined {
+  if (body === null || typeof body !== 'object') return undefined;
+  const content = (body as { content?: Record<string, { schema?: object }> }).content;
+  return content ? content['application/json']?.schema : body;
+}
+
+/** Before validation, coerces each body once to its route's schema (coerce.ts). */
+export function installBodyCoercion(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    const schema = bodySchemaOf(request.routeOptions.schema?.body);
+    if (!schema) return;
+    const body = request.body;
+    // No body at all is an empty object: `PUT /leads/:id/products/:pid` may omit every property.
+    if (body === undefined || body === null) request.body = {};
+    else request.body = coerceToSchema(schema, body, typeof body === 'object' && formBodies.has(body) ? 'form' : 'json');
   });
 }

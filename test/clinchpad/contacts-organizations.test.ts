@@ -65,6 +65,12 @@ for (const dialect of DIALECTS) {
       }
       const linked = await client.form('PUT', `/contacts/${contact.body._id}`, { organization_id: mine.body._id });
       assert.equal(linked.body.organization._id, mine.body._id);
+      // On a lead, the contact has the same shape.
+      const pipe = await acct.pipeline();
+      const lead = await client.json('POST', '/leads', { name: 'Deal', pipeline_id: pipe._id });
+      const onLead = await client.json('PUT', `/leads/${lead.body._id}/contacts/${contact.body._id}`);
+      assert.deepEqual([onLead.body.organization?.name, onLead.body.fields], ['Mine', []]);
+      assert.deepEqual((await client.json('GET', `/leads/${lead.body._id}/contacts`)).body, [onLead.body]);
       const unlinked = await client.json('PUT', `/contacts/${contact.body._id}`, { organization_id: null });
       assert.equal(unlinked.body.organization, null);
       assert.equal((await client.json('GET', '/contacts')).body.length, 1, 'the refused creations created nothing');

@@ -7,7 +7,7 @@ import * as catalogue from '../../crm/catalogue.service.ts';
 import { CATALOGUE_NAMES, type CatalogueItem, type CatalogueName } from '../../crm/catalogues.ts';
 import { linkItem, listLinkedItems, unlinkItem } from '../../crm/lead-links.service.ts';
 import { getLeadProduct, linkProduct, listLeadProducts, unlinkProduct, type ProductLinkInput } from '../../crm/lead-products.service.ts';
-import { listLeadContacts } from '../../crm/contacts.service.ts';
+import { getContact, listLeadContacts } from '../../crm/contacts.service.ts';
 import { withLeads } from '../../crm/products.service.ts';
 import { Amount, Empty, IdParams, LeadItemParams, NullableText, Paging, Text, pageWindow } from '../schemas.ts';
 import type { ApiRoutes, ApiScope } from './types.ts';
@@ -103,7 +103,9 @@ function leadLinkRoutes(api: ApiScope, ctx: AppContext, table: CatalogueName): v
   } else {
     api.put(one, { schema: { tags, params: LeadItemParams } }, async (request) => {
       const { id, itemId } = request.params as LeadItemParams;
-      return ctx.recorder.transaction((tx) => linkItem(tx, request.actor, table, id, itemId));
+      const linked = await ctx.recorder.transaction((tx) => linkItem(tx, request.actor, table, id, itemId));
+      // A contact answers in its full shape (organization, fields), as GET /contacts/:id does.
+      return table === 'contacts' ? getContact(ctx.db, request.actor.accountId, itemId) : linked;
     });
   }
   api.delete(one, { schema: { tags, params: LeadItemParams, response: { 200: Empty } } }, async (request) => {
