@@ -1,13 +1,15 @@
-// Products on a lead: a link with a quantity and an optional price of its own (PRODUCT §1).
-// product:added carries product_price when it is known: the link's price, else the product's.
-// PUT replaces the link: a price left out falls back to the product's. Re-PUT with the same
-// quantity and price records nothing; with a new quantity or price it updates the link and records
-// product:added again with the new values (ClinchPad has no "product changed" type).
+// Products on a lead: a link with a quantity (default 1), an optional price of its own and a
+// discount, a percentage off the unit price (docs/API.md "Linking catalogue items to a lead").
+// The lead product's `price` is the unit price after the discount: (link price, else product
+// price) × (1 − discount / 100); product:added carries that price when one is known.
+// PUT replaces the link: a price left out falls back to the product's, a discount left out is 0.
+// Re-PUT with the same quantity, price and discount records nothing; with a change it updates the
+// link and records product:added again with the new values (ClinchPad has no "product changed" type).
 import type { Kysely } from 'kysely';
 import type { ActivityChange } from '../activities/catalogue.ts';
 import type { Actor, Tx } from '../activities/recorder.ts';
 import { notFound } from '../shared/errors.ts';
-import type { LeadProductRow, ProductRow, Schema } from '../storage/schema.ts';
+import type { ProductRow, Schema } from '../storage/schema.ts';
 import { getCatalogueRow } from './catalogue.repository.ts';
 import { getLeadRow } from './leads.repository.ts';
 
@@ -16,18 +18,39 @@ export interface LeadProduct {
   _id: string;
   name: string;
   quantity: number;
-  /** The price on this lead: the link's own, else the product's, else null. */
+  /** The unit price on this lead after the discount: from the link's own, else the product's; else null. */
   price: number | null;
+  /** Percent off the unit price, 0–100. */
+  discount: number;
   /** The link's own price, null when it uses the product's. */
   lead_price: number | null;
   product_price: number | null;
 }
 
-const toLeadProduct = (product: Pick<ProductRow, 'id' | 'name' | 'price'>, link: Pick<LeadProductRow, 'quantity' | 'price'>): LeadProduct => ({
+export interface ProductLinkInput {
+  quantity?: number | undefined;
+  price?: number | null | undefined;
+  discount?: number | undefined;
+}
+
+interface LinkValues {
+  quantity: number;
+  price: number | null;
+  discount: number;
+}
+
+/** The unit price after the discount, rounded to 1/10000 so both databases store the same value. */
+function discounted(price: number | null, discount: number): number | null {
+  if (price === null) return null;
+  return Math.round(price * (100 - discount) * 100) / 10_000;
+}
+
+const toLeadProduct = (product: Pick<ProductRow, 'id' | 'name' | 'price'>, link: LinkValues): LeadProduct => ({
   _id: product.id,
   name: product.name,
   quantity: link.quantity,
-  price: link.price ?? product.price,
+  price: discounted(link.price ?? product.price, link.discount),
+  discount: link.discount,
   lead_price: link.price,
   product_price: product.price,
 });
@@ -43,7 +66,7 @@ export async function listLeadProducts(
   const rows = await db
     .selectFrom('lead_products as link')
     .innerJoin('products', 'products.id', 'link.product_id')
-    .select(['products.id', 'products.name', 'products.price as product_price', 'link.quantity', 'link.price'])
+    .select(['products.id', 'products.name', 'products.price as product_price', 'link.quantity', 'link.price', 'link.discount'])
     .where('link.lead_id', '=', leadId)
     .where('link.account_id', '=', accountId)
     .orderBy('link.created_at')
@@ -54,8 +77,17 @@ export async function listLeadProducts(
   return rows.map((r) => toLeadProduct({ id: r.id, name: r.name, price: r.product_price }, r));
 }
 
-function addedChange(product: ProductRow, link: { quantity: number; price: number | null }): ActivityChange {
-  const price = link.price ?? product.price;
+/** One product of a lead (404 when the product is not on it). */
+export async function getLeadProduct(db: Kysely<Schema>, accountId: string, leadId: string, productId: string): Promise<LeadProduct> {
+  await getLeadRow(db, accountId, leadId);
+  const product = await getCatalogueRow(db, 'products', accountId, productId);
+  const link = await findLink(db, leadId, productId);
+  if (!link) throw notFound('Product on this lead');
+  return toLeadProduct(product, link);
+}
+
+function addedChange(product: ProductRow, link: LinkValues): ActivityChange {
+  const price = discounted(link.price ?? product.price, link.discount);
   return {
     type: 'product:added',
     fields: { product_name: product.name, product_quantity: link.quantity, ...(price !== null ? { product_price: price } : {}) },
@@ -67,11 +99,11 @@ export async function linkProduct(
   actor: Actor,
   leadId: string,
   productId: string,
-  input: { quantity: number; price?: number | null | undefined },
+  input: ProductLinkInput,
 ): Promise<LeadProduct> {
   await getLeadRow(tx.db, actor.accountId, leadId);
   const product = await getCatalogueRow(tx.db, 'products', actor.accountId, productId);
-  const wanted = { quantity: input.quantity, price: input.price ?? null };
+  const wanted: LinkValues = { quantity: input.quantity ?? 1, price: input.price ?? null, discount: input.discount ?? 0 };
   const existing = await findLink(tx.db, leadId, productId);
   if (!existing) {
     await tx.db
@@ -79,7 +111,7 @@ export async function linkProduct(
       .values({ account_id: actor.accountId, lead_id: leadId, product_id: productId, ...wanted, created_at: tx.now.getTime() })
       .execute();
     await tx.record(actor, leadId, [addedChange(product, wanted)]);
-  } else if (existing.quantity !== wanted.quantity || existing.price !== wanted.price) {
+  } else if (existing.quantity !== wanted.quantity || existing.price !== wanted.price || existing.discount !== wanted.discount) {
     await tx.db.updateTable('lead_products').set(wanted).where('lead_id', '=', leadId).where('product_id', '=', productId).execute();
     await tx.record(actor, leadId, [addedChange(product, wanted)]);
   }
@@ -98,7 +130,7 @@ export async function unlinkProduct(tx: Tx, actor: Actor, leadId: string, produc
 async function findLink(db: Kysely<Schema>, leadId: string, productId: string) {
   return db
     .selectFrom('lead_products')
-    .select(['quantity', 'price'])
+    .select(['quantity', 'price', 'discount'])
     .where('lead_id', '=', leadId)
     .where('product_id', '=', productId)
     .executeTakeFirst();

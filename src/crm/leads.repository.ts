@@ -22,7 +22,7 @@ export const leadView = (db: Kysely<Schema>) =>
     .innerJoin('pipelines', 'pipelines.id', 'leads.pipeline_id')
     .leftJoin('users', 'users.id', 'leads.user_id')
     .selectAll('leads')
-    .select(['stages.name as stage_name', 'pipelines.name as pipeline_name', 'users.name as user_name'])
+    .select(['stages.name as stage_name', 'pipelines.name as pipeline_name', 'users.name as user_name', 'users.photo_url as user_photo_url'])
     .select((eb) =>
       eb
         .selectFrom('todos')
@@ -33,7 +33,7 @@ export const leadView = (db: Kysely<Schema>) =>
         .as('next_todo_date'),
     );
 
-export type LeadViewRow = LeadRow & { stage_name: string; pipeline_name: string; user_name: string | null; next_todo_date: string | null };
+export type LeadViewRow = LeadRow & { stage_name: string; pipeline_name: string; user_name: string | null; user_photo_url: string | null; next_todo_date: string | null };
 
 export async function getLeadView(db: Kysely<Schema>, accountId: string, leadId: string): Promise<LeadViewRow> {
   const row = await leadView(db).where('leads.account_id', '=', accountId).where('leads.id', '=', leadId).executeTakeFirst();

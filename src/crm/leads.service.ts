@@ -19,7 +19,7 @@ export interface Lead {
   size: number | null;
   pipeline: { _id: string; name: string };
   stage: { _id: string; name: string };
-  user: { _id: string; name: string } | null;
+  user: { _id: string; name: string; photo_url: string | null } | null;
   status: 'open' | 'won' | 'lost';
   archived: boolean;
   /** Why it was won or lost (null while open). */
@@ -37,7 +37,7 @@ export function toLead(row: LeadViewRow): Lead {
     size: row.size,
     pipeline: { _id: row.pipeline_id, name: row.pipeline_name },
     stage: { _id: row.stage_id, name: row.stage_name },
-    user: row.user_id && row.user_name !== null ? { _id: row.user_id, name: row.user_name } : null,
+    user: row.user_id && row.user_name !== null ? { _id: row.user_id, name: row.user_name, photo_url: row.user_photo_url } : null,
     status: row.status,
     archived: row.archived === 1,
     close_reason: row.close_reason,
@@ -80,7 +80,14 @@ export async function createLead(tx: Tx, actor: Actor, input: NewLead): Promise<
   };
   await tx.db.insertInto('leads').values(row).execute();
   // Everything the answer and the webhook snapshot show is known here: no read-back.
-  const view: LeadViewRow = { ...row, stage_name: stage.name, pipeline_name: pipeline.name, user_name: user?.name ?? null, next_todo_date: null };
+  const view: LeadViewRow = {
+    ...row,
+    stage_name: stage.name,
+    pipeline_name: pipeline.name,
+    user_name: user?.name ?? null,
+    user_photo_url: user?.photo_url ?? null,
+    next_todo_date: null,
+  };
   await tx.record(actor, row.id, [{ type: 'lead:created', fields: {} }], snapshotOf(view));
   return toLead(view);
 }

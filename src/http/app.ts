@@ -10,19 +10,23 @@ import type { AppContext } from '../context.ts';
 import { hashSecret } from '../accounts/api-keys.ts';
 import { REDACTED_PATHS } from '../shared/logger.ts';
 import { apiKeyOf, createAuthenticator } from './auth.ts';
-import { installErrorHandler } from './error-handler.ts';
+import { installBodyCoercion, installBodyParsers } from './body-parsers.ts';
+import { openapiTransform } from './openapi.ts';
+import { frameworkErrors, installErrorHandler } from './error-handler.ts';
 import { healthRoutes } from './routes/health.ts';
 import { fileRoutes } from './routes/files.routes.ts';
 import { inboxRoutes } from './routes/inspector.routes.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { API_ROUTES } from './routes/index.ts';
-import { containsNul, createValidatorCompiler } from './validation.ts';
+import { createValidatorCompiler } from './validation.ts';
 import { webPlugin } from '../web/web.plugin.ts';
 import { registerRequestTracing } from '../telemetry/http-spans.ts';
 import { apiSecurityHeaders } from '../web/security-headers.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
 const HOUR_MS = 3_600_000;
+/** The longest a request (headers and body) may take to arrive. */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
@@ -31,27 +35,18 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: 'x-request-id',
     trustProxy: ctx.config.trustProxy,
+    // A slow client holds a connection at most this long for its whole request (Node's default: 300 s).
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    // `/api/v1//activities` routes as `/api/v1/activities`; router errors answer in our error shape.
+    routerOptions: { ignoreDuplicateSlashes: true },
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(createValidatorCompiler());
   registerRequestTracing(app);
   installErrorHandler(app);
-  // Clients may send an empty body with a JSON content type on DELETE/POST actions.
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') return done(null, undefined);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      const error = Object.assign(new Error('Body is not valid JSON'), { statusCode: 400 });
-      return done(error, undefined);
-    }
-    // PostgreSQL text cannot hold NUL: refuse it up front on both dialects (a 400, not a 500 later).
-    if (text.includes('\\u0000') && containsNul(parsed)) {
-      return done(Object.assign(new Error('Body text must not contain NUL (\\u0000) characters'), { statusCode: 400 }), undefined);
-    }
-    done(null, parsed);
-  });
+  // JSON, form and text bodies, then coerced once to the route's schema (body-parsers.ts, coerce.ts).
+  installBodyParsers(app, BODY_LIMIT);
+  installBodyCoercion(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -72,7 +67,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
       },
       security: [{ basic: [] }, { bearer: [] }],
     },
-    transform: ({ schema, url }) => ({ schema, url: url.replace(/^\/api\/v1/, '') }),
+    transform: ({ schema, url }) => openapiTransform({ schema: schema as Parameters<typeof openapiTransform>[0]['schema'], url }),
   });
 
   await app.register(healthRoutes(ctx));

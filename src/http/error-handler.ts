@@ -1,8 +1,11 @@
-// The one place where errors become HTTP answers: `{"error": {"code", "message", "details"}}`
-// (PRODUCT §5). Domain error codes map to statuses here; 5xx text is never shown.
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+// The one place where errors become HTTP answers (shape in docs/API.md "Errors"):
+//   {"error": {"code", "message", "details"}, "message": "<sentence>", "detail": "<sentence>"}
+// The top-level `message`/`detail` repeat error.message for clients that show one of those fields.
+// Domain error codes map to statuses here; 5xx text is never shown.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode } from '../shared/errors.ts';
 import { classifyStorageError, STORAGE_FAILURES } from '../storage/storage-errors.ts';
+import { MAX_REPORTED_PROBLEMS } from './validation.ts';
 
 const STATUS: Record<ErrorCode, number> = {
   gone: 410,
@@ -21,12 +24,44 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_REQ_FILE_TOO_LARGE: 'payload_too_large',
   FST_FILES_LIMIT: 'payload_too_large',
   FST_PARTS_LIMIT: 'payload_too_large',
+  FST_FIELDS_LIMIT: 'payload_too_large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
   FST_INVALID_MULTIPART_CONTENT_TYPE: 'unsupported_media_type',
 };
 
+/** Errors Fastify raises before routing (no route context): status and code of our answer. */
+const FRAMEWORK_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'uri_too_long', message: 'A path segment is too long' },
+  FST_ERR_BAD_URL: { status: 400, code: 'bad_request', message: 'The path is not a valid URL' },
+};
+
 export function sendError(reply: FastifyReply, status: number, code: string, message: string, details?: unknown) {
-  return reply.status(status).send({ error: { code, message, details: details ?? null } });
+  return reply.status(status).send({ error: { code, message, details: details ?? null }, message, detail: message });
+}
+
+interface Problem {
+  field: string;
+  message: string;
+  params?: unknown;
+}
+
+/** At most MAX_REPORTED_PROBLEMS problems, and a sentence naming the first and the count. */
+function validationAnswer(error: FastifyError): { message: string; details: Problem[] } {
+  const all = error.validation ?? [];
+  const details = all.slice(0, MAX_REPORTED_PROBLEMS).map((v) => ({
+    field: `${error.validationContext ?? ''}${v.instancePath || ''}`,
+    message: v.message ?? 'is invalid',
+    ...(v.params ? { params: v.params } : {}),
+  }));
+  const first = details[0];
+  const head = first ? `${first.field} ${first.message}` : error.message;
+  const more = all.length > 1 ? ` (${all.length} problems${all.length > details.length ? `, first ${details.length} listed` : ''})` : '';
+  return { message: `Invalid request: ${head}${more}`, details };
+}
+
+/** Bodies the multipart reader could not make sense of (no boundary, garbage): the client's fault. */
+function isMalformedMultipart(error: FastifyError): boolean {
+  return error.statusCode === undefined && /^(Multipart|Malformed|Unexpected end of form|Boundary)/i.test(error.message);
 }
 
 export function installErrorHandler(app: FastifyInstance): void {
@@ -41,15 +76,12 @@ export function installErrorHandler(app: FastifyInstance): void {
       return sendError(reply, STATUS[error.code], error.code, error.message, error.details);
     }
     if (error.validation) {
-      const details = error.validation.map((v) => ({
-        field: `${error.validationContext ?? ''}${v.instancePath || ''}`,
-        message: v.message ?? 'is invalid',
-        ...(v.params ? { params: v.params } : {}),
-      }));
-      return sendError(reply, 400, 'validation_failed', `Invalid request: ${error.message}`, details);
+      const { message, details } = validationAnswer(error);
+      return sendError(reply, 400, 'validation_failed', message, details);
     }
     const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
     if (mapped) return sendError(reply, STATUS[mapped], mapped, error.message);
+    if (isMalformedMultipart(error)) return sendError(reply, 400, 'bad_request', `Malformed multipart body: ${error.message}`);
     const status = error.statusCode ?? 500;
     if (status === 429) return sendError(reply, 429, 'rate_limited', error.message);
     if (status >= 400 && status < 500) return sendError(reply, status, 'bad_request', error.message);
@@ -69,4 +101,11 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, 404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`),
   );
+}
+
+/** Fastify's `frameworkErrors` option: router errors (over-long path segment, bad URL) in our shape. */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const known = error.code ? FRAMEWORK_ERRORS[error.code] : undefined;
+  if (known) return sendError(reply, known.status, known.code, known.message);
+  return sendError(reply, error.statusCode ?? 400, 'bad_request', error.message);
 }

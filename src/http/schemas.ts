@@ -7,9 +7,19 @@ export const Id = Type.String({ pattern: ID_PATTERN, description: '24 lowercase 
 
 export const IdParams = Type.Object({ id: Id });
 
+/** The largest page: a bigger `size` is served as this many (clamped, not refused). */
+export const MAX_PAGE_SIZE = 500;
+/** Pages past this are refused (400), so no offset overflows. */
+export const MAX_PAGE = 1_000_000;
+
 export const Paging = Type.Object({
-  page: Type.Integer({ minimum: 1, default: 1 }),
-  size: Type.Integer({ minimum: 1, maximum: 500, default: 25 }),
+  page: Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 1, description: 'from 1' }),
+  size: Type.Integer({
+    minimum: 1,
+    maximum: Number.MAX_SAFE_INTEGER,
+    default: 25,
+    description: `default 25; more than ${MAX_PAGE_SIZE} is served as ${MAX_PAGE_SIZE}`,
+  }),
 });
 export type Paging = Static<typeof Paging>;
 
@@ -19,10 +29,13 @@ export const Empty = Type.Object({});
 
 export const ErrorBody = Type.Object({
   error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Unknown() }),
+  message: Type.String({ description: 'the same sentence as error.message' }),
+  detail: Type.String({ description: 'the same sentence as error.message' }),
 });
 
 export function pageWindow(paging: Paging): { limit: number; offset: number } {
-  return { limit: paging.size, offset: (paging.page - 1) * paging.size };
+  const size = Math.min(paging.size, MAX_PAGE_SIZE);
+  return { limit: size, offset: (paging.page - 1) * size };
 }
 
 /** A trimmed, non-empty string up to `max` characters. */

@@ -6,6 +6,7 @@ import * as initial from './migrations/001-initial.ts';
 import * as deliveryLanes from './migrations/002-delivery-lanes.ts';
 import * as deliveryClaimIndexes from './migrations/003-delivery-claim-indexes.ts';
 import * as accountControl from './migrations/014-account-control.ts';
+import * as clinchpadResources from './migrations/012-clinchpad-resources.ts';
 import * as deliveryFencing from './migrations/010-delivery-fencing.ts';
 import * as inspector from './migrations/016-inspector.ts';
 import * as leadCloseReason from './migrations/017-lead-close-reason.ts';
@@ -17,6 +18,7 @@ const STEPS: Record<string, Step> = {
   '002-delivery-lanes': deliveryLanes,
   '003-delivery-claim-indexes': deliveryClaimIndexes,
   '010-delivery-fencing': deliveryFencing,
+  '012-clinchpad-resources': clinchpadResources,
   '014-account-control': accountControl,
   '016-inspector': inspector,
   '017-lead-close-reason': leadCloseReason,

@@ -2,6 +2,9 @@
 // behave the same: ids are 24-hex text, times are integer milliseconds since the epoch (bigint in
 // PostgreSQL, parsed back to number), booleans are 0/1 integers, lists and objects are JSON text.
 import type { Generated } from 'kysely';
+import type { CustomFieldRow, CustomFieldValueRow, OrganizationRow } from './organization-rows.ts';
+
+export type { CustomFieldRow, CustomFieldValueRow, OrganizationRow };
 
 export type Bool = 0 | 1;
 
@@ -123,6 +126,8 @@ export interface NoteRow {
   account_id: string;
   lead_id: string;
   content: string;
+  /** The user the note is credited to; null for notes older than migration 012. */
+  user_id: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -169,6 +174,8 @@ export interface ContactRow {
   email: string | null;
   phone: string | null;
   address: string | null;
+  /** Migration 012. */
+  organization_id: string | null;
   created_at: number;
 }
 
@@ -202,6 +209,8 @@ export interface LeadProductRow {
   product_id: string;
   quantity: number;
   price: number | null;
+  /** Percent off the unit price, 0–100 (migration 012). */
+  discount: Generated<number>;
   created_at: number;
 }
 
@@ -340,6 +349,9 @@ export interface Schema {
   fields: FieldRow;
   emails: EmailRow;
   contacts: ContactRow;
+  organizations: OrganizationRow;
+  custom_fields: CustomFieldRow;
+  custom_field_values: CustomFieldValueRow;
   products: ProductRow;
   zones: NamedRow;
   sources: NamedRow;

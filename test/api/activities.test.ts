@@ -1,4 +1,4 @@
-// The activities API (PRODUCT §7): filters, the ascending `after` cursor, paging, and
+// The activities API (PRODUCT §7): newest first, filters, the `after`/`before` cursors, paging, and
 // `GET /event-types` in the webhook shape of PRODUCT §3.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -19,27 +19,55 @@ for (const dialect of DIALECTS) {
   describe(`activities API [${dialect}]`, () => {
     const h = useHarness(dialect);
 
-    it('filters by type, pages, and walks forward from an `after` cursor', async () => {
+    it('lists newest first, filters by type, pages, and walks forward from `after` / back from `before`', async () => {
       const acct = await h().account();
       const lead = await newLead(acct);
       for (const content of ['n1', 'n2', 'n3']) await ok(acct, 'POST', `/leads/${lead._id}/notes`, { content });
       await ok(acct, 'POST', `/leads/${lead._id}/emails`, { subject: 'hi' });
       const all = await ok(acct, 'GET', '/activities');
-      assert.deepEqual(all.map((a: any) => a.type), ['lead:created', 'note:created', 'note:created', 'note:created', 'email:received']);
+      assert.deepEqual(all.map((a: any) => a.type), ['email:received', 'note:created', 'note:created', 'note:created', 'lead:created']);
+      const recorded = await ok(acct, 'GET', '/activities?order=asc');
+      assert.deepEqual(recorded.map((a: any) => a._id), [...all].reverse().map((a: any) => a._id));
 
       const notes = await ok(acct, 'GET', '/activities?filter_type=note:created,email:received');
-      assert.deepEqual(notes.map((a: any) => a.note_content ?? a.subject), ['n1', 'n2', 'n3', 'hi']);
+      assert.deepEqual(notes.map((a: any) => a.note_content ?? a.subject), ['hi', 'n3', 'n2', 'n1']);
       const page2 = await ok(acct, 'GET', '/activities?filter_type=note:created&size=2&page=2');
-      assert.deepEqual(page2.map((a: any) => a.note_content), ['n3']);
-      const after = await ok(acct, 'GET', `/activities?after=${all[1]._id}`);
-      assert.deepEqual(after.map((a: any) => a._id), [all[2]._id, all[3]._id, all[4]._id]);
-      const afterFiltered = await ok(acct, 'GET', `/activities?after=${all[1]._id}&filter_type=email:received`);
-      assert.deepEqual(afterFiltered.map((a: any) => a._id), [all[4]._id]);
-      assert.deepEqual(await ok(acct, 'GET', `/activities?after=${all[4]._id}`), []);
+      assert.deepEqual(page2.map((a: any) => a.note_content), ['n1']);
+      // `after` reads forward in recorded order, so the last item is the next cursor.
+      const after = await ok(acct, 'GET', `/activities?after=${recorded[1]._id}`);
+      assert.deepEqual(after.map((a: any) => a._id), [recorded[2]._id, recorded[3]._id, recorded[4]._id]);
+      const afterFiltered = await ok(acct, 'GET', `/activities?after=${recorded[1]._id}&filter_type=email:received`);
+      assert.deepEqual(afterFiltered.map((a: any) => a._id), [recorded[4]._id]);
+      assert.deepEqual(await ok(acct, 'GET', `/activities?after=${recorded[4]._id}`), []);
+      // `before` reads backwards, newest first: stable while new activities arrive.
+      await ok(acct, 'POST', `/leads/${lead._id}/notes`, { content: 'n4' });
+      const before = await ok(acct, 'GET', `/activities?before=${recorded[3]._id}&size=2`);
+      assert.deepEqual(before.map((a: any) => a._id), [recorded[2]._id, recorded[1]._id]);
 
-      const unknown = await acct.api('GET', '/activities?filter_type=note:created,lead:exploded');
-      assert.equal(unknown.status, 400);
-      assert.equal(unknown.body.error.code, 'validation_failed');
+      for (const query of ['filter_type=note:created,lead:exploded', 'before=ffffffffffffffffffffffff', 'order=sideways']) {
+        const refused = await acct.api('GET', `/activities?${query}`);
+        assert.equal(refused.status, 400, query);
+        assert.equal(refused.body.error.code, 'validation_failed');
+      }
+    });
+
+    it("shows ClinchPad's list fields: lead, pipeline, lead_name, user_name, pipeline_name", async () => {
+      const acct = await h().account();
+      const pipe = await acct.pipeline();
+      const lead = await newLead(acct, { name: 'Globex' });
+      const [created] = await ok(acct, 'GET', `/leads/${lead._id}/activities`);
+      assert.deepEqual(created, {
+        _id: created._id,
+        created_at: '2026-01-05T09:00:00Z',
+        type: 'lead:created',
+        user: { _id: acct.userId, name: acct.ownerName, photo_url: null },
+        lead_id: lead._id,
+        lead: { _id: lead._id, name: 'Globex' },
+        pipeline: { _id: pipe._id, name: 'Default' },
+        lead_name: 'Globex',
+        user_name: acct.ownerName,
+        pipeline_name: 'Default',
+      });
     });
 
     it('GET /event-types lists exactly the 33 types with fields and a §3 example payload', async () => {

@@ -21,8 +21,9 @@ export async function ok(acct: TestAccount, method: string, url: string, body?: 
   return response.body;
 }
 
+/** A lead's activities in recorded order (oldest first). */
 export async function activitiesOf(acct: TestAccount, leadId: string): Promise<Array<Record<string, any>>> {
-  return ok(acct, 'GET', `/leads/${leadId}/activities?size=500`);
+  return ok(acct, 'GET', `/leads/${leadId}/activities?size=500&order=asc`);
 }
 
 /** The last `count` activities of a lead, oldest first. */

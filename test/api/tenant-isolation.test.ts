@@ -28,8 +28,13 @@ for (const dialect of DIALECTS) {
         product: (await ok(acct, 'POST', '/products', { name: 'Licence', price: 10 }))._id,
         zone: (await ok(acct, 'POST', '/zones', { name: 'EMEA' }))._id,
         source: (await ok(acct, 'POST', '/sources', { name: 'Web' }))._id,
+        organization: (await ok(acct, 'POST', '/organizations', { name: 'Acme Inc' }))._id,
+        contactField: (await ok(acct, 'POST', '/contact-fields', { name: 'Birthday' }))._id,
+        organizationField: (await ok(acct, 'POST', '/organization-fields', { name: 'Industry' }))._id,
         activity: '',
       };
+      await ok(acct, 'PUT', `/contacts/${ids.contact}/fields/${ids.contactField}`, { value: '1906-12-09' }, 200);
+      await ok(acct, 'PUT', `/contacts/${ids.contact}`, { organization_id: ids.organization }, 200);
       await ok(acct, 'PUT', `/leads/${lead._id}/contacts/${ids.contact}`);
       await ok(acct, 'PUT', `/leads/${lead._id}/products/${ids.product}`, { quantity: 1 });
       ids.activity = (await activitiesOf(acct, lead._id))[0]!._id;
@@ -43,7 +48,7 @@ for (const dialect of DIALECTS) {
         `/pipelines/${ids.pipeline}`,
         '/activities?size=500',
         ...['todos', 'notes', 'fields', 'emails', 'attachments', 'contacts', 'products', 'zones', 'sources'].map((p) => `/leads/${ids.lead}/${p}`),
-        ...['contacts', 'products', 'zones', 'sources'].map((p) => `/${p}`),
+        ...['contacts', 'products', 'zones', 'sources', 'organizations', 'contact-fields', 'organization-fields'].map((p) => `/${p}`),
       ];
       return Promise.all(paths.map((p) => ok(acct, 'GET', p)));
     }
@@ -102,6 +107,17 @@ for (const dialect of DIALECTS) {
         ['GET', `${L}/attachments/${ids.attachment}`],
         ['DELETE', `${L}/attachments/${ids.attachment}`],
         ['DELETE', `${mine}/attachments/${ids.attachment}`],
+        ['GET', `${L}/products/${ids.product}`],
+        ['PUT', `/pipelines/${ids.pipeline}/stages/${ids.stage}`, { name: 'x' }],
+        ['GET', `/organizations/${ids.organization}`],
+        ['PUT', `/organizations/${ids.organization}`, { name: 'x' }],
+        ['DELETE', `/organizations/${ids.organization}`],
+        ['PUT', `/organizations/${ids.organization}/fields/${ids.organizationField}`, { value: 'x' }],
+        ['PUT', `/contacts/${ids.contact}/fields/${ids.contactField}`, { value: 'x' }],
+        ['GET', `/contact-fields/${ids.contactField}`],
+        ['PUT', `/contact-fields/${ids.contactField}`, { name: 'x' }],
+        ['DELETE', `/contact-fields/${ids.contactField}`],
+        ['DELETE', `/organization-fields/${ids.organizationField}`],
       ];
       for (const [plural, id] of [['contacts', ids.contact], ['products', ids.product], ['zones', ids.zone], ['sources', ids.source]] as const) {
         const body = plural === 'products' ? { quantity: 2 } : undefined;
@@ -123,6 +139,10 @@ for (const dialect of DIALECTS) {
         assert.equal(response.status, 404, `${method} ${url}: ${JSON.stringify(response.body)}`);
         assert.equal(response.body.error.code, 'not_found', `${method} ${url}`);
       }
+      // The other account's own contact cannot take this account's field or organization.
+      const theirs = await ok(other, 'POST', '/contacts', { name: 'Theirs' });
+      assert.equal((await other.api('PUT', `/contacts/${theirs._id}/fields/${ids.contactField}`, { value: 'x' })).status, 404);
+      assert.equal((await other.api('PUT', `/contacts/${theirs._id}`, { organization_id: ids.organization })).status, 400);
       assert.deepEqual(await snapshot(owner, ids), before);
       assert.deepEqual(
         (await activitiesOf(other, ownLead._id)).map((a) => a.type),
@@ -135,7 +155,7 @@ for (const dialect of DIALECTS) {
       const owner = await h().account();
       const other = await h().account();
       await seed(owner);
-      for (const path of ['/leads', '/contacts', '/products', '/zones', '/sources', '/activities']) {
+      for (const path of ['/leads', '/contacts', '/products', '/zones', '/sources', '/activities', '/organizations', '/contact-fields', '/organization-fields', '/contacts?email=grace%40example.com']) {
         assert.deepEqual(await ok(other, 'GET', path), [], path);
       }
     });

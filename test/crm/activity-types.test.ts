@@ -1,38 +1,75 @@
 // Every one of the 33 activity types of PRODUCT §2, recorded by a real API call and read back with
-// exactly its fields — optional ones omitted when they do not apply. Expected values are written
-// out by hand.
+// exactly its fields — optional ones omitted when they do not apply — both as the API lists it and
+// as the webhook body carries it (ClinchPad's format exactly, nothing added). Expected values are
+// written out by hand.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DIALECTS } from '../helpers/databases.ts';
 import { useHarness, type TestAccount } from '../helpers/harness.ts';
+import { WEBHOOK_ENV, createWebhook } from '../helpers/webhooks.ts';
 import { NOW, lastActivities, newLead, ok, upload } from '../api/fixtures.ts';
 
 for (const dialect of DIALECTS) {
   describe(`the 33 activity types [${dialect}]`, () => {
-    const h = useHarness(dialect);
+    const h = useHarness(dialect, WEBHOOK_ENV);
+    /** The lead's name as the tests set it (activities show the name at the time). */
+    const names = new Map<string, string>();
 
-    /** The activity as the API answers it, from its type and hand-written extra fields. */
-    const expected = (acct: TestAccount, leadId: string, got: Record<string, any> | undefined, type: string, fields: object) => {
+    /** A tenant with a webhook for every type (never sent: no worker runs), to read each body. */
+    const account = async () => {
+      const acct = await h().account();
+      await createWebhook(acct, { url: 'http://127.0.0.1:9/hook', events: ['*'] });
+      return acct;
+    };
+
+    /** The activity exactly as ClinchPad's webhook carries it, from its type and hand-written fields. */
+    const webhookActivity = (acct: TestAccount, got: Record<string, any> | undefined, type: string, fields: object) => {
       assert.ok(got, `no activity where ${type} was expected`);
       assert.match(got._id, /^[0-9a-f]{24}$/);
-      return { _id: got._id, created_at: NOW, ...fields, type, user: { _id: acct.userId, name: acct.ownerName, photo_url: null }, lead_id: leadId };
+      return { _id: got._id, created_at: NOW, ...fields, type, user: { _id: acct.userId, name: acct.ownerName, photo_url: null } };
+    };
+    /** The activity as the API lists it: the webhook's fields plus ClinchPad's list fields. */
+    const expected = async (acct: TestAccount, leadId: string, got: Record<string, any> | undefined, type: string, fields: object) => {
+      const pipe = await acct.pipeline();
+      const leadName = names.get(leadId) ?? 'Acme';
+      return {
+        ...webhookActivity(acct, got, type, fields),
+        lead_id: leadId,
+        lead: { _id: leadId, name: leadName },
+        pipeline: { _id: pipe._id, name: 'Default' },
+        lead_name: leadName,
+        user_name: acct.ownerName,
+        pipeline_name: 'Default',
+      };
+    };
+    /** The webhook body of that activity: exactly `{activity, lead}` in ClinchPad's format, nothing added. */
+    const assertWebhookBody = async (acct: TestAccount, leadId: string, got: Record<string, any> | undefined, type: string, fields: object) => {
+      const want = webhookActivity(acct, got, type, fields);
+      const row = await h().ctx.db.selectFrom('deliveries').select('body').where('activity_id', '=', want._id).executeTakeFirstOrThrow();
+      const body = JSON.parse(row.body);
+      assert.deepEqual(Object.keys(body), ['activity', 'lead']);
+      assert.deepEqual(body.activity, want);
+      assert.deepEqual(Object.keys(body.lead), ['_id', 'name', 'stage', 'pipe']);
+      assert.deepEqual({ _id: body.lead._id, name: body.lead.name }, { _id: leadId, name: names.get(leadId) ?? 'Acme' });
     };
     const assertLast = async (acct: TestAccount, leadId: string, type: string, fields: object) => {
       const [got] = await lastActivities(acct, leadId);
-      assert.deepEqual(got, expected(acct, leadId, got, type, fields));
+      assert.deepEqual(got, await expected(acct, leadId, got, type, fields));
+      await assertWebhookBody(acct, leadId, got, type, fields);
     };
     /** The last activities of one call, in table order. */
     const assertLastMany = async (acct: TestAccount, leadId: string, wanted: Array<[string, object]>) => {
       const got = await lastActivities(acct, leadId, wanted.length);
       assert.deepEqual(
         got,
-        wanted.map(([type, fields], i) => expected(acct, leadId, got[i], type, fields)),
+        await Promise.all(wanted.map(([type, fields], i) => expected(acct, leadId, got[i], type, fields))),
       );
+      for (const [i, [type, fields]] of wanted.entries()) await assertWebhookBody(acct, leadId, got[i], type, fields);
     };
     const activityCount = async (acct: TestAccount, leadId: string) => (await ok(acct, 'GET', `/leads/${leadId}/activities?size=500`)).length;
 
     it('lead: created, moved, name_changed, won, lost, assigned, unassigned, size_changed, restored', async () => {
-      const acct = await h().account();
+      const acct = await account();
       const pipe = await acct.pipeline();
       const lead = await newLead(acct, { name: 'Acme' });
       await assertLast(acct, lead._id, 'lead:created', {});
@@ -41,6 +78,7 @@ for (const dialect of DIALECTS) {
       await ok(acct, 'PUT', url, { stage_id: pipe.stages[2]!._id });
       await assertLast(acct, lead._id, 'lead:moved', { old_stage_name: 'Lead In', new_stage_name: 'Proposal' });
       await ok(acct, 'PUT', url, { name: 'Acme Ltd' });
+      names.set(lead._id, 'Acme Ltd');
       await assertLast(acct, lead._id, 'lead:name_changed', { old_lead_name: 'Acme' });
       await ok(acct, 'PUT', url, { status: 'won' });
       await assertLast(acct, lead._id, 'lead:won', {});
@@ -63,7 +101,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('todo:created with and without date and time', async () => {
-      const acct = await h().account();
+      const acct = await account();
       const lead = await newLead(acct);
       await ok(acct, 'POST', `/leads/${lead._id}/todos`, { name: 'Call back', type: 'Call' });
       await assertLast(acct, lead._id, 'todo:created', { todo_name: 'Call back', todo_type: 'Call' });
@@ -74,7 +112,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('todo: name, type, date, time and done changes, one activity each, in table order', async () => {
-      const acct = await h().account();
+      const acct = await account();
       const lead = await newLead(acct);
       const todo = await ok(acct, 'POST', `/leads/${lead._id}/todos`, { name: 'Call back', type: 'Call' });
       const url = `/leads/${lead._id}/todos/${todo._id}`;
@@ -111,7 +149,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('note: created, updated, deleted', async () => {
-      const acct = await h().account();
+      const acct = await account();
       const lead = await newLead(acct);
       const note = await ok(acct, 'POST', `/leads/${lead._id}/notes`, { content: 'Hello world!' });
       await assertLast(acct, lead._id, 'note:created', { note_content: 'Hello world!' });
@@ -126,7 +164,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('attachment: created (link and upload) and deleted', async () => {
-      const acct = await h().account();
+      const acct = await account();
       const lead = await newLead(acct);
       const link = await ok(acct, 'POST', `/leads/${lead._id}/attachments`, { filename: 'spec.pdf', url: 'https://files.example.com/spec.pdf' });
       await assertLast(acct, lead._id, 'attachment:created', {
@@ -142,7 +180,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('record: created, updated (with and without an old value), deleted', async () => {
-      const acct = await h().account();
+      const acct = await account();
       const lead = await newLead(acct);
       const field = await ok(acct, 'POST', `/leads/${lead._id}/fields`, { name: 'Budget', value: '' });
       await assertLast(acct, lead._id, 'record:created', { record_name: 'Budget', record_value: '' });
@@ -157,7 +195,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('contact, zone and source: added once (re-PUT records nothing) and removed', async () => {
-      const acct = await h().account();
+      const acct = await account();
       const lead = await newLead(acct);
       const cases = [
         ['contacts', { name: 'Grace Hopper', email: 'grace@example.com' }, 'contact', 'contact_name', 'Grace Hopper'],
@@ -180,7 +218,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('product: added with the link price, the product price or none, and removed', async () => {
-      const acct = await h().account();
+      const acct = await account();
       const lead = await newLead(acct);
       const priced = await ok(acct, 'POST', '/products', { name: 'Annual licence', price: 499 });
       const unpriced = await ok(acct, 'POST', '/products', { name: 'Consulting' });
@@ -192,14 +230,14 @@ for (const dialect of DIALECTS) {
       await ok(acct, 'PUT', pricedUrl, { quantity: 3 });
       assert.equal(await activityCount(acct, lead._id), count, 'the same quantity and price record nothing');
       const relinked = await ok(acct, 'PUT', pricedUrl, { quantity: 4, price: 450.25 });
-      assert.deepEqual(relinked, { _id: priced._id, name: 'Annual licence', quantity: 4, price: 450.25, lead_price: 450.25, product_price: 499 });
+      assert.deepEqual(relinked, { _id: priced._id, name: 'Annual licence', quantity: 4, price: 450.25, discount: 0, lead_price: 450.25, product_price: 499 });
       await assertLast(acct, lead._id, 'product:added', { product_name: 'Annual licence', product_quantity: 4, product_price: 450.25 });
 
       await ok(acct, 'PUT', `/leads/${lead._id}/products/${unpriced._id}`, { quantity: 1.5 });
       await assertLast(acct, lead._id, 'product:added', { product_name: 'Consulting', product_quantity: 1.5 });
       assert.deepEqual(await ok(acct, 'GET', `/leads/${lead._id}/products`), [
-        { _id: priced._id, name: 'Annual licence', quantity: 4, price: 450.25, lead_price: 450.25, product_price: 499 },
-        { _id: unpriced._id, name: 'Consulting', quantity: 1.5, price: null, lead_price: null, product_price: null },
+        { _id: priced._id, name: 'Annual licence', quantity: 4, price: 450.25, discount: 0, lead_price: 450.25, product_price: 499 },
+        { _id: unpriced._id, name: 'Consulting', quantity: 1.5, price: null, discount: 0, lead_price: null, product_price: null },
       ]);
 
       await ok(acct, 'DELETE', pricedUrl);
@@ -210,7 +248,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('email:received, read back through GET /activities/:id too', async () => {
-      const acct = await h().account();
+      const acct = await account();
       const lead = await newLead(acct);
       const email = await ok(acct, 'POST', `/leads/${lead._id}/emails`, {
         subject: 'Re: your proposal',
@@ -229,11 +267,12 @@ for (const dialect of DIALECTS) {
       });
       const [listed] = await lastActivities(acct, lead._id);
       const single = await ok(acct, 'GET', `/activities/${listed!._id}`);
-      assert.deepEqual(single, expected(acct, lead._id, listed, 'email:received', { subject: 'Re: your proposal' }));
+      assert.deepEqual(single, await expected(acct, lead._id, listed, 'email:received', { subject: 'Re: your proposal' }));
+      await assertWebhookBody(acct, lead._id, listed, 'email:received', { subject: 'Re: your proposal' });
     });
 
     it('deleting a catalogue item unlinks it from leads silently', async () => {
-      const acct = await h().account();
+      const acct = await account();
       const lead = await newLead(acct);
       const zone = await ok(acct, 'POST', '/zones', { name: 'APAC' });
       await ok(acct, 'PUT', `/leads/${lead._id}/zones/${zone._id}`);

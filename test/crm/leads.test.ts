@@ -35,7 +35,7 @@ for (const dialect of DIALECTS) {
         stage_id: pipe.stages[3]!._id,
       });
       assert.equal(updated.status, 200);
-      const activities = (await acct.api('GET', `/leads/${lead._id}/activities`)).body as Array<Record<string, unknown>>;
+      const activities = (await acct.api('GET', `/leads/${lead._id}/activities?order=asc`)).body as Array<Record<string, unknown>>;
       assert.deepEqual(
         activities.map((a) => a.type),
         ['lead:created', 'lead:moved', 'lead:name_changed', 'lead:won', 'lead:assigned', 'lead:size_changed'],
@@ -48,6 +48,11 @@ for (const dialect of DIALECTS) {
         type: 'lead:moved',
         user: { _id: acct.userId, name: acct.ownerName, photo_url: null },
         lead_id: lead._id,
+        lead: { _id: lead._id, name: 'Acme Corp' },
+        pipeline: { _id: pipe._id, name: 'Default' },
+        lead_name: 'Acme Corp',
+        user_name: acct.ownerName,
+        pipeline_name: 'Default',
       });
       assert.deepEqual(activities[5], {
         _id: activities[5]!._id,
@@ -57,6 +62,11 @@ for (const dialect of DIALECTS) {
         type: 'lead:size_changed',
         user: activities[5]!.user,
         lead_id: lead._id,
+        lead: { _id: lead._id, name: 'Acme Corp' },
+        pipeline: { _id: pipe._id, name: 'Default' },
+        lead_name: 'Acme Corp',
+        user_name: acct.ownerName,
+        pipeline_name: 'Default',
       });
     });
   });

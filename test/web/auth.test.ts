@@ -61,7 +61,11 @@ for (const dialect of DIALECTS) {
       const unknown = await login(h(), 'nobody@example.test', 'not the password');
       assert.equal(wrong.status, 401);
       assert.deepEqual(wrong.body, unknown.body);
-      assert.deepEqual(wrong.body, { error: { code: 'unauthorized', message: 'Wrong email or password', details: null } });
+      assert.deepEqual(wrong.body, {
+        error: { code: 'unauthorized', message: 'Wrong email or password', details: null },
+        message: 'Wrong email or password',
+        detail: 'Wrong email or password',
+      });
       assert.equal(wrong.headers['www-authenticate'], undefined);
       assert.equal(wrong.setCookie, '');
 

@@ -1,5 +1,5 @@
 // GET /activities, /activities/:id, /leads/:id/activities, /event-types (PRODUCT §7).
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { getActivity, listActivities } from '../../activities/activities.repository.ts';
 import { ACTIVITY_TYPES } from '../../activities/catalogue.ts';
 import { describeEventTypes } from '../../activities/event-types.ts';
@@ -14,8 +14,22 @@ const ActivityQuery = Type.Intersect([
   Type.Object({
     filter_type: Type.Optional(Type.String({ description: 'comma-separated activity types' })),
     after: Type.Optional(Id),
+    before: Type.Optional(Id),
+    order: Type.Optional(
+      Type.Union([Type.Literal('asc'), Type.Literal('desc')], {
+        description: 'default desc (newest first); asc when `after` is given, so the last item is the next cursor',
+      }),
+    ),
   }),
 ]);
+type ActivityQueryString = Static<typeof ActivityQuery>;
+
+/** The cursor and order of a listing: newest first, except when reading forward from `after`. */
+function window(query: ActivityQueryString) {
+  const { limit, offset } = pageWindow(query);
+  const order = query.order ?? (query.after !== undefined ? 'asc' : 'desc');
+  return { after: query.after, before: query.before, order, limit, offset, types: parseTypes(query.filter_type) };
+}
 
 function parseTypes(filter: string | undefined): string[] | undefined {
   if (filter === undefined || filter.trim() === '') return undefined;
@@ -32,14 +46,7 @@ export const activityRoutes: ApiRoutes = (api, ctx) => {
   api.get('/event-types', { schema: { tags, summary: 'The 33 activity types' } }, async () => eventTypes);
 
   api.get('/activities', { schema: { tags, querystring: ActivityQuery } }, async (request) => {
-    const { limit, offset } = pageWindow(request.query);
-    return listActivities(ctx.db, {
-      accountId: request.actor.accountId,
-      types: parseTypes(request.query.filter_type),
-      after: request.query.after,
-      limit,
-      offset,
-    });
+    return listActivities(ctx.db, { accountId: request.actor.accountId, ...window(request.query) });
   });
 
   api.get('/activities/:id', { schema: { tags, params: IdParams } }, async (request) =>
@@ -51,15 +58,7 @@ export const activityRoutes: ApiRoutes = (api, ctx) => {
     { schema: { tags, params: IdParams, querystring: ActivityQuery } },
     async (request) => {
       await getLeadRow(ctx.db, request.actor.accountId, request.params.id);
-      const { limit, offset } = pageWindow(request.query);
-      return listActivities(ctx.db, {
-        accountId: request.actor.accountId,
-        leadId: request.params.id,
-        types: parseTypes(request.query.filter_type),
-        after: request.query.after,
-        limit,
-        offset,
-      });
+      return listActivities(ctx.db, { accountId: request.actor.accountId, leadId: request.params.id, ...window(request.query) });
     },
   );
 };

@@ -2,6 +2,7 @@
 // (one part named `file`, at most 1 MiB) or JSON `{filename, url}` with an http(s) URL;
 // `GET|DELETE /leads/:id/attachments/:itemId`. Uploaded files are served by files.routes.ts.
 import type { MultipartFile } from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import {
   createAttachmentFiles,
@@ -46,20 +47,38 @@ async function storeUpload(ctx: AppContext, files: AttachmentFiles, part: Multip
   };
 }
 
+/** The uploaded part named `file`; a body the multipart reader cannot parse is a 400. */
+async function readUpload(ctx: AppContext, files: AttachmentFiles, request: FastifyRequest): Promise<NewAttachment> {
+  const malformed = (error: unknown) => {
+    // Size limits (413) and file-system errors (500) are not the body's fault.
+    const code = (error as { code?: unknown }).code;
+    if (error instanceof Error && ('statusCode' in error || (typeof code === 'string' && /^E[A-Z]+$/.test(code)))) throw error;
+    throw invalid('The multipart body is malformed (check its boundary)', [{ field: 'file', message: 'unreadable' }]);
+  };
+  const part = await request.file().catch(malformed);
+  if (!part || part.fieldname !== 'file') throw invalid('Send the file as a multipart part named "file"', [{ field: 'file', message: 'missing' }]);
+  return storeUpload(ctx, files, part).catch(malformed);
+}
+
 export const attachmentRoutes: ApiRoutes = (api, ctx) => {
   const files = createAttachmentFiles(ctx.config.dataDir);
   registerLeadItemRoutes(api, ctx, { path: 'attachments', list: listAttachments, get: getAttachment });
 
   api.post(
     '/leads/:id/attachments',
-    // Only JSON bodies have a schema: a multipart body is read from the stream in the handler.
-    { schema: { tags, params: IdParams, body: { content: { 'application/json': { schema: AttachmentLink } } } } },
+    // JSON and form bodies have a schema; a multipart body is read from the stream in the handler
+    // (and described in OpenAPI by openapi.ts).
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        body: { content: { 'application/json': { schema: AttachmentLink }, 'application/x-www-form-urlencoded': { schema: AttachmentLink } } },
+      },
+    },
     async (request, reply) => {
       let input: NewAttachment;
       if (request.isMultipart()) {
-        const part = await request.file();
-        if (!part || part.fieldname !== 'file') throw invalid('Send the file as a multipart part named "file"', [{ field: 'file', message: 'missing' }]);
-        input = await storeUpload(ctx, files, part);
+        input = await readUpload(ctx, files, request);
       } else {
         if (request.body === undefined) throw invalid('Send a multipart upload or JSON {filename, url}');
         const link = request.body as Static<typeof AttachmentLink>;

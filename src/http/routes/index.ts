@@ -8,6 +8,9 @@ import { keyRoutes } from './keys.routes.ts';
 // CRM sub-resources and catalogues (issue 2).
 import { attachmentRoutes } from './attachments.routes.ts';
 import { catalogueRoutes } from './catalogues.routes.ts';
+import { contactRoutes } from './contacts.routes.ts';
+import { customFieldRoutes } from './custom-fields.routes.ts';
+import { organizationRoutes } from './organizations.routes.ts';
 import { emailRoutes } from './emails.routes.ts';
 import { fieldRoutes } from './fields.routes.ts';
 import { noteRoutes } from './notes.routes.ts';
@@ -20,5 +23,6 @@ import { inspectorRoutes } from './inspector.routes.ts';
 export const API_ROUTES: ApiRoutes[] = [
   userRoutes, keyRoutes, pipelineRoutes, leadRoutes, activityRoutes,
   todoRoutes, noteRoutes, fieldRoutes, emailRoutes, attachmentRoutes, catalogueRoutes,
+  contactRoutes, organizationRoutes, customFieldRoutes,
   webhookRoutes, deliveryRoutes, inspectorRoutes,
 ];

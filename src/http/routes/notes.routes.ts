@@ -1,10 +1,14 @@
-// Notes on a lead (PRODUCT §7): `{content}`.
+// Notes on a lead (PRODUCT §7): `{content, user_id?}`; user_id credits the note to another user.
 import { Type } from 'typebox';
 import { createNote, deleteNote, getNote, listNotes, updateNote } from '../../crm/notes.service.ts';
-import { Text } from '../schemas.ts';
+import { Id, Text } from '../schemas.ts';
 import { registerLeadItemRoutes } from './lead-item-routes.ts';
 import type { ApiRoutes } from './types.ts';
 
+const NoteCreate = Type.Object(
+  { content: Text(20_000), user_id: Type.Optional(Id) },
+  { additionalProperties: false, description: 'user_id: the user of the account the note is credited to (default: the caller)' },
+);
 const NoteBody = Type.Object({ content: Text(20_000) }, { additionalProperties: false });
 
 export const noteRoutes: ApiRoutes = (api, ctx) =>
@@ -12,7 +16,7 @@ export const noteRoutes: ApiRoutes = (api, ctx) =>
     path: 'notes',
     list: listNotes,
     get: getNote,
-    create: { body: NoteBody, run: createNote },
+    create: { body: NoteCreate, run: createNote },
     update: { body: NoteBody, run: updateNote },
     remove: deleteNote,
   });

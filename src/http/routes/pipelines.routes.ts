@@ -39,9 +39,10 @@ export const pipelineRoutes: ApiRoutes = (api, ctx) => {
     return {};
   });
 
-  api.get('/pipelines/:id/stages', { schema: { tags, params: IdParams } }, async (request) =>
-    (await pipelines.getPipeline(db, request.actor.accountId, request.params.id)).stages,
-  );
+  api.get('/pipelines/:id/stages', { schema: { tags, params: IdParams, querystring: Paging } }, async (request) => {
+    const { limit, offset } = pageWindow(request.query);
+    return (await pipelines.getPipeline(db, request.actor.accountId, request.params.id)).stages.slice(offset, offset + limit);
+  });
   api.post('/pipelines/:id/stages', { schema: { tags, params: IdParams, body: StageBody } }, async (request, reply) => {
     const stage = await db
       .transaction()
@@ -57,6 +58,15 @@ export const pipelineRoutes: ApiRoutes = (api, ctx) => {
   );
   api.put('/stages/:id', { schema: { tags, params: IdParams, body: NameBody } }, async (request) =>
     pipelines.renameStage(db, request.actor.accountId, request.params.id, request.body.name),
+  );
+  // The path some ClinchPad clients use for the same change; the stage must be of that pipeline.
+  api.put(
+    '/pipelines/:pid/stages/:sid',
+    { schema: { tags, summary: 'Rename a stage (same as PUT /stages/:id)', params: Type.Object({ pid: Id, sid: Id }), body: NameBody } },
+    async (request) => {
+      await pipelines.getStage(db, request.actor.accountId, request.params.sid, request.params.pid);
+      return pipelines.renameStage(db, request.actor.accountId, request.params.sid, request.body.name);
+    },
   );
   api.delete('/stages/:id', { schema: { tags, params: IdParams, response: { 200: Empty } } }, async (request) => {
     await db.transaction().execute((trx) => pipelines.deleteStage(trx, request.actor.accountId, request.params.id));
