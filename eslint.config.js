@@ -1,4 +1,4 @@
-// Lint: typescript-eslint's recommended rules, plus the layering rule of STYLE.md: the domain
+// Lint: typescript-eslint's recommended rules, plus the layering rule of docs/CONVENTIONS.md: the domain
 // (activities, crm, webhooks, delivery, notifications, accounts) never imports adapters.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';

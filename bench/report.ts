@@ -1,4 +1,4 @@
-// Turns the measurements into table rows, each figure beside its PRODUCT §8 target.
+// Turns the measurements into table rows, each figure beside its docs/SPEC.md §8 target.
 import { judged, row, type ResultRow } from './lib/results.ts';
 import { formatNumber } from './lib/table.ts';
 import type { BacklogResult } from './scenarios/backlog.ts';

@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick] [-- --only name,name]`: leadhook against the physical limit (plain
 // undici POSTs) and the usual alternative (BullMQ + Redis + undici), on one machine, in one run.
-// Prints a table with the PRODUCT §8 targets beside the figures and writes
+// Prints a table with the docs/SPEC.md §8 targets beside the figures and writes
 // bench/results/latest.json. Every scenario has a hard deadline; a scenario that fails or times
 // out shows "n/a" with the reason, and the others still run.
 import fs from 'node:fs';

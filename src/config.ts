@@ -1,6 +1,6 @@
 // The only reader of process.env. Configuration comes from the environment, then from command-line
 // flags (which win), is validated once, and start-up stops with one error listing every problem
-// (PRODUCT §7).
+// (docs/SPEC.md §7).
 import path from 'node:path';
 
 export interface Config {

@@ -1,4 +1,4 @@
-// A minimal client of leadhook's public REST API (PRODUCT §7) over one keep-alive undici Pool.
+// A minimal client of leadhook's public REST API (docs/SPEC.md §7) over one keep-alive undici Pool.
 import { Pool } from 'undici';
 
 export class ApiClient {

@@ -1,5 +1,5 @@
 // One row of the results table: a figure for one contender in one scenario, with the target it is
-// held to (PRODUCT §8) when there is one.
+// held to (docs/SPEC.md §8) when there is one.
 
 export type Verdict = 'meets' | 'misses' | '';
 

@@ -1,4 +1,4 @@
-// The ~700-byte ClinchPad body (PRODUCT §3) that every contender sends. leadhook builds its own
+// The ~700-byte ClinchPad body (docs/SPEC.md §3) that every contender sends. leadhook builds its own
 // body from a lead created through the API; the lead name is padded so that its body is the same
 // size as the one the limit and the BullMQ baseline send.
 import { randomBytes } from 'node:crypto';

@@ -1,5 +1,5 @@
 // Reading recorded activities back. The API answers with the activity object as webhooks carry it
-// (PRODUCT §3) plus what ClinchPad's activity list shows (docs/API.md "Activities"): `lead_id`,
+// (docs/SPEC.md §3) plus what ClinchPad's activity list shows (docs/API.md "Activities"): `lead_id`,
 // `lead {_id, name}`, `pipeline {_id, name}`, `lead_name`, `user_name`, `pipeline_name`, all as
 // they were when the activity was recorded (from the stored lead snapshot). The webhook body is
 // composed from the stored JSON alone and never sees these.

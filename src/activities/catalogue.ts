@@ -1,4 +1,4 @@
-// The 33 activity types of PRODUCT §2, as one exhaustive typed table. Field types, descriptions,
+// The 33 activity types of docs/SPEC.md §2, as one exhaustive typed table. Field types, descriptions,
 // examples, `GET /event-types`, OpenAPI and the recording order all come from here: adding a type
 // without its spec fails to compile.
 
@@ -65,7 +65,7 @@ const s = (name: string, optional = false): FieldSpec => ({ name, kind: 'string'
 const n = (name: string, optional = false): FieldSpec => ({ name, kind: 'number', optional });
 const b = (name: string): FieldSpec => ({ name, kind: 'boolean', optional: false });
 
-/** In the order of PRODUCT §2: one call that changes several things records them in this order. */
+/** In the order of docs/SPEC.md §2: one call that changes several things records them in this order. */
 export const ACTIVITY_CATALOGUE: { [T in ActivityType]: ActivitySpec<T> } = {
   'lead:created': { description: 'A lead was created', fields: [], example: {} },
   'lead:moved': {
@@ -218,7 +218,7 @@ export function isActivityType(value: string): value is ActivityType {
   return ORDER.has(value as ActivityType);
 }
 
-/** Position in PRODUCT §2's table; several changes of one call are recorded in this order. */
+/** Position in docs/SPEC.md §2's table; several changes of one call are recorded in this order. */
 export function catalogueOrder(type: ActivityType): number {
   return ORDER.get(type) ?? Number.MAX_SAFE_INTEGER;
 }

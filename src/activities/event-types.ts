@@ -1,5 +1,5 @@
 // `GET /event-types`: every type with its description, fields, an example webhook payload in
-// the shape of PRODUCT §3 and the JSON Schema of that body, all derived from the catalogue.
+// the shape of docs/SPEC.md §3 and the JSON Schema of that body, all derived from the catalogue.
 import { ACTIVITY_CATALOGUE, ACTIVITY_TYPES, type ActivityChange, type FieldSpec } from './catalogue.ts';
 import { eventSchema, type JsonSchema } from './event-schemas.ts';
 import { buildActivityObject, type LeadSnapshot } from './payload.ts';

@@ -1,4 +1,4 @@
-// The webhook body of PRODUCT §3, built from an activity and the lead right after it. Built once:
+// The webhook body of docs/SPEC.md §3, built from an activity and the lead right after it. Built once:
 // the activity and lead JSON are stored with the activity, and every delivery's body is composed
 // from them when the delivery is created, so every attempt and replay sends the same bytes.
 import { isoSeconds } from '../shared/clock.ts';

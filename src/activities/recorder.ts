@@ -1,7 +1,7 @@
 // Records activities inside the transaction of the change that caused them, and hands them to the
-// outbox in that same transaction (PRODUCT §4: nothing is lost). A change's services run in
+// outbox in that same transaction (docs/SPEC.md §4: nothing is lost). A change's services run in
 // `recorder.transaction(…)` and call `tx.record(…)`; the recorder orders several changes of one
-// call as PRODUCT §2's table does.
+// call as docs/SPEC.md §2's table does.
 import type { Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';

@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import { notFound } from '../shared/errors.ts';
 import type { Schema } from '../storage/schema.ts';
-import { CATALOGUE_LABELS, SIMPLE_LINKS, type CatalogueName, type CatalogueRows } from './catalogues.ts';
+import { CATALOGUE_LABELS, SIMPLE_LINKS, type CatalogueName, type CatalogueRows } from './catalogue-specs.ts';
 
 const common = (table: CatalogueName) => table as 'zones';
 

@@ -1,5 +1,5 @@
 // Catalogue use cases (contacts, products, zones, sources). These are changes outside a lead, so
-// they record no activity (PRODUCT §2) — including deleting an item that is linked to leads: the
+// they record no activity (docs/SPEC.md §2) — including deleting an item that is linked to leads: the
 // links are removed silently with it (see docs/API.md).
 import type { Kysely } from 'kysely';
 import { newId } from '../shared/ids.ts';
@@ -11,7 +11,7 @@ import {
   listCatalogueRows,
   updateCatalogueRow,
 } from './catalogue.repository.ts';
-import { toCatalogueItem, type CatalogueItem, type CatalogueName, type CatalogueRows } from './catalogues.ts';
+import { toCatalogueItem, type CatalogueItem, type CatalogueName, type CatalogueRows } from './catalogue-specs.ts';
 
 /** The client-settable columns of a catalogue: everything but the id, account and time. */
 export type CatalogueInput<N extends CatalogueName> = Omit<CatalogueRows[N], 'id' | 'account_id' | 'created_at'>;

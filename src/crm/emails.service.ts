@@ -1,5 +1,5 @@
 // Emails attached to a lead: `{subject, from?, to?, body?}`; each records email:received.
-// Emails are a log: they cannot be edited or deleted through the API (PRODUCT §7 lists no route).
+// Emails are a log: they cannot be edited or deleted through the API (docs/SPEC.md §7 lists no route).
 import type { Actor, Tx } from '../activities/recorder.ts';
 import { isoSeconds } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';

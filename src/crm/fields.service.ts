@@ -1,6 +1,6 @@
 // Custom fields on a lead: `{name, value}`; ClinchPad calls their activities "record:*".
 // record:updated carries old_record_value only when the value changed and the old one was not
-// empty (PRODUCT §2 "if it had one"); renaming a field records record:updated with the new name.
+// empty (docs/SPEC.md §2 "if it had one"); renaming a field records record:updated with the new name.
 import type { Actor, Tx } from '../activities/recorder.ts';
 import { isoSeconds } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';

@@ -1,5 +1,5 @@
 // SQL shared by the things that live on one lead (todos, notes, attachments, fields, emails).
-// Every lookup is scoped by account and lead, so another account's ids answer 404 (PRODUCT §5).
+// Every lookup is scoped by account and lead, so another account's ids answer 404 (docs/SPEC.md §5).
 import type { Kysely } from 'kysely';
 import { notFound } from '../shared/errors.ts';
 import type { Schema } from '../storage/schema.ts';

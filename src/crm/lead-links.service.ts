@@ -6,7 +6,7 @@ import type { Actor, Tx } from '../activities/recorder.ts';
 import { notFound } from '../shared/errors.ts';
 import type { Schema } from '../storage/schema.ts';
 import { getCatalogueRow } from './catalogue.repository.ts';
-import { CATALOGUE_LABELS, SIMPLE_LINKS, toCatalogueItem, type CatalogueItem, type SimpleCatalogue } from './catalogues.ts';
+import { CATALOGUE_LABELS, SIMPLE_LINKS, toCatalogueItem, type CatalogueItem, type SimpleCatalogue } from './catalogue-specs.ts';
 import { getLeadRow } from './leads.repository.ts';
 
 /** The items linked to a lead, in the order they were linked. */

@@ -1,4 +1,4 @@
-// Things on a lead embed their lead as `{_id, name}` (PRODUCT §7: related objects are embedded).
+// Things on a lead embed their lead as `{_id, name}` (docs/SPEC.md §7: related objects are embedded).
 import type { LeadRow } from '../storage/schema.ts';
 
 export interface LeadRef {

@@ -1,5 +1,5 @@
 // Leads: create, update (every field, each change its activity), archive/restore, delete.
-// PRODUCT §2: archiving and deleting record no activity; reopening a won/lost lead and clearing
+// docs/SPEC.md §2: archiving and deleting record no activity; reopening a won/lost lead and clearing
 // its value (size: null) are changes without an activity type of their own and record none.
 import type { ActivityRecorder, Actor, Tx } from '../activities/recorder.ts';
 import type { ActivityChange } from '../activities/catalogue.ts';
@@ -184,7 +184,7 @@ async function assignee(tx: Tx, actor: Actor, userId: string) {
 }
 
 /**
- * Deletes a lead and everything on it. Records no activity (PRODUCT §2). Returns the keys of the
+ * Deletes a lead and everything on it. Records no activity (docs/SPEC.md §2). Returns the keys of the
  * lead's uploaded attachment files, which the caller removes once the transaction has committed
  * (see deleteLeadAndFiles): removing them earlier would lose files if the transaction rolled back.
  */

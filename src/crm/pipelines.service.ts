@@ -1,5 +1,5 @@
 // Pipelines and their ordered stages. Changes here are outside any lead, so they record no
-// activity (PRODUCT §2). A pipeline or stage that still holds leads cannot be deleted.
+// activity (docs/SPEC.md §2). A pipeline or stage that still holds leads cannot be deleted.
 import type { Kysely } from 'kysely';
 import { createPipeline } from '../accounts/accounts.service.ts';
 import { AppError, notFound } from '../shared/errors.ts';

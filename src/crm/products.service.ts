@@ -1,7 +1,7 @@
 // Products as ClinchPad lists them: the catalogue item plus `leads[{_id, name}]`, the leads it is on.
 import type { Kysely } from 'kysely';
 import type { Schema } from '../storage/schema.ts';
-import type { CatalogueItem } from './catalogues.ts';
+import type { CatalogueItem } from './catalogue-specs.ts';
 
 /** A product lists at most this many of its leads (the most recently linked first). */
 export const MAX_LISTED_LEADS = 100;

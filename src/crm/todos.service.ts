@@ -6,7 +6,7 @@ import { getLeadRow } from './leads.repository.ts';
 import { leadItemReader } from './lead-item-reader.ts';
 import { leadRef } from './lead-ref.ts';
 import { deleteLeadItem, findLeadItem } from './lead-items.repository.ts';
-import { createdChange, todoChanges, toTodo, type Todo, type TodoState, type TodoType } from './todos.ts';
+import { createdChange, todoChanges, toTodo, type Todo, type TodoState, type TodoType } from './todo-changes.ts';
 
 export interface NewTodo {
   name: string;

@@ -1,4 +1,4 @@
-// The outbound address guard (PRODUCT §5, SSRF). Every address a webhook host resolves to is checked
+// The outbound address guard (docs/SPEC.md §5, SSRF). Every address a webhook host resolves to is checked
 // at connect time, inside the undici Agent's `connect.lookup`, so a DNS answer that changes between
 // the check and the dial (rebinding) cannot pass. Literal-IP URLs never reach `lookup` and are
 // checked by `checkLiteralHost`.

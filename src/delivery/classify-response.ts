@@ -1,4 +1,4 @@
-// Turns what the sender saw into an AttemptOutcome with an Error Log category (PRODUCT §4).
+// Turns what the sender saw into an AttemptOutcome with an Error Log category (docs/SPEC.md §4).
 import { parseRetryAfter } from './retry-policy.ts';
 import type { AttemptOutcome, ErrorCategory } from './outcome.ts';
 import type { SendResult } from './send-request.ts';
@@ -28,7 +28,7 @@ export function classify(result: SendResult, now: number): AttemptOutcome {
     return failed('redirect', `HTTP ${status}: redirects are not followed${response.headers.location ? ` (location: ${response.headers.location})` : ''}`);
   }
   if (status >= 200 && status < 300) {
-    // A receiver that answers with more than 64 KiB is misbehaving; the body was cut (PRODUCT §4).
+    // A receiver that answers with more than 64 KiB is misbehaving; the body was cut (docs/SPEC.md §4).
     if (response.truncated) return failed('response_too_large', `HTTP ${status} with a response body over 64 KiB (cut)`);
     return { kind: 'delivered', response };
   }

@@ -1,4 +1,4 @@
-// Deliveries and attempts as the API shows them (PRODUCT §7, §4 attempt record).
+// Deliveries and attempts as the API shows them (docs/SPEC.md §7, §4 attempt record).
 import { isoSeconds } from '../shared/clock.ts';
 import type { DeliveryAttemptRow, DeliveryRow } from '../storage/schema.ts';
 
@@ -69,7 +69,7 @@ export function toAttemptView(row: DeliveryAttemptRow): AttemptView {
 
 export const EXCERPT_LENGTH = 500;
 
-/** An Error Log entry (PRODUCT §4): one failed attempt. */
+/** An Error Log entry (docs/SPEC.md §4): one failed attempt. */
 export interface ErrorLogEntry {
   _id: string;
   time: string;

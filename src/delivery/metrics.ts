@@ -1,4 +1,4 @@
-// Prometheus metrics of the delivery engine (PRODUCT §7) on a per-context Registry (tests create
+// Prometheus metrics of the delivery engine (docs/SPEC.md §7) on a per-context Registry (tests create
 // many apps; the global registry would collide). Queue gauges are read from the database at scrape.
 import type { Kysely } from 'kysely';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';

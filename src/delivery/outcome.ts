@@ -1,7 +1,7 @@
-// What one delivery attempt came to, as a value (STYLE §6). The sender produces a SendResult,
+// What one delivery attempt came to, as a value (docs/CONVENTIONS.md §6). The sender produces a SendResult,
 // classify-response turns it into an AttemptOutcome, retry-policy decides what happens next.
 
-/** Error Log categories (PRODUCT §4). */
+/** Error Log categories (docs/SPEC.md §4). */
 export type ErrorCategory =
   | 'dns'
   | 'connect'

@@ -1,4 +1,4 @@
-// The retry schedule as a pure function (STYLE §8; PRODUCT §4): the delay after attempt n is
+// The retry schedule as a pure function (docs/CONVENTIONS.md §8; docs/SPEC.md §4): the delay after attempt n is
 // schedule[n - 1] seconds ±jitter; after the last entry the delivery is failed. A Retry-After on a
 // 429/503 moves the next attempt later, never sooner than scheduled and at most to twice the delay.
 

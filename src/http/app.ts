@@ -1,4 +1,4 @@
-// The app is a value (STYLE §12): createApp builds the Fastify instance without listening, so tests
+// The app is a value (docs/CONVENTIONS.md §12): createApp builds the Fastify instance without listening, so tests
 // drive it with app.inject and server.ts owns the socket.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';

@@ -1,4 +1,4 @@
-// The Mailer port (STYLE §3): the smallest surface the delivery engine calls. Every message is also
+// The Mailer port (docs/CONVENTIONS.md §3): the smallest surface the delivery engine calls. Every message is also
 // kept in `email_outbox` (status `sent`, `stored` when no SMTP is configured, or `failed`), which
 // the API and UI list.
 import type { Kysely } from 'kysely';

@@ -1,4 +1,4 @@
-// The texts of the emails to a webhook's creator (PRODUCT §4): an error summary (count, last error,
+// The texts of the emails to a webhook's creator (docs/SPEC.md §4): an error summary (count, last error,
 // a link to the Error Log) and a "webhook disabled" notice.
 import { isoSeconds } from '../shared/clock.ts';
 import type { MailMessage } from './mailer.ts';

@@ -1,4 +1,4 @@
-// Time is a parameter (STYLE §4): code asks a Clock, tests set one.
+// Time is a parameter (docs/CONVENTIONS.md §4): code asks a Clock, tests set one.
 export interface Clock {
   now(): Date;
 }
@@ -22,7 +22,7 @@ export class ManualClock implements Clock {
   }
 }
 
-/** ISO-8601 in UTC with whole seconds and `Z`, the webhook timestamp format (PRODUCT §3). */
+/** ISO-8601 in UTC with whole seconds and `Z`, the webhook timestamp format (docs/SPEC.md §3). */
 export function isoSeconds(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -1,4 +1,4 @@
-// Ids are 24 lowercase hex characters, like MongoDB ObjectIds (PRODUCT §1): 4 bytes of seconds,
+// Ids are 24 lowercase hex characters, like MongoDB ObjectIds (docs/SPEC.md §1): 4 bytes of seconds,
 // 5 random bytes chosen once per process, then a 3-byte counter, so ids made by one process sort
 // in creation order.
 import { randomBytes, randomInt } from 'node:crypto';

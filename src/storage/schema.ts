@@ -2,8 +2,10 @@
 // behave the same: ids are 24-hex text, times are integer milliseconds since the epoch (bigint in
 // PostgreSQL, parsed back to number), booleans are 0/1 integers, lists and objects are JSON text.
 import type { Generated } from 'kysely';
+import type { WebhookRow, DeliveryStatus, DeliveryRow, DeliveryWorkerRow, DeliveryAttemptRow, EmailOutboxRow } from './delivery-rows.ts';
 import type { CustomFieldRow, CustomFieldValueRow, OrganizationRow } from './organization-rows.ts';
 
+export type { WebhookRow, DeliveryStatus, DeliveryRow, DeliveryWorkerRow, DeliveryAttemptRow, EmailOutboxRow };
 export type { CustomFieldRow, CustomFieldValueRow, OrganizationRow };
 
 export type Bool = 0 | 1;
@@ -223,115 +225,12 @@ export interface ActivityRow {
   type: string;
   user_id: string;
   created_at: number;
-  /** JSON of the activity object exactly as webhooks carry it (PRODUCT §3). */
+  /** JSON of the activity object exactly as webhooks carry it (docs/SPEC.md §3). */
   activity_json: string;
   /** JSON of the lead `{_id, name, stage, pipe}` right after the activity. */
   lead_json: string;
 }
 
-export interface WebhookRow {
-  id: string;
-  account_id: string;
-  url: string;
-  handshake_key: string | null;
-  /** JSON array of activity types, or ["*"]. */
-  events: string;
-  description: string | null;
-  enabled: Bool;
-  disabled_reason: string | null;
-  /** `whsec_…` signing secret. */
-  secret: string;
-  /** The secret before the last rotation, still signing until `previous_secret_expires_at`. */
-  previous_secret: string | null;
-  previous_secret_expires_at: number | null;
-  /** JSON array of seconds overriding the global schedule, or null. */
-  retry_schedule: string | null;
-  created_by: string;
-  created_at: number;
-  updated_at: number;
-  /** When the current run of failures began; null while healthy. */
-  failing_since: number | null;
-  last_success_at: number | null;
-  last_attempt_at: number | null;
-  last_attempt_status: string | null;
-  /** Error-email throttle: when the last error email went out, and errors since. */
-  last_error_email_at: number | null;
-  errors_since_email: number;
-}
-
-export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
-
-export interface DeliveryRow {
-  id: string;
-  account_id: string;
-  webhook_id: string;
-  /** The activity `_id`, also the `webhook-id` header; a test delivery has its own. */
-  activity_id: string;
-  type: string;
-  /** The exact request body, serialised once when the delivery is created. */
-  body: string;
-  status: DeliveryStatus;
-  attempts: number;
-  next_attempt_at: number;
-  /** A worker holds the delivery until then; another may claim it afterwards. */
-  lease_until: number | null;
-  leased_by: string | null;
-  /** Fresh per claim; outcomes are written only where it still matches (migration 010). */
-  lease_token: string | null;
-  last_status: number | null;
-  last_error: string | null;
-  is_test: Bool;
-  created_at: number;
-  updated_at: number;
-  /** Attempts made before the last manual retry or recover; the retry schedule counts from here (migration 002). */
-  retry_base: Generated<number>;
-}
-
-/** A running delivery worker and its heartbeat (migration 010). */
-export interface DeliveryWorkerRow {
-  id: string;
-  host: string;
-  pid: number;
-  started_at: number;
-  heartbeat_at: number;
-}
-
-export interface DeliveryAttemptRow {
-  id: string;
-  account_id: string;
-  delivery_id: string;
-  webhook_id: string;
-  activity_id: string;
-  type: string;
-  attempt_number: number;
-  started_at: number;
-  duration_ms: number;
-  request_url: string;
-  /** JSON object; secrets redacted. */
-  request_headers: string;
-  request_body: string;
-  succeeded: Bool;
-  response_status: number | null;
-  response_headers: string | null;
-  response_body: string | null;
-  response_truncated: Bool;
-  remote_address: string | null;
-  error_category: string | null;
-  error_message: string | null;
-}
-
-export interface EmailOutboxRow {
-  id: string;
-  account_id: string;
-  webhook_id: string | null;
-  to_address: string;
-  subject: string;
-  text: string;
-  /** 'sent' over SMTP, 'stored' when no SMTP is configured, 'failed' when SMTP refused. */
-  status: 'sent' | 'stored' | 'failed';
-  error: string | null;
-  created_at: number;
-}
 
 export interface Schema {
   accounts: AccountRow;

@@ -1,4 +1,4 @@
-// The web UI (PRODUCT §7): one HTML page at `/`, its scripts and stylesheet under /static/, the
+// The web UI (docs/SPEC.md §7): one HTML page at `/`, its scripts and stylesheet under /static/, the
 // browser libraries under /vendor/, and the session endpoints under /auth/. Everything else the UI
 // does goes through the public REST API (/api/v1) with the session cookie and CSRF header.
 // Registered as an encapsulated plugin, so helmet's headers apply to these routes only.

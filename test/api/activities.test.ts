@@ -1,5 +1,5 @@
-// The activities API (PRODUCT §7): newest first, filters, the `after`/`before` cursors, paging, and
-// `GET /event-types` in the webhook shape of PRODUCT §3.
+// The activities API (docs/SPEC.md §7): newest first, filters, the `after`/`before` cursors, paging, and
+// `GET /event-types` in the webhook shape of docs/SPEC.md §3.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DIALECTS } from '../helpers/databases.ts';

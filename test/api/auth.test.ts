@@ -1,4 +1,4 @@
-// PRODUCT §5: API keys by HTTP Basic (`api-key:<key>`) or Bearer, roles, and the per-key rate limit.
+// docs/SPEC.md §5: API keys by HTTP Basic (`api-key:<key>`) or Bearer, roles, and the per-key rate limit.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DIALECTS } from '../helpers/databases.ts';

@@ -1,4 +1,4 @@
-// Helpers shared by the CRM and API tests of issue 2 (not a test file: the runner only picks
+// Helpers shared by the CRM and API tests (not a test file: the runner only picks
 // *.test.ts). Expected values stay in the tests; these only make calls and read results.
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';

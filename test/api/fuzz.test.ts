@@ -1,4 +1,4 @@
-// PRODUCT §9 "random and malformed API input: no 5xx, no crash". A seeded, bounded loop of random
+// docs/SPEC.md §9 "random and malformed API input: no 5xx, no crash". A seeded, bounded loop of random
 // bodies (and raw malformed text) against the write routes; every answer must be below 500 and in
 // the error format when it is an error.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// PRODUCT §5: an id from another account answers 404 on every route, and changes nothing.
+// docs/SPEC.md §5: an id from another account answers 404 on every route, and changes nothing.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DIALECTS } from '../helpers/databases.ts';

@@ -1,4 +1,4 @@
-// PRODUCT §5 "bad input": a 4xx in the error format, never a 5xx, and nothing changed. Also paging
+// docs/SPEC.md §5 "bad input": a 4xx in the error format, never a 5xx, and nothing changed. Also paging
 // and the 1 MiB body limit.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

@@ -1,4 +1,4 @@
-// Every one of the 33 activity types of PRODUCT §2, recorded by a real API call and read back with
+// Every one of the 33 activity types of docs/SPEC.md §2, recorded by a real API call and read back with
 // exactly its fields — optional ones omitted when they do not apply — both as the API lists it and
 // as the webhook body carries it (ClinchPad's format exactly, nothing added). Expected values are
 // written out by hand.
@@ -123,7 +123,7 @@ for (const dialect of DIALECTS) {
         ['todo:date_changed', { todo_name: 'Call back', todo_date: '2026-03-01' }],
         ['todo:time_changed', { todo_name: 'Call back', todo_time: '11:00 AM' }],
       ]);
-      // Every field at once: five activities in the order of PRODUCT §2, named after the new name.
+      // Every field at once: five activities in the order of docs/SPEC.md §2, named after the new name.
       const updated = await ok(acct, 'PUT', url, { done: true, time: '2:15 PM', date: '2026-03-02', type: 'Task', name: 'Call Monday' });
       assert.deepEqual(
         { name: updated.name, type: updated.type, date: updated.date, time: updated.time, done: updated.done },

@@ -163,7 +163,7 @@ for (const dialect of DIALECTS) {
         const received = await receiver.waitForRequest((r) => r.path === '/rotating');
         const headers = headersOf(received.headers);
         assert.doesNotThrow(() => new Webhook(rotated).verify(received.body, headers));
-        // During the 24 h overlap the old secret signs too (PRODUCT §3).
+        // During the 24 h overlap the old secret signs too (docs/SPEC.md §3).
         assert.equal(headers['webhook-signature']!.split(' ').length, 2);
         assert.doesNotThrow(() => new Webhook(created.secret).verify(received.body, headers));
       } finally {

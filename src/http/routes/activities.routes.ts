@@ -1,4 +1,4 @@
-// GET /activities, /activities/:id, /leads/:id/activities, /event-types (PRODUCT §7).
+// GET /activities, /activities/:id, /leads/:id/activities, /event-types (docs/SPEC.md §7).
 import { Type, type Static } from 'typebox';
 import { getActivity, listActivities } from '../../activities/activities.repository.ts';
 import { ACTIVITY_TYPES } from '../../activities/catalogue.ts';

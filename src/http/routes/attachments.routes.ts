@@ -1,4 +1,4 @@
-// Attachments on a lead (PRODUCT §7): `POST /leads/:id/attachments` takes either a multipart upload
+// Attachments on a lead (docs/SPEC.md §7): `POST /leads/:id/attachments` takes either a multipart upload
 // (one part named `file`, at most 1 MiB) or JSON `{filename, url}` with an http(s) URL;
 // `GET|DELETE /leads/:id/attachments/:itemId`. Uploaded files are served by files.routes.ts.
 import type { MultipartFile } from '@fastify/multipart';

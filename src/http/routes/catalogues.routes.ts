@@ -1,10 +1,10 @@
-// The account catalogues and their links to leads (PRODUCT §7), one set of routes per catalogue:
+// The account catalogues and their links to leads (docs/SPEC.md §7), one set of routes per catalogue:
 //   GET|POST /<x>   GET|PUT|DELETE /<x>/:id   GET /leads/:id/<x>   PUT|DELETE /leads/:id/<x>/:itemId
 // Contacts, zones and sources link with an empty body; products take `{quantity?, price?, discount?}`.
 // Contacts have their own item routes (contacts.routes.ts); products list their leads.
 import { Type, type TProperties } from 'typebox';
 import * as catalogue from '../../crm/catalogue.service.ts';
-import { CATALOGUE_NAMES, type CatalogueItem, type CatalogueName } from '../../crm/catalogues.ts';
+import { CATALOGUE_NAMES, type CatalogueItem, type CatalogueName } from '../../crm/catalogue-specs.ts';
 import { linkItem, listLinkedItems, unlinkItem } from '../../crm/lead-links.service.ts';
 import { getLeadProduct, linkProduct, listLeadProducts, unlinkProduct, type ProductLinkInput } from '../../crm/lead-products.service.ts';
 import { getContact, listLeadContacts } from '../../crm/contacts.service.ts';

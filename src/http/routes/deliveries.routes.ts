@@ -1,4 +1,4 @@
-// Deliveries, the Error Log and the email outbox (PRODUCT §4, §7; admin only).
+// Deliveries, the Error Log and the email outbox (docs/SPEC.md §4, §7; admin only).
 import { Type } from 'typebox';
 import { getDelivery, listAttempts, listErrors } from '../../delivery/deliveries.repository.ts';
 import { toAttemptView, toDeliveryView, toErrorLogEntry } from '../../delivery/delivery-views.ts';

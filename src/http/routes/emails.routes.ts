@@ -1,4 +1,4 @@
-// Emails attached to a lead (PRODUCT §7): `{subject, from?, to?, body?}`; no edit or delete.
+// Emails attached to a lead (docs/SPEC.md §7): `{subject, from?, to?, body?}`; no edit or delete.
 import { Type } from 'typebox';
 import { createEmail, getEmail, listEmails } from '../../crm/emails.service.ts';
 import { NullableText, Text } from '../schemas.ts';

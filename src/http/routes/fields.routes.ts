@@ -1,4 +1,4 @@
-// Custom fields on a lead (PRODUCT §7): `{name, value}`. A value may be empty; PUT takes either.
+// Custom fields on a lead (docs/SPEC.md §7): `{name, value}`. A value may be empty; PUT takes either.
 import { Type } from 'typebox';
 import { createField, deleteField, getField, listFields, updateField } from '../../crm/fields.service.ts';
 import { Text } from '../schemas.ts';

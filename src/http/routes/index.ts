@@ -5,7 +5,7 @@ import { leadRoutes } from './leads.routes.ts';
 import { pipelineRoutes } from './pipelines.routes.ts';
 import { userRoutes } from './users.routes.ts';
 import { keyRoutes } from './keys.routes.ts';
-// CRM sub-resources and catalogues (issue 2).
+// CRM sub-resources and catalogues.
 import { attachmentRoutes } from './attachments.routes.ts';
 import { catalogueRoutes } from './catalogues.routes.ts';
 import { contactRoutes } from './contacts.routes.ts';
@@ -15,7 +15,7 @@ import { emailRoutes } from './emails.routes.ts';
 import { fieldRoutes } from './fields.routes.ts';
 import { noteRoutes } from './notes.routes.ts';
 import { todoRoutes } from './todos.routes.ts';
-// Webhooks and deliveries (issue 3).
+// Webhooks and deliveries.
 import { deliveryRoutes } from './deliveries.routes.ts';
 import { webhookRoutes } from './webhooks.routes.ts';
 import { inspectorRoutes } from './inspector.routes.ts';

@@ -1,4 +1,4 @@
-// The routes every thing on a lead shares (PRODUCT §7): `GET|POST /leads/:id/<path>` and
+// The routes every thing on a lead shares (docs/SPEC.md §7): `GET|POST /leads/:id/<path>` and
 // `GET|PUT|DELETE /leads/:id/<path>/:itemId`, each part present only when the resource has it.
 // Writes run in one recorder transaction, so the change and its activities commit together.
 import type { Kysely } from 'kysely';

@@ -1,4 +1,4 @@
-// Leads (PRODUCT §7): list, create, read, update every field, delete.
+// Leads (docs/SPEC.md §7): list, create, read, update every field, delete.
 import { Type } from 'typebox';
 import { getLeadView } from '../../crm/leads.repository.ts';
 import { LEAD_SORTS, listLeads, stageTotals, type LeadFilter } from '../../crm/leads-listing.ts';

@@ -1,4 +1,4 @@
-// Prometheus metrics at /metrics (PRODUCT §7), from the context's own registry.
+// Prometheus metrics at /metrics (docs/SPEC.md §7), from the context's own registry.
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
 

@@ -1,4 +1,4 @@
-// Notes on a lead (PRODUCT §7): `{content, user_id?}`; user_id credits the note to another user.
+// Notes on a lead (docs/SPEC.md §7): `{content, user_id?}`; user_id credits the note to another user.
 import { Type } from 'typebox';
 import { createNote, deleteNote, getNote, listNotes, updateNote } from '../../crm/notes.service.ts';
 import { Id, Text } from '../schemas.ts';

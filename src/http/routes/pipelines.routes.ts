@@ -1,4 +1,4 @@
-// Pipelines and stages (PRODUCT §7). Managing them is open to every user of the account.
+// Pipelines and stages (docs/SPEC.md §7). Managing them is open to every user of the account.
 import { Type } from 'typebox';
 import * as pipelines from '../../crm/pipelines.service.ts';
 import { Empty, Id, IdParams, Paging, Text, pageWindow } from '../schemas.ts';

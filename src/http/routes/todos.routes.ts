@@ -1,4 +1,4 @@
-// Todos on a lead (PRODUCT §7): `{name, type, date?, time?, done?}`. PUT takes any subset of the
+// Todos on a lead (docs/SPEC.md §7): `{name, type, date?, time?, done?}`. PUT takes any subset of the
 // fields; each changed field records its own activity.
 import { Type } from 'typebox';
 import { createTodo, deleteTodo, getTodo, listTodos, updateTodo } from '../../crm/todos.service.ts';

@@ -1,4 +1,4 @@
-// Webhooks (PRODUCT §7; admin only): CRUD, test, secret rotation, recover, deliveries and stats.
+// Webhooks (docs/SPEC.md §7; admin only): CRUD, test, secret rotation, recover, deliveries and stats.
 import { Type } from 'typebox';
 import { ACTIVITY_TYPES } from '../../activities/catalogue.ts';
 import { getDelivery, listDeliveries } from '../../delivery/deliveries.repository.ts';

@@ -1,5 +1,5 @@
 // Every call the UI makes: the REST API under /api/v1 with the session cookie (sent by the browser)
-// and the CSRF token echoed in `x-csrf-token` on state-changing requests (PRODUCT §5).
+// and the CSRF token echoed in `x-csrf-token` on state-changing requests (docs/SPEC.md §5).
 let csrfToken = null;
 let onUnauthorized = () => {};
 

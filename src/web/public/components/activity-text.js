@@ -1,4 +1,4 @@
-// One human sentence per activity type (the 33 of PRODUCT §2), for the lead timeline.
+// One human sentence per activity type (the 33 of docs/SPEC.md §2), for the lead timeline.
 import { formatDay } from '../format.js';
 
 const q = (text) => `“${text}”`;

@@ -1,5 +1,5 @@
 // The email outbox: error emails to webhook creators. With SMTP configured they are sent; without,
-// they are kept here (PRODUCT §4) so nothing is silently dropped.
+// they are kept here (docs/SPEC.md §4) so nothing is silently dropped.
 import { api } from '../api.js';
 import { html } from '../html.js';
 import { formatTime } from '../format.js';

@@ -1,4 +1,4 @@
-// The Error Log (PRODUCT §4): every failed attempt, newest first, filterable by webhook, each
+// The Error Log (docs/SPEC.md §4): every failed attempt, newest first, filterable by webhook, each
 // linking to its delivery.
 import { api, query } from '../api.js';
 import { html } from '../html.js';

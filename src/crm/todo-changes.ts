@@ -1,4 +1,4 @@
-// Todos: the public shape and the pure rule that turns an edit into activities (PRODUCT §2).
+// Todos: the public shape and the pure rule that turns an edit into activities (docs/SPEC.md §2).
 import type { ActivityChange } from '../activities/catalogue.ts';
 import { isoSeconds } from '../shared/clock.ts';
 import type { TodoRow } from '../storage/schema.ts';

@@ -1,4 +1,4 @@
-// The four account catalogues that leads link to (PRODUCT §1): contacts, products, zones and
+// The four account catalogues that leads link to (docs/SPEC.md §1): contacts, products, zones and
 // sources. They share one shape — an account-scoped row with a name — so one table of specs drives
 // one generic repository, service and set of routes instead of four copies.
 import type { ActivityChange } from '../activities/catalogue.ts';
