@@ -46,7 +46,7 @@ for (const dialect of DIALECTS) {
       await db.insertInto('api_keys').values({ id: 'k'.repeat(24), account_id: 'a'.repeat(24), user_id: '1'.repeat(24), key_hash: 'h', prefix: 'lh_abcdefg', name: 'default', created_at: 1, last_used_at: null }).execute();
       await assert.rejects(db.insertInto('users').values(user('3'.repeat(24), 'b'.repeat(24), 'ann@example.test')).execute(), 'unique across accounts before');
 
-      assert.deepEqual(await migrate(database), ['014-account-control']);
+      assert.ok((await migrate(database)).includes('014-account-control'), 'an upgrade from 003 runs 014 (with the other new migrations)');
       const typed = database.db as Kysely<Schema>;
       const users = await typed.selectFrom('users').selectAll().orderBy('id').execute();
       assert.deepEqual(users.map((u) => [u.id, u.email, u.password_hash, Number(u.disabled)]), [
