@@ -3,17 +3,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DIALECTS } from '../helpers/databases.ts';
-import { launchBrowser, type Browser } from '../web/support/browser.ts';
+import { useBrowser } from '../web/support/browser.ts';
 import { startUiServer, type UiServer } from '../web/support/server.ts';
 import { loggedInPage } from '../web/support/ui.ts';
 
-let browser: Browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 for (const dialect of DIALECTS) {
   describe(`inspector UI [${dialect}]`, () => {

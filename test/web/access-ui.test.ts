@@ -4,17 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DIALECTS } from '../helpers/databases.ts';
-import { launchBrowser, type Browser } from './support/browser.ts';
+import { useBrowser } from './support/browser.ts';
 import { startBareUiServer, startUiServer, type UiServer } from './support/server.ts';
 import { eventually, loggedInPage } from './support/ui.ts';
 
-let browser: Browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 /** The link token of the newest outbox email to `to` whose text has `#/<route>?token=`. */
 async function linkToken(ui: UiServer, to: string, route: string): Promise<string> {

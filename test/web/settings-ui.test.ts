@@ -5,17 +5,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DIALECTS } from '../helpers/databases.ts';
 import { startReceiver, statusByPath, type Receiver } from '../helpers/receiver.ts';
-import { launchBrowser, type Browser } from './support/browser.ts';
+import { useBrowser } from './support/browser.ts';
 import { startUiServer, type UiServer } from './support/server.ts';
 import { loggedInPage, logIn } from './support/ui.ts';
 
-let browser: Browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 for (const dialect of DIALECTS) {
   describe(`settings UI [${dialect}]`, () => {

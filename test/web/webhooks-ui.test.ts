@@ -5,18 +5,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { DIALECTS } from '../helpers/databases.ts';
-import { launchBrowser, type Browser } from './support/browser.ts';
+import { useBrowser } from './support/browser.ts';
 import { startReceiver, statusByPath, type Receiver } from '../helpers/receiver.ts';
 import { startUiServer, type UiServer } from './support/server.ts';
 import { eventually, loggedInPage } from './support/ui.ts';
 
-let browser: Browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 const typeOf = (body: string): string => JSON.parse(body).activity.type;
 const headersOf = (headers: Record<string, unknown>) => Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)]));

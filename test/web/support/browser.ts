@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { chromium, type BrowserContext } from 'playwright-core';
 
 export const CHROMIUM = process.env.LEADHOOK_CHROMIUM ?? '/usr/bin/chromium';
@@ -33,6 +34,23 @@ export async function launchBrowser(viewport = { width: 1280, height: 800 }): Pr
     close: async () => {
       await context.close();
       fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One browser for the test file: launched in `before`, closed in `after`; its context while it runs. */
+export function useBrowser(): { readonly context: BrowserContext } {
+  let browser: Browser | undefined;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return {
+    get context() {
+      if (!browser) throw new Error('the browser is launched in before()');
+      return browser.context;
     },
   };
 }
