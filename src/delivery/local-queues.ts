@@ -97,6 +97,7 @@ export class LocalQueues {
   takeStartable(capacity: Record<Lane, number>, tooLate: (item: Queued) => boolean): { start: Queued[]; expired: Queued[] } {
     const start: Queued[] = [];
     const expired: Queued[] = [];
+    if (LANES.every((lane) => this.inFlightByLane[lane] >= capacity[lane])) return { start, expired };
     // An account that could start nothing cannot later in this call: slots only fill up here.
     let turn = [...this.accounts];
     while (turn.length > 0) {
