@@ -28,6 +28,10 @@ export interface Config {
   apiRateLimit: number;
   /** Requests in flight per webhook. */
   maxInFlightPerWebhook: number;
+  /** Requests in flight per account, all its webhooks together (docs/WEBHOOKS.md, "Fairness across accounts"). */
+  maxInFlightPerAccount: number;
+  /** Webhooks one account may have; creating one more is refused with 409. */
+  maxWebhooksPerAccount: number;
   retentionDays: number;
   logLevel: string;
   /** Cookie `Secure` flag for the web UI; on when the public URL is https. */
@@ -93,6 +97,8 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     autoDisableAfterS: read.integer('LEADHOOK_AUTO_DISABLE_AFTER_S', 5 * 86_400, 1, 31_536_000),
     apiRateLimit: read.integer('LEADHOOK_API_RATE_LIMIT', 1200, 0, 100_000_000),
     maxInFlightPerWebhook: read.integer('LEADHOOK_MAX_IN_FLIGHT_PER_WEBHOOK', 10, 1, 10_000),
+    maxInFlightPerAccount: read.integer('LEADHOOK_MAX_IN_FLIGHT_PER_ACCOUNT', 32, 1, 10_000),
+    maxWebhooksPerAccount: read.integer('LEADHOOK_MAX_WEBHOOKS_PER_ACCOUNT', 100, 1, 100_000),
     retentionDays: read.integer('LEADHOOK_RETENTION_DAYS', 30, 1, 3650),
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     secureCookies: publicUrl.startsWith('https:'),

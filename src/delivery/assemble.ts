@@ -78,6 +78,7 @@ export function createDeliveryWorker(parts: WorkerParts, tuning: WorkerTuning = 
       errorEmailIntervalS: config.errorEmailIntervalS,
       autoDisableAfterS: config.autoDisableAfterS,
       maxInFlightPerWebhook: config.maxInFlightPerWebhook,
+      maxInFlightPerAccount: config.maxInFlightPerAccount,
       retentionDays: config.retentionDays,
       publicUrl: config.publicUrl,
     },

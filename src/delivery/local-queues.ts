@@ -1,6 +1,8 @@
-// The worker's in-memory view of what it holds: per webhook, the deliveries in flight and the ones
-// claimed but not yet started, per lane. It decides what may start (per-webhook cap, lane capacity,
-// first attempts before retries) and how much more each webhook may claim (its room). No I/O.
+// The worker's in-memory view of what it holds: per account and webhook, the deliveries in flight
+// and the ones claimed but not yet started, per lane. It decides what may start (per-account budget,
+// per-webhook cap, lane capacity, first attempts before retries, round-robin across accounts and
+// their webhooks: docs/WEBHOOKS.md, "Fairness across accounts") and how much more each webhook may
+// claim (its room). No I/O.
 import { LANES, type ClaimedDelivery, type Lane } from './store/claim.ts';
 import type { WebhookTarget } from './store/targets.ts';
 
@@ -15,6 +17,8 @@ export interface Queued {
 export interface QueueLimits {
   /** Requests in flight per webhook, both lanes together (docs/WEBHOOKS.md, default 10). */
   perWebhookCap: number;
+  /** Requests in flight per account, both lanes together; below the lane capacities, so one account never fills a lane. */
+  perAccountCap: number;
   /** Deliveries one webhook may hold per lane, in flight + waiting; bounds the wait before a start. */
   holdPerLane: number;
   /** A webhook is claimed for only when it has at least this much room, so claims are not tiny. */
@@ -22,6 +26,7 @@ export interface QueueLimits {
 }
 
 class WebhookQueue {
+  constructor(readonly accountId: string) {}
   inFlight = 0;
   readonly waiting: Record<Lane, Queued[]> = { first: [], retry: [] };
   /** In flight + waiting, per lane. */
@@ -34,8 +39,22 @@ class WebhookQueue {
   }
 }
 
+/** An account's webhooks with work here, least recently served first. */
+class AccountQueue {
+  inFlight = 0;
+  readonly hooks = new Map<string, WebhookQueue>();
+}
+
+/** Moves a key to the end of its map: the map's order is then "least recently served first". */
+function toBack<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+}
+
 export class LocalQueues {
   private readonly hooks = new Map<string, WebhookQueue>();
+  /** Accounts with work here, least recently served first. */
+  private readonly accounts = new Map<string, AccountQueue>();
   private readonly inFlightByLane: Record<Lane, number> = { first: 0, retry: 0 };
 
   constructor(private readonly limits: QueueLimits) {}
@@ -63,37 +82,60 @@ export class LocalQueues {
   }
 
   add(item: Queued): void {
-    const queue = this.queueOf(item.delivery.webhook_id);
+    const queue = this.queueOf(item.delivery.account_id, item.delivery.webhook_id);
     queue.waiting[item.lane].push(item);
     queue.held[item.lane] += 1;
   }
 
   /**
-   * Takes every waiting delivery that may start now and counts it as in flight: per webhook up to
-   * its cap, first attempts before retries, each lane up to its capacity. A delivery that reaches
-   * the head of its queue too late (`tooLate`: its lease might run out during the request) is
-   * returned in `expired` instead, to be given back.
+   * Takes every waiting delivery that may start now and counts it as in flight: per account up to
+   * its budget, per webhook up to its cap, first attempts before retries, each lane up to its
+   * capacity. Accounts take turns, one delivery each per turn, least recently served first; so do
+   * an account's webhooks. A delivery that reaches the head of its queue too late (`tooLate`: its
+   * lease might run out during the request) is returned in `expired` instead, to be given back.
    */
   takeStartable(capacity: Record<Lane, number>, tooLate: (item: Queued) => boolean): { start: Queued[]; expired: Queued[] } {
     const start: Queued[] = [];
     const expired: Queued[] = [];
-    for (const queue of this.hooks.values()) {
+    if (LANES.every((lane) => this.inFlightByLane[lane] >= capacity[lane])) return { start, expired };
+    // An account that could start nothing cannot later in this call: slots only fill up here.
+    let turn = [...this.accounts];
+    while (turn.length > 0) {
+      const next: typeof turn = [];
+      for (const [accountId, account] of turn) {
+        const item = account.inFlight < this.limits.perAccountCap ? this.takeOne(account, capacity, tooLate, expired) : undefined;
+        if (!item) continue;
+        start.push(item);
+        account.inFlight += 1;
+        toBack(this.accounts, accountId, account);
+        next.push([accountId, account]);
+      }
+      turn = next;
+    }
+    for (const item of expired) this.dropped(item);
+    return { start, expired };
+  }
+
+  /** The next delivery of the account that may start, from its least recently served webhook. */
+  private takeOne(account: AccountQueue, capacity: Record<Lane, number>, tooLate: (item: Queued) => boolean, expired: Queued[]): Queued | undefined {
+    for (const [webhookId, queue] of account.hooks) {
+      if (queue.inFlight >= this.limits.perWebhookCap) continue;
       for (const lane of LANES) {
         const waiting = queue.waiting[lane];
-        while (waiting.length > 0 && queue.inFlight < this.limits.perWebhookCap && this.inFlightByLane[lane] < capacity[lane]) {
+        while (waiting.length > 0 && this.inFlightByLane[lane] < capacity[lane]) {
           const item = waiting.shift()!;
           if (tooLate(item)) {
             expired.push(item);
             continue;
           }
-          start.push(item);
           queue.inFlight += 1;
           this.inFlightByLane[lane] += 1;
+          toBack(account.hooks, webhookId, queue);
+          return item;
         }
       }
     }
-    for (const item of expired) this.dropped(item);
-    return { start, expired };
+    return undefined;
   }
 
   /** A started delivery finished. Returns true when its webhook may have more due work and has room to claim it. */
@@ -102,6 +144,8 @@ export class LocalQueues {
     if (!queue) return false;
     queue.inFlight -= 1;
     this.inFlightByLane[item.lane] -= 1;
+    const account = this.accounts.get(queue.accountId);
+    if (account) account.inFlight -= 1;
     return this.forget(queue, item);
   }
 
@@ -121,24 +165,37 @@ export class LocalQueues {
         queue.waiting[lane] = [];
       }
     }
-    for (const [id, queue] of this.hooks) if (queue.idle) this.hooks.delete(id);
+    for (const [id, queue] of this.hooks) if (queue.idle) this.remove(id, queue);
     return all;
   }
 
   private forget(queue: WebhookQueue, item: Queued): boolean {
     queue.held[item.lane] -= 1;
-    if (queue.idle) this.hooks.delete(item.delivery.webhook_id);
+    if (queue.idle) this.remove(item.delivery.webhook_id, queue);
     if (!queue.moreDue[item.lane] || this.limits.holdPerLane - queue.held[item.lane] < this.limits.minRoom) return false;
     // Ask once: the claim this triggers records a fresh answer.
     queue.moreDue[item.lane] = false;
     return true;
   }
 
-  private queueOf(webhookId: string): WebhookQueue {
+  private remove(webhookId: string, queue: WebhookQueue): void {
+    this.hooks.delete(webhookId);
+    const account = this.accounts.get(queue.accountId);
+    account?.hooks.delete(webhookId);
+    if (account && account.hooks.size === 0 && account.inFlight === 0) this.accounts.delete(queue.accountId);
+  }
+
+  private queueOf(accountId: string, webhookId: string): WebhookQueue {
     let queue = this.hooks.get(webhookId);
     if (!queue) {
-      queue = new WebhookQueue();
+      queue = new WebhookQueue(accountId);
       this.hooks.set(webhookId, queue);
+      let account = this.accounts.get(accountId);
+      if (!account) {
+        account = new AccountQueue();
+        this.accounts.set(accountId, account);
+      }
+      account.hooks.set(webhookId, queue);
     }
     return queue;
   }

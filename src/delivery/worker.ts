@@ -35,6 +35,7 @@ export interface WorkerSettings {
   errorEmailIntervalS: number;
   autoDisableAfterS: number;
   maxInFlightPerWebhook: number;
+  maxInFlightPerAccount: number;
   retentionDays: number;
   publicUrl: string;
 }
@@ -82,7 +83,7 @@ export class DeliveryWorker {
     // Each webhook holds up to 4 × cap per lane and is claimed for again when it has room for a
     // cap's worth: a fast endpoint must not run dry during a claim round trip; a slow one only
     // holds what it will send within its lease.
-    const queues = new LocalQueues({ perWebhookCap: cap, holdPerLane: 4 * cap, minRoom: cap });
+    const queues = new LocalQueues({ perWebhookCap: cap, perAccountCap: s.maxInFlightPerAccount, holdPerLane: 4 * cap, minRoom: cap });
     const emails = createEmailSender(deps.mailer, s.publicUrl, deps.logger);
     const wake = () => {
       if (this.state === 'running') this.loop.signal();

@@ -24,7 +24,18 @@ export interface WebhookInput {
   retry_schedule?: number[] | null | undefined;
 }
 
-export async function createWebhook(db: Kysely<Schema>, actor: Actor, input: WebhookInput, now: Date): Promise<{ id: string; secret: string }> {
+/**
+ * Creates a webhook unless the account already has `maxPerAccount` (409, nothing created). The
+ * account row is written first, so concurrent creations for one account queue behind each other
+ * and cannot together pass the limit.
+ */
+export async function createWebhook(
+  db: Kysely<Schema>,
+  actor: Actor,
+  input: WebhookInput,
+  now: Date,
+  maxPerAccount: number,
+): Promise<{ id: string; secret: string }> {
   const secret = newSigningSecret();
   const at = now.getTime();
   const enabled = input.enabled ?? true;
@@ -51,7 +62,21 @@ export async function createWebhook(db: Kysely<Schema>, actor: Actor, input: Web
     last_error_email_at: null,
     errors_since_email: 0,
   };
-  await db.insertInto('webhooks').values(row).execute();
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('accounts').set((eb) => ({ name: eb.ref('name') })).where('id', '=', actor.accountId).execute();
+    const { count } = await trx
+      .selectFrom('webhooks')
+      .select((eb) => eb.fn.countAll<number | string>().as('count'))
+      .where('account_id', '=', actor.accountId)
+      .executeTakeFirstOrThrow();
+    if (Number(count) >= maxPerAccount) {
+      throw new AppError('conflict', `This account already has ${maxPerAccount} webhooks, the most it may have (LEADHOOK_MAX_WEBHOOKS_PER_ACCOUNT); delete one first`, {
+        limit: 'webhooks_per_account',
+        max: maxPerAccount,
+      });
+    }
+    await trx.insertInto('webhooks').values(row).execute();
+  });
   return { id: row.id, secret };
 }
 

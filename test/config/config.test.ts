@@ -15,6 +15,8 @@ describe('configuration', () => {
     assert.equal(config.autoDisableAfterS, 432000);
     assert.equal(config.apiRateLimit, 1200);
     assert.equal(config.maxInFlightPerWebhook, 10);
+    assert.equal(config.maxInFlightPerAccount, 32);
+    assert.equal(config.maxWebhooksPerAccount, 100);
     assert.equal(config.publicUrl, 'http://127.0.0.1:3000');
     assert.equal(DEFAULT_RETRY_SCHEDULE.length, 9);
   });
@@ -34,6 +36,8 @@ describe('configuration', () => {
         LEADHOOK_ERROR_EMAIL_INTERVAL_S: '60',
         LEADHOOK_AUTO_DISABLE_AFTER_S: '120',
         LEADHOOK_API_RATE_LIMIT: '0',
+        LEADHOOK_MAX_IN_FLIGHT_PER_ACCOUNT: '8',
+        LEADHOOK_MAX_WEBHOOKS_PER_ACCOUNT: '5',
       },
       { port: 5000 },
     );
@@ -50,6 +54,8 @@ describe('configuration', () => {
     assert.equal(config.errorEmailIntervalS, 60);
     assert.equal(config.autoDisableAfterS, 120);
     assert.equal(config.apiRateLimit, 0);
+    assert.equal(config.maxInFlightPerAccount, 8);
+    assert.equal(config.maxWebhooksPerAccount, 5);
     assert.ok(Object.isFrozen(config));
   });
 
@@ -62,15 +68,19 @@ describe('configuration', () => {
           LEADHOOK_RETRY_SCHEDULE: '1,-2',
           LEADHOOK_RETRY_JITTER: '1.5',
           LEADHOOK_ALLOW_PRIVATE_TARGETS: 'everything',
+          LEADHOOK_MAX_IN_FLIGHT_PER_ACCOUNT: '0',
+          LEADHOOK_MAX_WEBHOOKS_PER_ACCOUNT: 'many',
         }),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
-        assert.equal(error.problems.length, 5);
+        assert.equal(error.problems.length, 7);
         assert.match(error.message, /PORT must be an integer/);
         assert.match(error.message, /DATABASE_URL must start with postgres/);
         assert.match(error.message, /LEADHOOK_RETRY_SCHEDULE must be comma-separated/);
         assert.match(error.message, /LEADHOOK_RETRY_JITTER must be a number between 0 and 1/);
         assert.match(error.message, /"everything" is neither a CIDR nor "loopback"/);
+        assert.match(error.message, /LEADHOOK_MAX_IN_FLIGHT_PER_ACCOUNT must be an integer between 1 and 10000 \(got "0"\)/);
+        assert.match(error.message, /LEADHOOK_MAX_WEBHOOKS_PER_ACCOUNT must be an integer between 1 and 100000/);
         return true;
       },
     );

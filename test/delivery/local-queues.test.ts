@@ -4,10 +4,10 @@ import { LocalQueues, type Queued } from '../../src/delivery/local-queues.ts';
 import type { Lane } from '../../src/delivery/store/claim.ts';
 
 let n = 0;
-function item(webhookId: string, lane: Lane, leaseUntil = 1_000_000): Queued {
+function item(webhookId: string, lane: Lane, leaseUntil = 1_000_000, accountId = 'a'): Queued {
   n += 1;
   return {
-    delivery: { id: `d${n}`, account_id: 'a', webhook_id: webhookId, activity_id: `act${n}`, type: 't', body: '{}', attempts: lane === 'first' ? 0 : 1, is_test: 0, retry_base: 0, lease_token: 'tok', lease_until: leaseUntil },
+    delivery: { id: `d${n}`, account_id: accountId, webhook_id: webhookId, activity_id: `act${n}`, type: 't', body: '{}', attempts: lane === 'first' ? 0 : 1, is_test: 0, retry_base: 0, lease_token: 'tok', lease_until: leaseUntil },
     target: { id: webhookId, url: 'http://x.test/', enabled: 1, secret: 's', previous_secret: null, previous_secret_expires_at: null, retry_schedule: null },
     lane,
     leaseUntil,
@@ -18,7 +18,7 @@ const never = () => false;
 
 describe('local queues', () => {
   it('gives each webhook room up to its hold, and none below the minimum room', () => {
-    const queues = new LocalQueues({ perWebhookCap: 2, holdPerLane: 8, minRoom: 2 });
+    const queues = new LocalQueues({ perAccountCap: 100, perWebhookCap: 2, holdPerLane: 8, minRoom: 2 });
     assert.deepEqual([...queues.rooms('first', ['w1'])], [['w1', 8]]);
     for (let i = 0; i < 7; i++) queues.add(item('w1', 'first'));
     assert.deepEqual([...queues.rooms('first', ['w1', 'w2'])], [['w2', 8]]);
@@ -26,22 +26,23 @@ describe('local queues', () => {
   });
 
   it('starts at most the per-webhook cap, first attempts before retries, within each lane capacity', () => {
-    const queues = new LocalQueues({ perWebhookCap: 2, holdPerLane: 8, minRoom: 1 });
+    const queues = new LocalQueues({ perAccountCap: 100, perWebhookCap: 2, holdPerLane: 8, minRoom: 1 });
     const retry = item('w1', 'retry');
     const first = [item('w1', 'first'), item('w1', 'first'), item('w1', 'first')];
     queues.add(retry);
     first.forEach((i) => queues.add(i));
-    queues.add(item('w2', 'first'));
+    const w2 = item('w2', 'first');
+    queues.add(w2);
     const { start } = queues.takeStartable(roomy, never);
-    assert.deepEqual(start.map((i) => i.delivery.id), [first[0]!.delivery.id, first[1]!.delivery.id, start[2]!.delivery.id]);
-    assert.equal(start[2]!.delivery.webhook_id, 'w2');
-    const limited = new LocalQueues({ perWebhookCap: 10, holdPerLane: 10, minRoom: 1 });
+    // The account's webhooks take turns: w1, w2, then w1 again up to its cap; w1's retry waits.
+    assert.deepEqual(start.map((i) => i.delivery.id), [first[0]!.delivery.id, w2.delivery.id, first[1]!.delivery.id]);
+    const limited = new LocalQueues({ perAccountCap: 100, perWebhookCap: 10, holdPerLane: 10, minRoom: 1 });
     for (let i = 0; i < 5; i++) limited.add(item('w3', 'first'));
     assert.equal(limited.takeStartable({ first: 3, retry: 3 }, never).start.length, 3);
   });
 
   it('hands back a delivery that reached the head of its queue too late', () => {
-    const queues = new LocalQueues({ perWebhookCap: 1, holdPerLane: 4, minRoom: 1 });
+    const queues = new LocalQueues({ perAccountCap: 100, perWebhookCap: 1, holdPerLane: 4, minRoom: 1 });
     const stale = item('w1', 'first', 10);
     const fresh = item('w1', 'first', 1_000_000);
     queues.add(stale);
@@ -51,7 +52,7 @@ describe('local queues', () => {
   });
 
   it('asks for another claim when a webhook whose last claim was full regains room', () => {
-    const queues = new LocalQueues({ perWebhookCap: 4, holdPerLane: 4, minRoom: 2 });
+    const queues = new LocalQueues({ perAccountCap: 100, perWebhookCap: 4, holdPerLane: 4, minRoom: 2 });
     const items = [item('w1', 'first'), item('w1', 'first'), item('w1', 'first'), item('w1', 'first')];
     items.forEach((i) => queues.add(i));
     queues.claimed('first', 'w1', 4, 4);
@@ -62,11 +63,38 @@ describe('local queues', () => {
   });
 
   it('takes every waiting delivery back when the worker stops', () => {
-    const queues = new LocalQueues({ perWebhookCap: 1, holdPerLane: 4, minRoom: 1 });
+    const queues = new LocalQueues({ perAccountCap: 100, perWebhookCap: 1, holdPerLane: 4, minRoom: 1 });
     [item('w1', 'first'), item('w1', 'first'), item('w1', 'retry')].forEach((i) => queues.add(i));
     const { start } = queues.takeStartable(roomy, never);
     assert.equal(start.length, 1);
     assert.equal(queues.takeAllWaiting().length, 2);
     assert.deepEqual([...queues.rooms('first', ['w1'])], [['w1', 3]]);
+  });
+
+  it('keeps each account within its in-flight budget, so another account still finds a free slot', () => {
+    const queues = new LocalQueues({ perAccountCap: 3, perWebhookCap: 10, holdPerLane: 40, minRoom: 1 });
+    // Account b: five webhooks, four deliveries each, queued first.
+    for (let w = 0; w < 5; w++) for (let i = 0; i < 4; i++) queues.add(item(`b${w}`, 'first', 1_000_000, 'b'));
+    const first = queues.takeStartable({ first: 4, retry: 4 }, never).start;
+    assert.deepEqual(first.map((i) => i.delivery.account_id), ['b', 'b', 'b'], 'b stops at its budget of 3, one lane slot stays free');
+    assert.deepEqual(first.map((i) => i.delivery.webhook_id), ['b0', 'b1', 'b2'], "b's webhooks take turns");
+    const a = item('a0', 'first', 1_000_000, 'a');
+    queues.add(a);
+    assert.deepEqual(queues.takeStartable({ first: 4, retry: 4 }, never).start.map((i) => i.delivery.id), [a.delivery.id]);
+    // One of b's requests finishes: b may start one more, from a webhook that has not had a turn.
+    queues.finished(first[0]!);
+    assert.deepEqual(queues.takeStartable({ first: 4, retry: 4 }, never).start.map((i) => i.delivery.webhook_id), ['b3']);
+  });
+
+  it('takes accounts in turn, least recently served first, one delivery each per turn', () => {
+    const queues = new LocalQueues({ perAccountCap: 100, perWebhookCap: 100, holdPerLane: 100, minRoom: 1 });
+    for (let i = 0; i < 3; i++) queues.add(item('b0', 'first', 1_000_000, 'b'));
+    for (let i = 0; i < 3; i++) queues.add(item('c0', 'first', 1_000_000, 'c'));
+    queues.add(item('a0', 'first', 1_000_000, 'a'));
+    const firstRound = queues.takeStartable({ first: 4, retry: 4 }, never).start;
+    assert.deepEqual(firstRound.map((i) => i.delivery.account_id), ['b', 'c', 'a', 'b']);
+    // Two slots free up: c was served longer ago than b, so c goes first.
+    firstRound.slice(0, 2).forEach((i) => queues.finished(i));
+    assert.deepEqual(queues.takeStartable({ first: 4, retry: 4 }, never).start.map((i) => i.delivery.account_id), ['c', 'b']);
   });
 });

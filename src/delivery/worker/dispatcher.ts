@@ -1,5 +1,5 @@
-// Starts queued deliveries as slots free up (per-webhook cap, lane capacity, first attempts before
-// retries), sends each once, and hands the result on. A delivery that waited so long that its lease
+// Starts queued deliveries as slots free up (per-account budget, per-webhook cap, lane capacity,
+// first attempts before retries, accounts in turn: local-queues.ts), sends each once, and hands the result on. A delivery that waited so long that its lease
 // might run out during the request is given back instead of started.
 import { setMaxListeners } from 'node:events';
 import type { Clock } from '../../shared/clock.ts';

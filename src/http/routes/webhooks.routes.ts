@@ -55,7 +55,7 @@ export const webhookRoutes: ApiRoutes = (api, ctx) => {
   api.post('/webhooks', { schema: { tags, summary: 'Create a webhook; answers with its signing secret once', body: WebhookCreate } }, async (request, reply) => {
     requireAdmin(request.actor);
     const url = checkWebhookUrl(request.body.url, ctx.addressPolicy);
-    const { id, secret } = await createWebhook(ctx.db, request.actor, { ...request.body, url }, ctx.clock.now());
+    const { id, secret } = await createWebhook(ctx.db, request.actor, { ...request.body, url }, ctx.clock.now(), ctx.config.maxWebhooksPerAccount);
     return reply.status(201).send({ ...(await view(request.actor.accountId, id)), secret });
   });
 
