@@ -19,7 +19,7 @@ const config = Object.freeze((workerData as ThreadData).config);
 const logger = createLogger(config.logLevel).child({ thread: 'delivery' });
 const metrics = createForwardingMetrics(post);
 // This thread exports its own spans (the delivery attempts) when OTEL_* asks for traces.
-const tracing = setupTracing(process.env);
+const tracing = await setupTracing(process.env);
 const ctx = await createContext(config, { logger, metrics });
 const worker = ctx.createWorker();
 

@@ -69,7 +69,7 @@ export const shutdownGraceMs = (config: Readonly<Config>): number => config.conn
 
 export async function serveUntilSignal(config: Readonly<Config>, options: ServeOptions): Promise<void> {
   // Off unless the standard OTEL_* variables ask for traces (docs/OBSERVABILITY.md).
-  const tracing = setupTracing(process.env);
+  const tracing = await setupTracing(process.env);
   const server = await serve(config, options);
   const stop = async () => {
     await server.stop();

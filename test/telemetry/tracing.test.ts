@@ -10,7 +10,7 @@ import { startReceiver, type Receiver } from '../helpers/receiver.ts';
 import { WEBHOOK_ENV, createWebhook, deliveriesOf } from '../helpers/webhooks.ts';
 
 describe('tracing configuration', () => {
-  it('is off by default and follows the standard OTEL_* variables', () => {
+  it('is off by default and follows the standard OTEL_* variables', async () => {
     assert.equal(tracesExporterOf({}), undefined);
     assert.equal(tracesExporterOf({ OTEL_TRACES_EXPORTER: 'otlp' }), 'otlp');
     assert.equal(tracesExporterOf({ OTEL_TRACES_EXPORTER: 'console' }), 'console');
@@ -18,7 +18,7 @@ describe('tracing configuration', () => {
     assert.equal(tracesExporterOf({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:4318/v1/traces' }), 'otlp');
     assert.equal(tracesExporterOf({ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }), undefined);
     assert.equal(tracesExporterOf({ OTEL_SDK_DISABLED: 'true', OTEL_TRACES_EXPORTER: 'otlp' }), undefined);
-    assert.equal(setupTracing({}), undefined);
+    assert.equal(await setupTracing({}), undefined);
     assert.equal(tracingEnabled(), false);
   });
 });
@@ -35,9 +35,9 @@ for (const dialect of DIALECTS) {
   describe(`tracing a change to its deliveries [${dialect}]`, () => {
     const h = useHarness(dialect, WEBHOOK_ENV);
     let receiver: Receiver | undefined;
-    before(() => {
+    before(async () => {
       exporter = new InMemorySpanExporter();
-      tracing = setupTracing({}, { exporter });
+      tracing = await setupTracing({}, { exporter });
     });
     after(async () => {
       await receiver?.close();
