@@ -80,26 +80,37 @@ for (const dialect of DIALECTS) {
       const acct = await h().account();
       const hook = await createWebhook(acct, { url: 'http://127.0.0.1:9/hook' });
       const db = h().ctx.db;
-      const now = h().clock.now().getTime();
-      const lease = { lease_until: now + 600_000 };
+      const worker = h().worker();
+      // This worker beats first; it judges others' silence only once it has beaten for STALE_AFTER_MS
+      // itself (after a database outage every worker looks silent).
+      await worker.heartbeat();
+      const lease = { lease_until: h().clock.now().getTime() + 600_000 };
       const silent = await insertRows(h(), acct.accountId, hook._id, 2, { ...lease, leased_by: 'worker-silent', lease_token: 'worker-silent.1' });
       const gone = await insertRows(h(), acct.accountId, hook._id, 2, { ...lease, leased_by: 'worker-gone', lease_token: 'worker-gone.1' });
       const alive = await insertRows(h(), acct.accountId, hook._id, 2, { ...lease, leased_by: 'worker-alive', lease_token: 'worker-alive.1' });
       const host = (await import('node:os')).hostname();
+      const now = h().clock.now().getTime();
       await db.insertInto('delivery_workers').values([
         // Another host, silent for longer than STALE_AFTER_MS.
         { id: 'worker-silent', host: 'elsewhere', pid: process.pid, started_at: 0, heartbeat_at: now - STALE_AFTER_MS - 1 },
         // This host, fresh heartbeat, but its process is no more (pid 2^22 + 1 is above Linux's pid_max).
         { id: 'worker-gone', host, pid: 4_194_305, started_at: 0, heartbeat_at: now },
-        // Another host, beating.
-        { id: 'worker-alive', host: 'elsewhere', pid: 1, started_at: 0, heartbeat_at: now - 1_000 },
       ]).execute();
+      const releasedNow = async () =>
+        (await db.selectFrom('deliveries').select(['id', 'leased_by', 'lease_token']).where('webhook_id', '=', hook._id).execute())
+          .filter((r) => r.leased_by === null && r.lease_token === null)
+          .map((r) => r.id)
+          .sort();
 
-      const worker = h().worker();
       await worker.heartbeat();
-      const leased = await db.selectFrom('deliveries').select(['id', 'leased_by', 'lease_token']).where('webhook_id', '=', hook._id).execute();
-      const released = leased.filter((r) => r.leased_by === null && r.lease_token === null).map((r) => r.id);
-      assert.deepEqual(released.sort(), [...silent, ...gone].sort());
+      assert.deepEqual(await releasedNow(), [...gone].sort(), 'a gone process at once; silence not yet judged');
+
+      h().clock.advance(STALE_AFTER_MS);
+      // Another host, beating.
+      await db.insertInto('delivery_workers').values({ id: 'worker-alive', host: 'elsewhere', pid: 1, started_at: 0, heartbeat_at: h().clock.now().getTime() - 1_000 }).execute();
+      await worker.heartbeat();
+      assert.deepEqual(await releasedNow(), [...silent, ...gone].sort());
+      const leased = await db.selectFrom('deliveries').select(['id', 'leased_by']).where('webhook_id', '=', hook._id).execute();
       assert.ok(alive.every((id) => leased.find((r) => r.id === id)?.leased_by === 'worker-alive'));
       const known = await db.selectFrom('delivery_workers').select('id').where('id', 'in', ['worker-silent', 'worker-gone', 'worker-alive']).execute();
       assert.deepEqual(known.map((r) => r.id), ['worker-alive']);

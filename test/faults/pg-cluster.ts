@@ -68,7 +68,10 @@ export async function startPgCluster(): Promise<PgCluster> {
   });
   const port = await freePort();
   await pgRun('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
-  const options = `-p ${port} -k ${socketDir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100`;
+  // fsync=off is safe here: `-m immediate` kills PostgreSQL, not the machine, and the OS keeps what
+  // was written. synchronous_commit must stay on: with it off, a commit answered before its WAL was
+  // written is lost by an immediate restart, which read as "201 but never delivered" in this suite.
+  const options = `-p ${port} -k ${socketDir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=100`;
   const log = path.join(dir, 'server.log');
   const start = async () => {
     await pgRun('pg_ctl', ['-D', data, '-l', log, '-o', options, '-w', '-t', '60', 'start']);

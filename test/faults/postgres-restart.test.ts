@@ -17,6 +17,21 @@ import { startPgCluster, type PgCluster } from './pg-cluster.ts';
 
 const OUTAGE_MS = 15_000;
 
+/** The delivery rows of leads the receiver never got, for the failure message. */
+async function missingRows(url: string, leadIds: string[]): Promise<unknown[]> {
+  if (leadIds.length === 0) return [];
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const sqlText = `select d.id, d.status, d.attempts, d.next_attempt_at, d.lease_until, d.leased_by, d.created_at, d.last_error,
+      (select count(*) from delivery_attempts a where a.delivery_id = d.id) as attempt_rows, a.lead_id
+      from deliveries d join activities a on a.id = d.activity_id where a.lead_id = any($1)`;
+    return (await client.query(sqlText, [leadIds])).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 async function retriedIds(url: string): Promise<Set<string>> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -100,6 +115,12 @@ if (DIALECTS.includes('postgres')) {
       await load.stop();
 
       const lost = await waitForDeliveries(receiver, load.committed, 45_000);
+      if (lost > 0) {
+        const got = deliveryCounts(receiver).leads;
+        const missing = load.committed.filter((c) => !got.has(c.id));
+        t.diagnostic(`not delivered: ${JSON.stringify(missing)} at ${Date.now()}; rows: ${JSON.stringify(await missingRows(cluster.url('leadhook'), missing.map((m) => m.id)))}`);
+        for (const w of [server, ...workers]) t.diagnostic(w.output().split('\n').filter((l) => /warn|error|"level":[45]0/.test(l)).slice(-15).join('\n'));
+      }
       // Late copies (a lease running out) would arrive within a lease (1 + 2 × 1 + 5 s): wait for them.
       await new Promise((resolve) => setTimeout(resolve, 9_000));
       const { duplicates, perWebhookId } = deliveryCounts(receiver);

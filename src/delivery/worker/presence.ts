@@ -31,6 +31,13 @@ function processIsAlive(pid: number): boolean {
 export class Presence {
   private timer: NodeJS.Timeout | undefined;
   private readonly isAlive: (pid: number) => boolean;
+  /**
+   * Since when this worker's heartbeats have succeeded without a break (undefined: the last one
+   * failed). Others' silence is judged only after this worker has itself beaten for
+   * STALE_AFTER_MS: after a database outage every worker looks silent, and releasing a live
+   * worker's claims would have its queued deliveries sent twice.
+   */
+  private beatingSince: number | undefined;
 
   constructor(private readonly deps: PresenceDeps) {
     this.isAlive = deps.isAlive ?? processIsAlive;
@@ -49,6 +56,7 @@ export class Presence {
       this.released(await store.releaseClaimsOfOtherProcesses(keep), 'a previous process');
     }
     await store.registerWorker(me, now);
+    this.beatingSince = now;
     await this.sweep();
     this.timer = setInterval(() => void this.tick(), HEARTBEAT_MS);
     this.timer.unref();
@@ -65,8 +73,10 @@ export class Presence {
       const now = this.deps.clock.now().getTime();
       // Declared dead while paused or cut off: its claims were released; come back as new.
       if (!(await this.deps.store.beat(this.deps.me.id, now))) await this.deps.store.registerWorker(this.deps.me, now);
+      this.beatingSince ??= now;
       await this.sweep();
     } catch (error) {
+      this.beatingSince = undefined;
       this.deps.logger.debug({ err: error }, 'worker heartbeat failed');
     }
   }
@@ -74,8 +84,10 @@ export class Presence {
   private async sweep(): Promise<void> {
     const { store, me } = this.deps;
     const now = this.deps.clock.now().getTime();
+    const mayJudgeSilence = this.beatingSince !== undefined && now - this.beatingSince >= STALE_AFTER_MS;
     const dead = (await store.otherWorkers(me.id)).filter(
-      (o) => now - o.heartbeat_at >= STALE_AFTER_MS || (o.host === me.host && o.pid !== me.pid && !this.isAlive(o.pid)),
+      (o) =>
+        (mayJudgeSilence && now - o.heartbeat_at >= STALE_AFTER_MS) || (o.host === me.host && o.pid !== me.pid && !this.isAlive(o.pid)),
     );
     if (dead.length === 0) return;
     this.released(await store.releaseWorkers(dead.map((o) => o.id)), dead.map((o) => o.id).join(', '));
