@@ -16,8 +16,21 @@ export interface InboxSenderDeps {
   publicUrl: string;
 }
 
+/** `https://host:port/` of the public URL, or undefined when it does not parse (no inbox matches). */
+function originPrefix(publicUrl: string): string | undefined {
+  try {
+    return `${new URL(publicUrl).origin}/`;
+  } catch {
+    return undefined;
+  }
+}
+
 export function withInspectorInboxes(sender: Sender, deps: InboxSenderDeps): Sender {
+  // Every delivery passes here: a string test first (webhook URLs are stored in their WHATWG
+  // serialisation, so a same-origin URL starts with this exact text), the URL parse only for those.
+  const prefix = originPrefix(deps.publicUrl);
   async function send(input: SendInput): Promise<SendResult> {
+    if (prefix === undefined || !input.url.startsWith(prefix)) return sender.send(input);
     const token = inboxTokenOf(input.url, deps.publicUrl);
     if (token === undefined) return sender.send(input);
     const started = performance.now();
