@@ -31,6 +31,8 @@ export interface WebhookRow {
   /** Error-email throttle: when the last error email went out, and errors since. */
   last_error_email_at: number | null;
   errors_since_email: number;
+  /** Send the attempt's W3C `traceparent` header (only while tracing is on). */
+  send_traceparent: Bool;
 }
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';

@@ -22,6 +22,7 @@ export interface WebhookInput {
   description?: string | null | undefined;
   enabled?: boolean | undefined;
   retry_schedule?: number[] | null | undefined;
+  send_traceparent?: boolean | undefined;
 }
 
 /**
@@ -61,6 +62,7 @@ export async function createWebhook(
     last_attempt_status: null,
     last_error_email_at: null,
     errors_since_email: 0,
+    send_traceparent: input.send_traceparent ? 1 : 0,
   };
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('accounts').set((eb) => ({ name: eb.ref('name') })).where('id', '=', actor.accountId).execute();
@@ -101,6 +103,7 @@ export async function updateWebhook(
   if (input.events !== undefined) set.events = JSON.stringify(normaliseEvents(input.events));
   if (input.description !== undefined) set.description = input.description;
   if (input.retry_schedule !== undefined) set.retry_schedule = input.retry_schedule ? JSON.stringify(input.retry_schedule) : null;
+  if (input.send_traceparent !== undefined) set.send_traceparent = input.send_traceparent ? 1 : 0;
   if (input.enabled === true && current.enabled === 0) {
     // Re-enabling starts a healthy period; replay what was missed with recover.
     Object.assign(set, { enabled: 1, disabled_reason: null, failing_since: null, errors_since_email: 0 });

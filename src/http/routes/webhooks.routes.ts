@@ -33,6 +33,9 @@ const fields = {
       description: 'seconds between attempts, overriding the global schedule; null for the default',
     }),
   ),
+  send_traceparent: Type.Optional(
+    Type.Boolean({ description: "send each attempt's W3C traceparent header while OpenTelemetry tracing is on (default false)" }),
+  ),
 };
 const WebhookCreate = Type.Object(fields, { additionalProperties: false });
 const WebhookUpdate = Type.Object({ ...fields, url: Type.Optional(fields.url) }, { additionalProperties: false, minProperties: 1 });

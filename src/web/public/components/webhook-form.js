@@ -12,6 +12,7 @@ export function WebhookForm({ webhook, busy, submitLabel, onSubmit, onCancel }) 
   const [handshakeKey, setHandshakeKey] = useState(webhook?.handshake_key ?? '');
   const [description, setDescription] = useState(webhook?.description ?? '');
   const [enabled, setEnabled] = useState(webhook?.enabled ?? true);
+  const [sendTraceparent, setSendTraceparent] = useState(webhook?.send_traceparent ?? false);
   const urlError = touched ? checkUrl(url) : undefined;
   const noEvents = events.length === 0 ? 'Pick at least one event, or All events' : undefined;
 
@@ -24,6 +25,7 @@ export function WebhookForm({ webhook, busy, submitLabel, onSubmit, onCancel }) 
       events,
       handshake_key: handshakeKey === '' ? null : handshakeKey,
       description: description === '' ? null : description,
+      send_traceparent: sendTraceparent,
       ...(webhook ? {} : { enabled }),
     });
   };
@@ -41,6 +43,8 @@ export function WebhookForm({ webhook, busy, submitLabel, onSubmit, onCancel }) 
     <${TextInput} label="Handshake key (optional)" name="handshake_key" value=${handshakeKey} onValue=${setHandshakeKey}
       hint="Sent as handshake_key in every body, so your endpoint can tell the requests are yours" autocomplete="off" />
     <${TextInput} label="Description (optional)" name="description" value=${description} onValue=${setDescription} />
+    <${Checkbox} label="Send a traceparent header (OpenTelemetry)" name="send_traceparent" checked=${sendTraceparent} onValue=${setSendTraceparent}
+      hint="While leadhook's tracing is on, each request carries its attempt's W3C traceparent, so your service's spans join leadhook's trace" />
     ${webhook ? null : html`<${Checkbox} label="Enabled" name="enabled" checked=${enabled} onValue=${setEnabled} />`}
     <div class="form-actions">
       <button type="submit" class="primary" disabled=${busy}>${submitLabel}</button>
