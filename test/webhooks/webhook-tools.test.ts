@@ -80,7 +80,7 @@ for (const dialect of DIALECTS) {
       assert.equal(logged[0].test, true);
     });
 
-    it('reveals the current signing secret to an admin who gives their password, and to nobody else', async () => {
+    it('reveals the current signing secret to an admin who gives their password, brakes guessing, and shows it to nobody else', async () => {
       const acct = await h().account();
       const hook = await createWebhook(acct, { url: 'https://hooks.example.test/in' });
       const path = `/webhooks/${hook._id}/reveal-secret`;
@@ -95,6 +95,13 @@ for (const dialect of DIALECTS) {
       assert.equal((await acct.api('POST', path, {})).status, 400);
       const rotated = (await acct.api('POST', `/webhooks/${hook._id}/rotate-secret`)).body;
       assert.deepEqual((await acct.api('POST', path, { password: OWNER_PASSWORD })).body, { secret: rotated.secret }, 'the current one after a rotation');
+
+      for (let i = 0; i < 10; i += 1) assert.equal((await acct.api('POST', path, { password: `guess ${i}` })).status, 400);
+      const braked = await acct.api('POST', path, { password: OWNER_PASSWORD });
+      assert.equal(braked.status, 429, 'ten wrong passwords brake even the right one');
+      assert.equal(JSON.stringify(braked.body).includes(rotated.secret), false);
+      h().clock.advance(15 * 60_000);
+      assert.equal((await acct.api('POST', path, { password: OWNER_PASSWORD })).status, 200, 'until the window has passed');
 
       const member = (await acct.api('POST', '/users', { name: 'Mem', email: `mem-reveal-${dialect}@example.test`, role: 'member', password: 'member password 1' })).body;
       const asMember = await call(h().app, 'POST', path, { password: 'member password 1' }, { authorization: `Bearer ${member.api_key}` });
