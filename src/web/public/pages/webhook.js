@@ -1,5 +1,5 @@
-// One webhook: its settings and controls (send test, enable/disable, rotate secret, recover,
-// edit, delete), its health chart, and its deliveries filtered by status.
+// One webhook: its settings and controls (send test, send an example of a type, enable/disable,
+// show or rotate the secret, recover, edit, delete), its health chart, and its filtered deliveries.
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { html } from '../html.js';
@@ -14,11 +14,15 @@ import { describeEvents } from '../components/events-picker.js';
 import { WebhookStatus } from '../components/status-badge.js';
 import { HealthChart } from '../components/health-chart.js';
 import { DeliveriesTable } from '../components/deliveries-table.js';
+import { deliveryFilters } from '../components/delivery-filters.js';
+import { RevealSecret } from '../components/reveal-secret.js';
+import { SendExample } from '../components/send-example.js';
 import { TextInput } from '../components/field.js';
 
-export function WebhookPage({ id, status }) {
+export function WebhookPage({ id, params }) {
   const [notice, setNotice] = useState(null);
   const [secret, setSecret] = useState(null);
+  const [revealing, setRevealing] = useState(false);
   const [editing, setEditing] = useState(false);
   const [offerReplay, setOfferReplay] = useState(false);
   const [version, setVersion] = useState(0);
@@ -71,10 +75,13 @@ export function WebhookPage({ id, status }) {
       ${w.enabled
         ? html`<button type="button" onClick=${() => setEnabled(false)} disabled=${busy}>Disable</button>`
         : html`<button type="button" onClick=${() => setEnabled(true)} disabled=${busy}>Enable</button>`}
+      <button type="button" onClick=${() => setRevealing(true)} aria-expanded=${revealing}>Show current secret</button>
       <button type="button" onClick=${rotate} disabled=${busy}>Rotate secret</button>
       <button type="button" onClick=${() => setEditing(!editing)} aria-expanded=${editing}>Edit</button>
       <button type="button" class="danger" onClick=${remove} disabled=${busy}>Delete</button>
     </div>
+    <${SendExample} webhookId=${id} run=${run} busy=${busy} onSent=${refresh} />
+    ${revealing ? html`<${RevealSecret} webhookId=${id} onClose=${() => setRevealing(false)} />` : null}
     ${secret ? html`<${SecretBox} secret=${secret} onDismiss=${() => setSecret(null)} />` : null}
     ${offerReplay
       ? html`<${RecoverForm} webhookId=${id} heading="Replay what was missed?" since=${w.updated_at}
@@ -89,7 +96,7 @@ export function WebhookPage({ id, status }) {
           <${WebhookForm} webhook=${w} busy=${busy} submitLabel="Save webhook" onSubmit=${save} onCancel=${() => setEditing(false)} /></section>`
       : null}
     <${Health} id=${id} version=${version} />
-    <${DeliveriesTable} webhookId=${id} status=${status} version=${version} setNotice=${setNotice} />
+    <${DeliveriesTable} webhookId=${id} filters=${deliveryFilters(params)} version=${version} setNotice=${setNotice} />
     ${offerReplay ? null : html`<${RecoverForm} webhookId=${id} heading="Recover failed deliveries" run=${run} busy=${busy} setNotice=${setNotice} onDone=${refresh}
       intro="Send again every failed delivery created since a time (paced, no cap)." />`}
   <//>`;
