@@ -1,6 +1,7 @@
 // One attempt of one delivery: the exact request of docs/WEBHOOKS.md (same body bytes and webhook-id on every
 // attempt, a fresh timestamp and signature), its classification and the next state.
 import type { Clock } from '../shared/clock.ts';
+import { pauseEnd } from './back-pressure.ts';
 import { classify } from './classify-response.ts';
 import type { AttemptOutcome } from './outcome.ts';
 import { nextAttempt } from './retry-policy.ts';
@@ -47,6 +48,7 @@ export async function deliverOnce(
   const now = settings.clock.now().getTime();
   const outcome = classify(result, now);
   if (outcome.kind === 'interrupted') return undefined;
+  const pauseUntil = pauseEnd(outcome, now);
   return {
     delivery,
     url: target.url,
@@ -55,7 +57,8 @@ export async function deliverOnce(
     startedAt: startedAt.getTime(),
     durationMs: result.durationMs,
     remoteAddress: result.remoteAddress,
-    next: nextState(outcome, delivery, target, settings, now),
+    pauseUntil,
+    next: nextState(outcome, delivery, target, settings, now, pauseUntil),
   };
 }
 
@@ -65,6 +68,7 @@ function nextState(
   target: WebhookTarget,
   settings: AttemptSettings,
   now: number,
+  pauseUntil: number | null,
 ): NextState {
   if (outcome.kind === 'delivered') return { status: 'succeeded' };
   if (outcome.gone) return { status: 'failed' };
@@ -76,5 +80,8 @@ function nextState(
     retryAfterS: outcome.retryAfterS,
     now,
   });
-  return decision.retry ? { status: 'pending', nextAttemptAt: decision.nextAttemptAt } : { status: 'failed' };
+  if (!decision.retry) return { status: 'failed' };
+  // The paused webhook is sent to again at the pause end, this delivery first in line: not sooner
+  // (it would only be skipped), and with no attempt spent on the wait (docs/WEBHOOKS.md, "Back-pressure").
+  return { status: 'pending', nextAttemptAt: Math.max(decision.nextAttemptAt, pauseUntil ?? 0) };
 }

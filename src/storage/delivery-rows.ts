@@ -31,6 +31,10 @@ export interface WebhookRow {
   /** Error-email throttle: when the last error email went out, and errors since. */
   last_error_email_at: number | null;
   errors_since_email: number;
+  /** A receiver's 429/503 with Retry-After paused the whole endpoint until then (ms); null: not paused (migration 020). */
+  paused_until: number | null;
+  /** The owner's cap on requests started per second; null: unlimited (migration 020). */
+  max_rate_per_second: number | null;
 }
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';

@@ -22,6 +22,8 @@ export interface WebhookInput {
   description?: string | null | undefined;
   enabled?: boolean | undefined;
   retry_schedule?: number[] | null | undefined;
+  /** Requests started per second at most, all workers together (docs/WEBHOOKS.md, "Back-pressure"); null: unlimited. */
+  max_rate_per_second?: number | null | undefined;
 }
 
 /**
@@ -61,6 +63,8 @@ export async function createWebhook(
     last_attempt_status: null,
     last_error_email_at: null,
     errors_since_email: 0,
+    paused_until: null,
+    max_rate_per_second: input.max_rate_per_second ?? null,
   };
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('accounts').set((eb) => ({ name: eb.ref('name') })).where('id', '=', actor.accountId).execute();
@@ -101,6 +105,9 @@ export async function updateWebhook(
   if (input.events !== undefined) set.events = JSON.stringify(normaliseEvents(input.events));
   if (input.description !== undefined) set.description = input.description;
   if (input.retry_schedule !== undefined) set.retry_schedule = input.retry_schedule ? JSON.stringify(input.retry_schedule) : null;
+  if (input.max_rate_per_second !== undefined) set.max_rate_per_second = input.max_rate_per_second;
+  // A pause was the old receiver's answer; a new URL is another receiver.
+  if (input.url !== undefined && input.url !== current.url) set.paused_until = null;
   if (input.enabled === true && current.enabled === 0) {
     // Re-enabling starts a healthy period; replay what was missed with recover.
     Object.assign(set, { enabled: 1, disabled_reason: null, failing_since: null, errors_since_email: 0 });
