@@ -81,7 +81,7 @@ function nextState(
     now,
   });
   if (!decision.retry) return { status: 'failed' };
-  // The paused webhook is sent to again at the pause end, this delivery first in line: not sooner
-  // (it would only be skipped), and with no attempt spent on the wait (docs/WEBHOOKS.md, "Back-pressure").
+  // The paused webhook is sent to again at the pause end: this delivery is due then, not sooner (it
+  // would only be skipped), and no attempt is spent on the wait (docs/WEBHOOKS.md, "Back-pressure").
   return { status: 'pending', nextAttemptAt: Math.max(decision.nextAttemptAt, pauseUntil ?? 0) };
 }
