@@ -2,8 +2,8 @@
 // the local queues (local-queues.ts asks it before each start). Three rules, each per webhook:
 //   - pause: the receiver answered 429/503 with Retry-After; nothing starts until the pause ends.
 //   - adaptive concurrency (AIMD): the limit on requests in flight starts at the cap, halves (down
-//     to 1) on a sign of overload (back-pressure.ts) and grows by 1/limit per success (about one per
-//     round trip of a full window) back to the cap. Requests that started before the last halving
+//     to 1) on a sign of overload (back-pressure.ts) and grows by one after `limit` successes (about
+//     one per round trip of a full window) back to the cap. Requests that started before the last halving
 //     do not halve it again: one overloaded moment costs one halving, not one per request in flight.
 //   - rate: with `max_rate_per_second` set, starts are spaced at least 1/rate apart (a token bucket
 //     of one token), the rate divided among the live workers.
@@ -12,7 +12,10 @@
 import type { LoadSignal } from './back-pressure.ts';
 
 class State {
+  /** Whole requests, 1 to the cap. */
   limit: number;
+  /** Successes since the limit last moved. */
+  successes = 0;
   pausedUntil = 0;
   /** Requests started before this (ms) do not halve the limit again. */
   lastDecreaseAt = Number.NEGATIVE_INFINITY;
@@ -61,7 +64,7 @@ export class EndpointPressure {
 
   /** The webhook's current limit on requests in flight (whole requests, 1 to the cap). */
   limit(webhookId: string): number {
-    return Math.floor(this.states.get(webhookId)?.limit ?? this.cap);
+    return this.states.get(webhookId)?.limit ?? this.cap;
   }
 
   /**
@@ -73,7 +76,7 @@ export class EndpointPressure {
     const state = this.states.get(webhookId);
     if (!state) return inFlight < this.cap;
     if (state.pausedUntil > now) return state.pausedUntil;
-    if (inFlight >= Math.floor(state.limit)) return false;
+    if (inFlight >= state.limit) return false;
     if (state.rate !== null && state.nextStartAt > now) return state.nextStartAt;
     return true;
   }
@@ -93,10 +96,15 @@ export class EndpointPressure {
       const state = this.state(webhookId);
       if (startedAt < state.lastDecreaseAt) return;
       state.limit = Math.max(1, Math.floor(state.limit / 2));
+      state.successes = 0;
       state.lastDecreaseAt = now;
     } else if (signal === 'eased') {
       const state = this.states.get(webhookId);
-      if (state && state.limit < this.cap) state.limit = Math.min(this.cap, state.limit + 1 / state.limit);
+      if (!state || state.limit >= this.cap) return;
+      state.successes += 1;
+      if (state.successes < state.limit) return;
+      state.limit += 1;
+      state.successes = 0;
     }
   }
 
