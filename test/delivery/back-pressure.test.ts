@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { MAX_PAUSE_S } from '../../src/delivery/back-pressure.ts';
 import { DIALECTS } from '../helpers/databases.ts';
-import { useHarness } from '../helpers/harness.ts';
+import { call, useHarness } from '../helpers/harness.ts';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
 import { WEBHOOK_ENV, createLead, createWebhook, deliveriesOf, noJitter } from '../helpers/webhooks.ts';
 
@@ -43,6 +43,7 @@ for (const dialect of DIALECTS) {
       const shown = (await acct.api('GET', `/webhooks/${hook._id}`)).body;
       assert.equal(shown.paused_until, iso(pausedAt + 30_000));
       assert.equal((await acct.api('GET', `/webhooks/${other._id}`)).body.paused_until, null);
+      assert.match(String((await call(h().app, 'GET', '/metrics')).body), /leadhook_delivery_webhooks_paused 1\b/);
       const [first] = await deliveriesOf(acct, hook._id);
       assert.deepEqual([first.status, first.attempts, first.next_attempt_at], ['pending', 1, iso(pausedAt + 30_000)], 'rescheduled to the pause end, one attempt spent');
 
