@@ -44,6 +44,11 @@ export class Dispatcher {
   /** The one timer for the earliest time a held-back webhook may start, and that time (ms). */
   private wakeTimer: NodeJS.Timeout | undefined;
   private wakeAt = Number.POSITIVE_INFINITY;
+  /**
+   * The end of each pause this worker saw (ms), kept until it passes: a paused webhook may have nothing
+   * queued here (all given back), yet its end must wake a claim.
+   */
+  private readonly pauseEnds = new Map<string, number>();
 
   constructor(private readonly deps: DispatcherDeps) {
     // Every request listens for the worker's stop; there are more than Node's default 10 at once.
@@ -71,8 +76,15 @@ export class Dispatcher {
     this.wakeTimer = setTimeout(() => {
       this.wakeTimer = undefined;
       this.wakeAt = Number.POSITIVE_INFINITY;
+      const now = this.deps.clock.now().getTime();
+      let nextEnd = Number.POSITIVE_INFINITY;
+      for (const [webhookId, end] of this.pauseEnds) {
+        if (end <= now) this.pauseEnds.delete(webhookId);
+        else nextEnd = Math.min(nextEnd, end);
+      }
       this.pump();
       this.deps.onRoom();
+      if (nextEnd < Number.POSITIVE_INFINITY) this.wakeUpAt(nextEnd);
     }, Math.max(0, at - this.deps.clock.now().getTime()));
     this.wakeTimer.unref();
   }
@@ -81,6 +93,7 @@ export class Dispatcher {
   private paused(webhookId: string, until: number): void {
     const tooLateAt = (item: Queued, at: number) => item.leaseUntil < at + this.deps.startMarginMs;
     for (const item of this.deps.queues.pause(webhookId, until, tooLateAt)) this.deps.onGiveBack(held(item));
+    this.pauseEnds.set(webhookId, Math.max(until, this.pauseEnds.get(webhookId) ?? 0));
     this.wakeUpAt(until);
   }
 
