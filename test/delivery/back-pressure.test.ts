@@ -117,6 +117,31 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it('a running worker starts paced and paused deliveries by itself when their time comes', async () => {
+      const paced = await receiver();
+      let overloaded = true;
+      paced.behave((_req, res) => (overloaded ? res.writeHead(503, { 'retry-after': '2' }).end() : res.writeHead(200).end()));
+      const acct = await h().account();
+      await createWebhook(acct, { url: paced.url(), max_rate_per_second: 5 });
+      // No poll and no other work: only the worker's own timer can start what waits.
+      const worker = h().ctx.createWorker({ pollIntervalMs: 600_000 });
+      await worker.start();
+      try {
+        await createLead(acct, 'Paused');
+        await paced.waitFor(1);
+        overloaded = false;
+        for (let i = 0; i < 4; i++) await createLead(acct, `Paced ${i}`);
+        // Manual time moves in steps; each step lets the next paced start (or the pause end) through.
+        for (let step = 0; step < 400 && paced.requests.length < 6; step++) {
+          h().clock.advance(100);
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+      } finally {
+        await worker.stop(0);
+      }
+      assert.equal(paced.requests.length, 6, 'the 503, then the paused delivery and the four paced ones');
+    });
+
     it('lets the owner set and clear max_rate_per_second, and refuses a rate of 0', async () => {
       const acct = await h().account();
       const hook = await createWebhook(acct, { url: 'http://127.0.0.1:9/hook' });
