@@ -117,6 +117,29 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it('shares max_rate_per_second among the live workers: beside another beating worker, each starts at half the rate', async () => {
+      const paced = await receiver();
+      const acct = await h().account();
+      await createWebhook(acct, { url: paced.url(), max_rate_per_second: 5 });
+      for (let i = 0; i < 10; i++) await createLead(acct, `Lead ${i}`);
+      const db = h().ctx.db;
+      await db.insertInto('delivery_workers').values({ id: 'worker-elsewhere', host: 'elsewhere', pid: 1, started_at: 0, heartbeat_at: h().clock.now().getTime() }).execute();
+      const worker = h().ctx.createWorker({ pollIntervalMs: 60_000 });
+      try {
+        await worker.heartbeat();
+        await worker.runOnce();
+        for (let step = 0; step < 39; step++) {
+          h().clock.advance(50);
+          await worker.runOnce();
+        }
+      } finally {
+        await worker.stop(0);
+        await db.deleteFrom('delivery_workers').execute();
+      }
+      // 2 s at 5/s ÷ 2 workers: starts at 0, 400, 800, 1200 and 1600 ms.
+      assert.equal(paced.requests.length, 5);
+    });
+
     it('a running worker starts paced and paused deliveries by itself when their time comes', async () => {
       const paced = await receiver();
       let overloaded = true;
