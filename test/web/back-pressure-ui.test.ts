@@ -31,6 +31,8 @@ for (const dialect of DIALECTS) {
 
       const page = await loggedInPage(browser.context, ui);
       try {
+        await page.goto(`${ui.url}/#/settings/webhooks`);
+        await page.getByRole('table').getByText('Paused by the receiver until').waitFor();
         await page.goto(`${ui.url}/#/webhooks/${created._id}`);
         await page.getByRole('heading', { level: 1, name: 'Webhook' }).waitFor();
         await page.getByRole('status').filter({ hasText: 'Paused by the receiver until' }).waitFor();
