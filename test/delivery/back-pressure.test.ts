@@ -75,7 +75,7 @@ for (const dialect of DIALECTS) {
       assert.equal((await acct.api('GET', `/webhooks/${hook._id}`)).body.paused_until, null);
     });
 
-    it(`caps a pause at ${MAX_PAUSE_S} s whatever Retry-After asks`, async () => {
+    it(`caps a pause at ${MAX_PAUSE_S} s whatever Retry-After asks, and ends it when the URL changes`, async () => {
       const busy = await receiver();
       busy.behave((_req, res) => res.writeHead(503, { 'retry-after': String(7 * 86_400) }).end());
       const acct = await h().account();
@@ -84,6 +84,9 @@ for (const dialect of DIALECTS) {
       const at = h().clock.now().getTime();
       await h().worker().drain();
       assert.equal((await acct.api('GET', `/webhooks/${hook._id}`)).body.paused_until, iso(at + MAX_PAUSE_S * 1000));
+      // A new URL is another receiver: the old one's pause ends.
+      const moved = await acct.api('PUT', `/webhooks/${hook._id}`, { url: busy.url('/elsewhere') });
+      assert.equal(moved.body.paused_until, null);
     });
 
     it('starts no more than max_rate_per_second requests of a webhook in any one-second window', async () => {
