@@ -48,7 +48,11 @@ export async function deliverOnce(
   const now = settings.clock.now().getTime();
   const outcome = classify(result, now);
   if (outcome.kind === 'interrupted') return undefined;
-  const pauseUntil = pauseEnd(outcome, now);
+  const next = nextState(outcome, delivery, target, settings, now);
+  // The endpoint pauses until the Retry-After, but never past this delivery's own next attempt:
+  // docs/SPEC.md §4 bounds an honoured Retry-After to twice the scheduled delay.
+  const asked = pauseEnd(outcome, now);
+  const pauseUntil = asked !== null && next.status === 'pending' ? Math.min(asked, next.nextAttemptAt) : asked;
   return {
     delivery,
     url: target.url,
@@ -58,7 +62,7 @@ export async function deliverOnce(
     durationMs: result.durationMs,
     remoteAddress: result.remoteAddress,
     pauseUntil,
-    next: nextState(outcome, delivery, target, settings, now, pauseUntil),
+    next,
   };
 }
 
@@ -68,7 +72,6 @@ function nextState(
   target: WebhookTarget,
   settings: AttemptSettings,
   now: number,
-  pauseUntil: number | null,
 ): NextState {
   if (outcome.kind === 'delivered') return { status: 'succeeded' };
   if (outcome.gone) return { status: 'failed' };
@@ -80,8 +83,5 @@ function nextState(
     retryAfterS: outcome.retryAfterS,
     now,
   });
-  if (!decision.retry) return { status: 'failed' };
-  // The paused webhook is sent to again at the pause end: this delivery is due then, not sooner (it
-  // would only be skipped), and no attempt is spent on the wait (docs/WEBHOOKS.md, "Back-pressure").
-  return { status: 'pending', nextAttemptAt: Math.max(decision.nextAttemptAt, pauseUntil ?? 0) };
+  return decision.retry ? { status: 'pending', nextAttemptAt: decision.nextAttemptAt } : { status: 'failed' };
 }

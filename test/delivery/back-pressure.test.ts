@@ -33,7 +33,8 @@ for (const dialect of DIALECTS) {
       let overloaded = true;
       busy.behave((_req, res) => (overloaded ? res.writeHead(429, { 'retry-after': '30' }).end() : res.writeHead(200).end()));
       const acct = await h().account();
-      const hook = await createWebhook(acct, { url: busy.url() });
+      // A first retry after 20 s: Retry-After 30 is within twice that, so it is honoured in full.
+      const hook = await createWebhook(acct, { url: busy.url(), retry_schedule: [20, 60] });
       const other = await createWebhook(acct, { url: calm.url() });
 
       await createLead(acct, 'First');
@@ -79,11 +80,13 @@ for (const dialect of DIALECTS) {
       const busy = await receiver();
       busy.behave((_req, res) => res.writeHead(503, { 'retry-after': String(7 * 86_400) }).end());
       const acct = await h().account();
-      const hook = await createWebhook(acct, { url: busy.url() });
+      const hook = await createWebhook(acct, { url: busy.url(), retry_schedule: [86_400] });
       await createLead(acct);
       const at = h().clock.now().getTime();
       await h().worker().drain();
       assert.equal((await acct.api('GET', `/webhooks/${hook._id}`)).body.paused_until, iso(at + MAX_PAUSE_S * 1000));
+      const [delivery] = await deliveriesOf(acct, hook._id);
+      assert.equal(delivery.next_attempt_at, iso(at + 2 * 86_400_000), 'the delivery itself waits at most twice its scheduled delay');
       // A new URL is another receiver: the old one's pause ends.
       const moved = await acct.api('PUT', `/webhooks/${hook._id}`, { url: busy.url('/elsewhere') });
       assert.equal(moved.body.paused_until, null);
