@@ -39,7 +39,7 @@ export function webhookCommands(loadConfig: ConfigLoader, dataDirOption: () => i
       await withDatabase(loadConfig(opts), async ({ db }) => {
         let query = db
           .selectFrom('webhooks')
-          .select(['id', 'account_id', 'url', 'enabled', 'disabled_reason', 'events'])
+          .select(['id', 'account_id', 'url', 'enabled', 'disabled_reason', 'events', 'paused_until', 'max_rate_per_second'])
           .select((eb) =>
             eb
               .selectFrom('deliveries')
@@ -51,12 +51,21 @@ export function webhookCommands(loadConfig: ConfigLoader, dataDirOption: () => i
           .orderBy('account_id')
           .orderBy('id');
         if (opts.account) query = query.where('account_id', '=', opts.account);
-        const rows = (await query.execute()).map((r) => ({ ...r, enabled: r.enabled === 1, events: JSON.parse(r.events), failed: Number(r.failed ?? 0) }));
+        const now = systemClock.now().getTime();
+        const rows = (await query.execute()).map((r) => ({
+          ...r,
+          enabled: r.enabled === 1,
+          events: JSON.parse(r.events),
+          failed: Number(r.failed ?? 0),
+          // A pause that has ended is no pause (docs/WEBHOOKS.md, "Back-pressure").
+          paused_until: r.paused_until !== null && r.paused_until > now ? new Date(r.paused_until).toISOString() : null,
+        }));
         if (opts.json) return console.log(JSON.stringify(rows));
         if (rows.length === 0) return console.log('no webhooks');
         for (const r of rows) {
           const state = r.enabled ? 'enabled ' : `disabled (${r.disabled_reason ?? 'by a user'})`;
-          console.log(`${r.id}  ${state}  failed=${r.failed}  ${r.url}`);
+          const pressure = `${r.paused_until ? `  paused by the receiver until ${r.paused_until}` : ''}${r.max_rate_per_second === null ? '' : `  max ${r.max_rate_per_second}/s`}`;
+          console.log(`${r.id}  ${state}  failed=${r.failed}${pressure}  ${r.url}`);
         }
       });
     });

@@ -1,6 +1,7 @@
 // One attempt of one delivery: the exact request of docs/WEBHOOKS.md (same body bytes and webhook-id on every
 // attempt, a fresh timestamp and signature), its classification and the next state.
 import type { Clock } from '../shared/clock.ts';
+import { pauseEnd } from './back-pressure.ts';
 import { classify } from './classify-response.ts';
 import type { AttemptContext } from './hooks.ts';
 import type { AttemptOutcome } from './outcome.ts';
@@ -58,6 +59,11 @@ export async function deliverOnce(
   const now = settings.clock.now().getTime();
   const outcome = classify(result, now);
   if (outcome.kind === 'interrupted') return undefined;
+  const next = nextState(outcome, delivery, target, settings, now);
+  // The endpoint pauses until the Retry-After, but never past this delivery's own next attempt:
+  // docs/SPEC.md §4 bounds an honoured Retry-After to twice the scheduled delay.
+  const asked = pauseEnd(outcome, now);
+  const pauseUntil = asked !== null && next.status === 'pending' ? Math.min(asked, next.nextAttemptAt) : asked;
   return {
     delivery,
     url: target.url,
@@ -66,7 +72,8 @@ export async function deliverOnce(
     startedAt: startedAt.getTime(),
     durationMs: result.durationMs,
     remoteAddress: result.remoteAddress,
-    next: nextState(outcome, delivery, target, settings, now),
+    pauseUntil,
+    next,
   };
 }
 

@@ -1,8 +1,11 @@
 // The worker's in-memory view of what it holds: per account and webhook, the deliveries in flight
 // and the ones claimed but not yet started, per lane. It decides what may start (per-account budget,
 // per-webhook cap, lane capacity, first attempts before retries, round-robin across accounts and
-// their webhooks: docs/WEBHOOKS.md, "Fairness across accounts") and how much more each webhook may
-// claim (its room). No I/O.
+// their webhooks: docs/WEBHOOKS.md, "Fairness across accounts"; per webhook its pause, adaptive limit
+// and rate: endpoint-pressure.ts, docs/WEBHOOKS.md, "Back-pressure") and how much more each webhook
+// may claim (its room). No I/O; the time comes from `now`.
+import type { LoadSignal } from './back-pressure.ts';
+import { EndpointPressure } from './endpoint-pressure.ts';
 import { LANES, type ClaimedDelivery, type Lane } from './store/claim.ts';
 import type { WebhookTarget } from './store/targets.ts';
 
@@ -12,6 +15,16 @@ export interface Queued {
   lane: Lane;
   /** When this worker's lease on the delivery runs out (ms). */
   leaseUntil: number;
+  /** When its request started (ms), once started. */
+  startedAt?: number;
+}
+
+export interface Startable {
+  start: Queued[];
+  /** Reached the head of their queue too late: to be given back. */
+  expired: Queued[];
+  /** The earliest time (ms) a webhook held back by its pause or rate may start again, if any. */
+  wakeAt: number | undefined;
 }
 
 export interface QueueLimits {
@@ -56,8 +69,14 @@ export class LocalQueues {
   /** Accounts with work here, least recently served first. */
   private readonly accounts = new Map<string, AccountQueue>();
   private readonly inFlightByLane: Record<Lane, number> = { first: 0, retry: 0 };
+  private readonly pressure: EndpointPressure;
 
-  constructor(private readonly limits: QueueLimits) {}
+  constructor(
+    private readonly limits: QueueLimits,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.pressure = new EndpointPressure(limits.perWebhookCap);
+  }
 
   /**
    * How many more deliveries of the lane each candidate webhook (one with due work) may claim, for
@@ -66,13 +85,53 @@ export class LocalQueues {
    */
   rooms(lane: Lane, candidates: Iterable<string>): Map<string, number> {
     const rooms = new Map<string, number>();
+    const now = this.now();
     for (const webhookId of candidates) {
+      // Paused here (its pause may not be in the database yet): claim nothing until it ends.
+      if (this.pressure.pausedUntil(webhookId, now) !== null) continue;
       const queue = this.hooks.get(webhookId);
-      const room = this.limits.holdPerLane - (queue?.held[lane] ?? 0);
-      if (room >= this.limits.minRoom) rooms.set(webhookId, room);
+      const { hold, minRoom } = this.holdOf(webhookId);
+      const room = hold - (queue?.held[lane] ?? 0);
+      if (room >= minRoom) rooms.set(webhookId, room);
       else if (queue) queue.moreDue[lane] = true;
     }
     return rooms;
+  }
+
+  /** Hold and minimum room shrink with a webhook's adaptive limit: a slowed endpoint holds only what it can send in its lease. */
+  private holdOf(webhookId: string): { hold: number; minRoom: number } {
+    const share = this.pressure.limit(webhookId) / this.limits.perWebhookCap;
+    if (share >= 1) return { hold: this.limits.holdPerLane, minRoom: this.limits.minRoom };
+    return { hold: Math.max(1, Math.ceil(this.limits.holdPerLane * share)), minRoom: Math.max(1, Math.ceil(this.limits.minRoom * share)) };
+  }
+
+  /** How many live workers share each webhook's rate (presence.ts counts them). */
+  setLiveWorkers(count: number): void {
+    this.pressure.setLiveWorkers(count);
+  }
+
+  /** The webhook's adaptive limit on requests in flight (for metrics and tests). */
+  limitOf(webhookId: string): number {
+    return this.pressure.limit(webhookId);
+  }
+
+  /**
+   * The receiver paused the webhook until `until` (ms): nothing of it starts here until then. Its
+   * waiting deliveries that could not start before their lease runs short (`tooLateAt(item, until)`)
+   * are removed and returned, to be given back; the others wait for the pause end.
+   */
+  pause(webhookId: string, until: number, tooLateAt: (item: Queued, at: number) => boolean): Queued[] {
+    this.pressure.pause(webhookId, until);
+    const queue = this.hooks.get(webhookId);
+    if (!queue) return [];
+    const giveBack: Queued[] = [];
+    for (const lane of LANES) {
+      const keep: Queued[] = [];
+      for (const item of queue.waiting[lane]) (tooLateAt(item, until) ? giveBack : keep).push(item);
+      queue.waiting[lane] = keep;
+    }
+    for (const item of giveBack) this.dropped(item);
+    return giveBack;
   }
 
   /** Records a claim's result for a webhook: did it get all the room it asked for? */
@@ -82,7 +141,10 @@ export class LocalQueues {
   }
 
   add(item: Queued): void {
-    const queue = this.queueOf(item.delivery.account_id, item.delivery.webhook_id);
+    const webhookId = item.delivery.webhook_id;
+    this.pressure.setRate(webhookId, item.target.max_rate_per_second);
+    if (item.target.paused_until !== null && item.target.paused_until > this.now()) this.pressure.pause(webhookId, item.target.paused_until);
+    const queue = this.queueOf(item.delivery.account_id, webhookId);
     queue.waiting[item.lane].push(item);
     queue.held[item.lane] += 1;
   }
@@ -93,17 +155,21 @@ export class LocalQueues {
    * capacity. Accounts take turns, one delivery each per turn, least recently served first; so do
    * an account's webhooks. A delivery that reaches the head of its queue too late (`tooLate`: its
    * lease might run out during the request) is returned in `expired` instead, to be given back.
+   * A webhook held back by its pause or rate names when it may start in `wakeAt`.
    */
-  takeStartable(capacity: Record<Lane, number>, tooLate: (item: Queued) => boolean): { start: Queued[]; expired: Queued[] } {
+  takeStartable(capacity: Record<Lane, number>, tooLate: (item: Queued) => boolean): Startable {
     const start: Queued[] = [];
     const expired: Queued[] = [];
-    if (LANES.every((lane) => this.inFlightByLane[lane] >= capacity[lane])) return { start, expired };
+    const now = this.now();
+    this.pressure.sweep(now, (webhookId) => this.hooks.has(webhookId));
+    const wake = { at: undefined as number | undefined };
+    if (LANES.every((lane) => this.inFlightByLane[lane] >= capacity[lane])) return { start, expired, wakeAt: undefined };
     // An account that could start nothing cannot later in this call: slots only fill up here.
     let turn = [...this.accounts];
     while (turn.length > 0) {
       const next: typeof turn = [];
       for (const [accountId, account] of turn) {
-        const item = account.inFlight < this.limits.perAccountCap ? this.takeOne(account, capacity, tooLate, expired) : undefined;
+        const item = account.inFlight < this.limits.perAccountCap ? this.takeOne(account, capacity, tooLate, expired, now, wake) : undefined;
         if (!item) continue;
         start.push(item);
         account.inFlight += 1;
@@ -113,13 +179,25 @@ export class LocalQueues {
       turn = next;
     }
     for (const item of expired) this.dropped(item);
-    return { start, expired };
+    return { start, expired, wakeAt: wake.at };
   }
 
   /** The next delivery of the account that may start, from its least recently served webhook. */
-  private takeOne(account: AccountQueue, capacity: Record<Lane, number>, tooLate: (item: Queued) => boolean, expired: Queued[]): Queued | undefined {
+  private takeOne(
+    account: AccountQueue,
+    capacity: Record<Lane, number>,
+    tooLate: (item: Queued) => boolean,
+    expired: Queued[],
+    now: number,
+    wake: { at: number | undefined },
+  ): Queued | undefined {
     for (const [webhookId, queue] of account.hooks) {
-      if (queue.inFlight >= this.limits.perWebhookCap) continue;
+      const may = this.pressure.mayStart(webhookId, queue.inFlight, now);
+      if (may !== true) {
+        const waits = queue.waiting.first.length > 0 || queue.waiting.retry.length > 0;
+        if (may !== false && waits && (wake.at === undefined || may < wake.at)) wake.at = may;
+        continue;
+      }
       for (const lane of LANES) {
         const waiting = queue.waiting[lane];
         while (waiting.length > 0 && this.inFlightByLane[lane] < capacity[lane]) {
@@ -130,6 +208,8 @@ export class LocalQueues {
           }
           queue.inFlight += 1;
           this.inFlightByLane[lane] += 1;
+          item.startedAt = now;
+          this.pressure.started(webhookId, now);
           toBack(account.hooks, webhookId, queue);
           return item;
         }
@@ -138,8 +218,12 @@ export class LocalQueues {
     return undefined;
   }
 
-  /** A started delivery finished. Returns true when its webhook may have more due work and has room to claim it. */
-  finished(item: Queued): boolean {
+  /**
+   * A started delivery finished; `signal` feeds its webhook's adaptive limit. Returns true when its
+   * webhook may have more due work and has room to claim it.
+   */
+  finished(item: Queued, signal: LoadSignal = 'neutral'): boolean {
+    this.pressure.observe(item.delivery.webhook_id, signal, item.startedAt ?? 0, this.now());
     const queue = this.hooks.get(item.delivery.webhook_id);
     if (!queue) return false;
     queue.inFlight -= 1;
@@ -172,7 +256,8 @@ export class LocalQueues {
   private forget(queue: WebhookQueue, item: Queued): boolean {
     queue.held[item.lane] -= 1;
     if (queue.idle) this.remove(item.delivery.webhook_id, queue);
-    if (!queue.moreDue[item.lane] || this.limits.holdPerLane - queue.held[item.lane] < this.limits.minRoom) return false;
+    const { hold, minRoom } = this.holdOf(item.delivery.webhook_id);
+    if (!queue.moreDue[item.lane] || hold - queue.held[item.lane] < minRoom) return false;
     // Ask once: the claim this triggers records a fresh answer.
     queue.moreDue[item.lane] = false;
     return true;

@@ -50,6 +50,19 @@ export function createDeliveryMetrics(db: Kysely<Schema>, clock: Clock): Deliver
       this.set(Math.max(0, (now - at) / 1000));
     },
   });
+  new Gauge({
+    name: 'leadhook_delivery_webhooks_paused',
+    help: 'Webhooks their receiver has paused now (429/503 with Retry-After; docs/WEBHOOKS.md, "Back-pressure")',
+    registers: [registry],
+    async collect() {
+      const row = await db
+        .selectFrom('webhooks')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('paused_until', '>', clock.now().getTime())
+        .executeTakeFirst();
+      this.set(Number(row?.n ?? 0));
+    },
+  });
   const statuses = new Gauge({
     name: 'leadhook_deliveries',
     help: 'Deliveries by status',

@@ -83,7 +83,7 @@ export class DeliveryWorker {
     // Each webhook holds up to 4 × cap per lane and is claimed for again when it has room for a
     // cap's worth: a fast endpoint must not run dry during a claim round trip; a slow one only
     // holds what it will send within its lease.
-    const queues = new LocalQueues({ perWebhookCap: cap, perAccountCap: s.maxInFlightPerAccount, holdPerLane: 4 * cap, minRoom: cap });
+    const queues = new LocalQueues({ perWebhookCap: cap, perAccountCap: s.maxInFlightPerAccount, holdPerLane: 4 * cap, minRoom: cap }, () => deps.clock.now().getTime());
     const emails = createEmailSender(deps.mailer, s.publicUrl, deps.logger);
     const wake = () => {
       if (this.state === 'running') this.loop.signal();
@@ -111,7 +111,7 @@ export class DeliveryWorker {
       onRoom: wake,
     });
     this.maintenance = new Maintenance({ store: deps.store, clock: deps.clock, settings: s, sendEmails: emails, ...(deps.hooks?.prune ? { prune: deps.hooks.prune } : {}) });
-    this.presence = new Presence({ store: deps.store, clock: deps.clock, logger: deps.logger, me: { id: this.id, host: hostname(), pid: process.pid }, onReleased: wake });
+    this.presence = new Presence({ store: deps.store, clock: deps.clock, logger: deps.logger, me: { id: this.id, host: hostname(), pid: process.pid }, onReleased: wake, onLiveWorkers: (n) => queues.setLiveWorkers(n) });
   }
 
   /** One deterministic round: claim what is due now, send it all, record it, run maintenance. */

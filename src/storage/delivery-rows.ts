@@ -33,6 +33,10 @@ export interface WebhookRow {
   errors_since_email: number;
   /** Send the attempt's W3C `traceparent` header (only while tracing is on). */
   send_traceparent: Bool;
+  /** A receiver's 429/503 with Retry-After paused the whole endpoint until then (ms); null: not paused (migration 020). */
+  paused_until: number | null;
+  /** The owner's cap on requests started per second; null: unlimited (migration 020). */
+  max_rate_per_second: number | null;
 }
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';

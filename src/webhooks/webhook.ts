@@ -21,11 +21,16 @@ export interface Webhook {
   updated_at: string;
   /** Last attempt status (`succeeded` or an error category) and time; null before the first. */
   last_delivery: { status: string; at: string } | null;
+  /** Requests started per second at most; null: unlimited (docs/WEBHOOKS.md, "Back-pressure"). */
+  max_rate_per_second: number | null;
+  /** The receiver paused the webhook (429/503 with Retry-After) until then; null when not paused now. */
+  paused_until: string | null;
 }
 
 export type WebhookWithCreator = WebhookRow & { creator_name: string | null; creator_email: string | null };
 
-export function toWebhook(row: WebhookWithCreator): Webhook {
+/** `now` (ms) decides whether a stored pause still holds; a pause in the past shows as null. */
+export function toWebhook(row: WebhookWithCreator, now: number): Webhook {
   return {
     _id: row.id,
     url: row.url,
@@ -43,5 +48,8 @@ export function toWebhook(row: WebhookWithCreator): Webhook {
       row.last_attempt_at !== null && row.last_attempt_status !== null
         ? { status: row.last_attempt_status, at: isoSeconds(new Date(row.last_attempt_at)) }
         : null,
+    max_rate_per_second: row.max_rate_per_second,
+    // Rounded up to the second: a client reading it never comes back too early.
+    paused_until: row.paused_until !== null && row.paused_until > now ? isoSeconds(new Date(Math.ceil(row.paused_until / 1000) * 1000)) : null,
   };
 }

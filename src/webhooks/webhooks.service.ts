@@ -24,6 +24,8 @@ export interface WebhookInput {
   enabled?: boolean | undefined;
   retry_schedule?: number[] | null | undefined;
   send_traceparent?: boolean | undefined;
+  /** Requests started per second at most, all workers together (docs/WEBHOOKS.md, "Back-pressure"); null: unlimited. */
+  max_rate_per_second?: number | null | undefined;
 }
 
 /**
@@ -64,6 +66,8 @@ export async function createWebhook(
     last_error_email_at: null,
     errors_since_email: 0,
     send_traceparent: input.send_traceparent ? 1 : 0,
+    paused_until: null,
+    max_rate_per_second: input.max_rate_per_second ?? null,
   };
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('accounts').set((eb) => ({ name: eb.ref('name') })).where('id', '=', actor.accountId).execute();
@@ -105,6 +109,9 @@ export async function updateWebhook(
   if (input.description !== undefined) set.description = input.description;
   if (input.retry_schedule !== undefined) set.retry_schedule = input.retry_schedule ? JSON.stringify(input.retry_schedule) : null;
   if (input.send_traceparent !== undefined) set.send_traceparent = input.send_traceparent ? 1 : 0;
+  if (input.max_rate_per_second !== undefined) set.max_rate_per_second = input.max_rate_per_second;
+  // A pause was the old receiver's answer; a new URL is another receiver.
+  if (input.url !== undefined && input.url !== current.url) set.paused_until = null;
   if (input.enabled === true && current.enabled === 0) {
     // Re-enabling starts a healthy period; replay what was missed with recover.
     Object.assign(set, { enabled: 1, disabled_reason: null, failing_since: null, errors_since_email: 0 });

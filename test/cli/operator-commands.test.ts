@@ -28,8 +28,13 @@ for (const dialect of DIALECTS) {
 
       const listed = JSON.parse((await leadhook(h(), 'webhooks', 'list', '--account', acct.accountId, '--json')).stdout);
       assert.deepEqual(listed, [
-        { id: webhook._id, account_id: acct.accountId, url: 'http://127.0.0.1:9/hooks', enabled: true, disabled_reason: null, events: ['*'], failed: 2 },
+        { id: webhook._id, account_id: acct.accountId, url: 'http://127.0.0.1:9/hooks', enabled: true, disabled_reason: null, events: ['*'], failed: 2, paused_until: null, max_rate_per_second: null },
       ]);
+      // A receiver's pause and the owner's rate show in the text listing (docs/WEBHOOKS.md, "Back-pressure").
+      const pausedUntil = Date.now() + 3_600_000;
+      await h().ctx.db.updateTable('webhooks').set({ paused_until: pausedUntil, max_rate_per_second: 3 }).where('id', '=', webhook._id).execute();
+      const text = (await leadhook(h(), 'webhooks', 'list', '--account', acct.accountId)).stdout;
+      assert.ok(text.includes(`paused by the receiver until ${new Date(pausedUntil).toISOString()}  max 3/s`), text);
 
       const recovered = await leadhook(h(), 'webhooks', 'recover', webhook._id, '--since', '2000-01-01');
       assert.match(recovered.stdout, /^2 deliveries requeued/m);

@@ -180,6 +180,8 @@ for (const dialect of DIALECTS) {
       assert.equal(emails[0].status, 'stored');
     });
 
+    // Retry-After moves the retry within twice the scheduled delay (docs/SPEC.md §4); the endpoint's
+    // pause (docs/WEBHOOKS.md, "Back-pressure") never holds it past that.
     for (const [retryAfter, expectedDelayS] of [
       ['7', 7],
       ['60', 10],

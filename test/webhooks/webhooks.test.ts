@@ -29,6 +29,8 @@ for (const dialect of DIALECTS) {
         created_at: '2026-01-05T09:00:00Z',
         updated_at: '2026-01-05T09:00:00Z',
         last_delivery: null,
+        max_rate_per_second: null,
+        paused_until: null,
       });
       const read = await acct.api('GET', `/webhooks/${hook._id}`);
       assert.deepEqual(read.body, hook);

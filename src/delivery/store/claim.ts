@@ -47,7 +47,11 @@ export interface ClaimOptions {
 /** Unleased, or leased by a worker whose lease ran out. */
 export const free = (now: number) => sql`(lease_until is null or lease_until <= ${now})`;
 
-/** The webhooks with at least one delivery of the lane due at `now` (leased or not). */
+/**
+ * The webhooks with at least one delivery of the lane due at `now` (leased or not), except those
+ * their receiver paused until after `now` (docs/WEBHOOKS.md, "Back-pressure"): the claim takes only
+ * these webhooks, so no worker claims a paused one.
+ */
 export async function webhooksWithDueWork(db: Kysely<Schema>, from: RawBuilder<unknown>, lane: Lane, now: number): Promise<string[]> {
   const where = laneWhere(lane);
   const { rows } = await sql<{ id: string }>`
@@ -60,7 +64,8 @@ export async function webhooksWithDueWork(db: Kysely<Schema>, from: RawBuilder<u
     select id from hooks
     where id is not null
       and (select next_attempt_at from ${from} where ${where} and webhook_id = hooks.id
-           order by next_attempt_at limit 1) <= ${now}`.execute(db);
+           order by next_attempt_at limit 1) <= ${now}
+      and not exists (select 1 from webhooks where webhooks.id = hooks.id and webhooks.paused_until > ${now})`.execute(db);
   return rows.map((row) => row.id);
 }
 

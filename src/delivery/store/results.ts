@@ -16,6 +16,8 @@ export type NextState = { status: 'succeeded' } | { status: 'pending'; nextAttem
 
 export interface FinishedAttempt extends AttemptFacts {
   next: NextState;
+  /** The receiver paused its whole webhook until then (ms; docs/WEBHOOKS.md, "Back-pressure"), or null. */
+  pauseUntil: number | null;
 }
 
 const held = (a: FinishedAttempt) => ({ id: a.delivery.id, token: a.delivery.lease_token });

@@ -1,4 +1,5 @@
-// The webhook health the engine keeps (failing since, last attempt, the error-email counter), 410
+// The webhook health the engine keeps (failing since, last attempt, the error-email counter, the
+// receiver's pause: docs/WEBHOOKS.md, "Back-pressure"), 410
 // Gone and auto-disabling (docs/WEBHOOKS.md). Written after the results' own transaction, in one
 // transaction per batch that locks webhook rows in webhook-id order: the hot `webhooks` rows are
 // never held by a results transaction, so results cannot deadlock on them, and two health writers
@@ -25,6 +26,7 @@ export async function recordWebhookHealth(db: Kysely<Schema>, recorded: readonly
       const last = attempts[attempts.length - 1]!;
       const failures = attempts.filter((a) => a.outcome.kind === 'failed');
       const lastOutcome = last.outcome;
+      await pauseWebhook(trx, webhookId, latestPause(attempts));
       await trx
         .updateTable('webhooks')
         .set((eb) =>
@@ -47,6 +49,26 @@ export async function recordWebhookHealth(db: Kysely<Schema>, recorded: readonly
     }
     return emails;
   });
+}
+
+function latestPause(attempts: readonly FinishedAttempt[]): number | null {
+  let until: number | null = null;
+  for (const attempt of attempts) if (attempt.pauseUntil !== null && (until === null || attempt.pauseUntil > until)) until = attempt.pauseUntil;
+  return until;
+}
+
+/**
+ * Pauses the webhook for every worker until `until` (docs/WEBHOOKS.md, "Back-pressure"): the claim
+ * skips it (claim.ts). Only ever moved later: answers in flight together may name different ends.
+ */
+async function pauseWebhook(trx: Transaction<Schema>, webhookId: string, until: number | null): Promise<void> {
+  if (until === null) return;
+  await trx
+    .updateTable('webhooks')
+    .set({ paused_until: until })
+    .where('id', '=', webhookId)
+    .where((eb) => eb.or([eb('paused_until', 'is', null), eb('paused_until', '<', until)]))
+    .execute();
 }
 
 function groupByWebhook(attempts: readonly FinishedAttempt[]): Map<string, FinishedAttempt[]> {

@@ -15,6 +15,8 @@ export interface PresenceDeps {
   me: WorkerIdentity;
   /** Claims were released: they are due again. */
   onReleased(): void;
+  /** How many workers are live, this one included (at each sweep): they share each webhook's rate. */
+  onLiveWorkers?(count: number): void;
   /** Whether a process of this host runs (tests pass their own). */
   isAlive?: (pid: number) => boolean;
 }
@@ -85,10 +87,13 @@ export class Presence {
     const { store, me } = this.deps;
     const now = this.deps.clock.now().getTime();
     const mayJudgeSilence = this.beatingSince !== undefined && now - this.beatingSince >= STALE_AFTER_MS;
-    const dead = (await store.otherWorkers(me.id)).filter(
+    const others = await store.otherWorkers(me.id);
+    const dead = others.filter(
       (o) =>
         (mayJudgeSilence && now - o.heartbeat_at >= STALE_AFTER_MS) || (o.host === me.host && o.pid !== me.pid && !this.isAlive(o.pid)),
     );
+    // Live: not dead, and heard from lately (before judging silence, a stale row is not counted).
+    this.deps.onLiveWorkers?.(1 + others.filter((o) => !dead.includes(o) && now - o.heartbeat_at < STALE_AFTER_MS).length);
     if (dead.length === 0) return;
     this.released(await store.releaseWorkers(dead.map((o) => o.id)), dead.map((o) => o.id).join(', '));
   }

@@ -37,6 +37,11 @@ const fields = {
   send_traceparent: Type.Optional(
     Type.Boolean({ description: "send each attempt's W3C traceparent header while OpenTelemetry tracing is on (default false)" }),
   ),
+  max_rate_per_second: Type.Optional(
+    Type.Union([Type.Number({ exclusiveMinimum: 0, maximum: 10_000 }), Type.Null()], {
+      description: 'requests started per second at most (all workers together, approximate: docs/WEBHOOKS.md, "Back-pressure"); null for unlimited',
+    }),
+  ),
 };
 const WebhookCreate = Type.Object(fields, { additionalProperties: false });
 const WebhookUpdate = Type.Object({ ...fields, url: Type.Optional(fields.url) }, { additionalProperties: false, minProperties: 1 });
@@ -62,12 +67,12 @@ const DeliveryQuery = Type.Intersect([
 const StatsQuery = Type.Object({ hours: Type.Integer({ minimum: 1, maximum: 168, default: 24 }) });
 
 export const webhookRoutes: ApiRoutes = (api, ctx) => {
-  const view = async (accountId: string, id: string) => toWebhook(await getWebhook(ctx.db, accountId, id));
+  const view = async (accountId: string, id: string) => toWebhook(await getWebhook(ctx.db, accountId, id), ctx.clock.now().getTime());
 
   api.get('/webhooks', { schema: { tags, querystring: Paging } }, async (request) => {
     requireAdmin(request.actor);
     const { limit, offset } = pageWindow(request.query);
-    return (await listWebhooks(ctx.db, request.actor.accountId, limit, offset)).map(toWebhook);
+    return (await listWebhooks(ctx.db, request.actor.accountId, limit, offset)).map((row) => toWebhook(row, ctx.clock.now().getTime()));
   });
 
   api.post('/webhooks', { schema: { tags, summary: 'Create a webhook; answers with its signing secret once', body: WebhookCreate } }, async (request, reply) => {
@@ -140,7 +145,7 @@ export const webhookRoutes: ApiRoutes = (api, ctx) => {
 
   api.get('/webhooks/:id/stats', { schema: { tags, params: IdParams, querystring: StatsQuery, summary: 'Hourly success rate and latency' } }, async (request) => {
     requireAdmin(request.actor);
-    const webhook = toWebhook(await getWebhook(ctx.db, request.actor.accountId, request.params.id));
+    const webhook = toWebhook(await getWebhook(ctx.db, request.actor.accountId, request.params.id), ctx.clock.now().getTime());
     const hours = request.query.hours;
     return {
       webhook_id: webhook._id,

@@ -1,4 +1,5 @@
-// Create or edit a webhook: URL (checked as it is typed), events, handshake key, description.
+// Create or edit a webhook: URL (checked as it is typed), events, handshake key, description, and
+// an optional maximum rate (docs/WEBHOOKS.md, "Back-pressure").
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { Checkbox, TextInput } from './field.js';
@@ -13,19 +14,22 @@ export function WebhookForm({ webhook, busy, submitLabel, onSubmit, onCancel }) 
   const [description, setDescription] = useState(webhook?.description ?? '');
   const [enabled, setEnabled] = useState(webhook?.enabled ?? true);
   const [sendTraceparent, setSendTraceparent] = useState(webhook?.send_traceparent ?? false);
+  const [maxRate, setMaxRate] = useState(webhook?.max_rate_per_second == null ? '' : String(webhook.max_rate_per_second));
   const urlError = touched ? checkUrl(url) : undefined;
+  const rateError = checkRate(maxRate);
   const noEvents = events.length === 0 ? 'Pick at least one event, or All events' : undefined;
 
   const submit = (event) => {
     event.preventDefault();
     setTouched(true);
-    if (checkUrl(url) || noEvents) return;
+    if (checkUrl(url) || noEvents || rateError) return;
     onSubmit({
       url,
       events,
       handshake_key: handshakeKey === '' ? null : handshakeKey,
       description: description === '' ? null : description,
       send_traceparent: sendTraceparent,
+      max_rate_per_second: maxRate.trim() === '' ? null : Number(maxRate),
       ...(webhook ? {} : { enabled }),
     });
   };
@@ -45,6 +49,9 @@ export function WebhookForm({ webhook, busy, submitLabel, onSubmit, onCancel }) 
     <${TextInput} label="Description (optional)" name="description" value=${description} onValue=${setDescription} />
     <${Checkbox} label="Send a traceparent header (OpenTelemetry)" name="send_traceparent" checked=${sendTraceparent} onValue=${setSendTraceparent}
       hint="While leadhook's tracing is on, each request carries its attempt's W3C traceparent, so your service's spans join leadhook's trace" />
+    <${TextInput} label="Maximum rate (requests per second, optional)" name="max_rate_per_second" type="number" min="0" step="any"
+      inputmode="decimal" value=${maxRate} onValue=${setMaxRate} error=${rateError}
+      hint="Leave empty for no limit. Your endpoint also slows us down by answering 429 or 503 with Retry-After." />
     ${webhook ? null : html`<${Checkbox} label="Enabled" name="enabled" checked=${enabled} onValue=${setEnabled} />`}
     <div class="form-actions">
       <button type="submit" class="primary" disabled=${busy}>${submitLabel}</button>
@@ -52,4 +59,12 @@ export function WebhookForm({ webhook, busy, submitLabel, onSubmit, onCancel }) 
       ${webhook ? html`<a class="button" href=${`#/inspector?webhook=${webhook._id}`}>See what your webhook will receive</a>` : null}
     </div>
   </form>`;
+}
+
+/** Empty (no limit) or a number above 0, at most 10,000 (the API's bounds). */
+function checkRate(value) {
+  if (value.trim() === '') return undefined;
+  const rate = Number(value);
+  if (!Number.isFinite(rate) || rate <= 0 || rate > 10_000) return 'A number of requests per second above 0 and at most 10,000, or empty for no limit';
+  return undefined;
 }

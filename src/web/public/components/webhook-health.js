@@ -25,6 +25,7 @@ export function WebhookHealth({ webhook }) {
     <span class=${`badge ${BADGE[state]}`}>${LABEL[state]}</span>
     <span class="small"> ${formatPercent(rate)} succeeded (24 h)</span>
     ${!webhook.enabled && webhook.disabled_reason ? html`<div class="small muted">${webhook.disabled_reason}</div>` : null}
+    ${webhook.paused_until ? html`<div class="small">Paused by the receiver until ${formatTime(webhook.paused_until)}</div>` : null}
     ${error ? html`<div class="small last-error">Last error ${formatTime(error.time)}: ${error.message ?? error.category ?? 'failed'}</div>` : null}
   </div>`;
 }

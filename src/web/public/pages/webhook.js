@@ -63,11 +63,16 @@ export function WebhookPage({ id, params }) {
 
   return html`<${Page} title="Webhook" crumbs=${crumbs} notice=${notice}>
     <p class="url big">${w.url}</p>
+    ${w.paused_until
+      ? html`<p class="notice notice-info" role="status">Paused by the receiver until ${formatTime(w.paused_until)}: it answered 429 or 503 with
+          Retry-After. Deliveries wait and go out after that; no attempts are spent meanwhile.</p>`
+      : null}
     <dl class="facts">
       <dt>Status</dt><dd><${WebhookStatus} webhook=${w} /></dd>
       <dt>Events</dt><dd>${describeEvents(w.events)}</dd>
       <dt>Handshake key</dt><dd>${w.handshake_key ? 'Set' : 'None'}</dd>
       <dt>Description</dt><dd>${w.description ?? '—'}</dd>
+      <dt>Maximum rate</dt><dd>${w.max_rate_per_second === null ? 'No limit' : `${w.max_rate_per_second} requests a second`}</dd>
       <dt>Created</dt><dd>${formatTime(w.created_at)} by ${w.created_by?.name ?? '—'}</dd>
     </dl>
     <div class="toolbar" role="group" aria-label="Webhook actions">
