@@ -22,6 +22,8 @@ export interface WebhookInput {
   description?: string | null | undefined;
   enabled?: boolean | undefined;
   retry_schedule?: number[] | null | undefined;
+  /** Probe the endpoint after an auto-disable and re-enable it on a 2xx (docs/WEBHOOKS.md, "Self-healing endpoints"). */
+  self_heal?: boolean | undefined;
 }
 
 /**
@@ -61,6 +63,8 @@ export async function createWebhook(
     last_attempt_status: null,
     last_error_email_at: null,
     errors_since_email: 0,
+    self_heal: input.self_heal ? 1 : 0,
+    ...NOT_HEALING,
   };
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('accounts').set((eb) => ({ name: eb.ref('name') })).where('id', '=', actor.accountId).execute();
@@ -79,6 +83,8 @@ export async function createWebhook(
   });
   return { id: row.id, secret };
 }
+
+const NOT_HEALING = { heal_started_at: null, heal_next_probe_at: null, heal_probes: 0, heal_lease_until: null } as const;
 
 /** `["*"]` wins over a list; duplicates go. */
 function normaliseEvents(events: string[] | undefined): string[] {
@@ -101,8 +107,11 @@ export async function updateWebhook(
   if (input.events !== undefined) set.events = JSON.stringify(normaliseEvents(input.events));
   if (input.description !== undefined) set.description = input.description;
   if (input.retry_schedule !== undefined) set.retry_schedule = input.retry_schedule ? JSON.stringify(input.retry_schedule) : null;
+  if (input.self_heal !== undefined) set.self_heal = input.self_heal ? 1 : 0;
+  // A user's choice ends any probing: turning self-heal off, enabling or disabling by hand.
+  if (input.self_heal === false || input.enabled !== undefined) Object.assign(set, NOT_HEALING);
   if (input.enabled === true && current.enabled === 0) {
-    // Re-enabling starts a healthy period; replay what was missed with recover.
+    // Re-enabling starts a healthy period; replay what was missed with replay-missing and recover.
     Object.assign(set, { enabled: 1, disabled_reason: null, failing_since: null, errors_since_email: 0 });
   }
   await db.updateTable('webhooks').set(set).where('id', '=', id).where('account_id', '=', accountId).execute();
