@@ -10,6 +10,7 @@ import { extendLeases, failOrphans, nextDueAt, releaseDeliveries, webhooksWithDu
 import type { DialectSql } from './dialect-sql.ts';
 import { postgresSql } from './postgres.ts';
 import { countFailedSince, recoverFailed, retryDeliveryNow } from './requeue.ts';
+import { replayMissing, type ReplayProgress, type ReplayRequest } from './replay.ts';
 import { sqliteSql } from './sqlite.ts';
 import { disableOverdueWebhooks, dueErrorSummaries, pruneExpired, type MaintenanceSettings } from './maintenance.ts';
 import type { EmailDue } from './error-emails.ts';
@@ -35,6 +36,8 @@ export interface DeliveryStore {
   retryNow(deliveryId: string, now: number): Promise<void>;
   recoverFailed(request: { webhookId: string; since: number; now: number }, onBatch?: (recovered: number) => void): Promise<number>;
   countFailedSince(webhookId: string, since: number): Promise<number>;
+  /** Queues what a webhook never got in a window, in activity order, batch by batch (replay.ts). */
+  replayMissing(request: ReplayRequest, onBatch?: (progress: ReplayProgress) => void): Promise<ReplayProgress>;
   loadWebhookTargets(ids: string[]): Promise<Map<string, WebhookTarget>>;
   /** Records a batch fenced by lease token; returns the attempts recorded. */
   writeResults(finished: readonly FinishedAttempt[], now: number): Promise<FinishedAttempt[]>;
@@ -81,6 +84,7 @@ export function createDeliveryStore(database: Pick<Database, 'db' | 'dialect'>, 
     retryNow: (deliveryId, now) => retryDeliveryNow(inWakingTransaction, deliveryId, now),
     recoverFailed: (request, onBatch) => recoverFailed(db, inWakingTransaction, request, onBatch),
     countFailedSince: (webhookId, since) => countFailedSince(db, webhookId, since),
+    replayMissing: (request, onBatch) => replayMissing(db, inWakingTransaction, request, onBatch),
     loadWebhookTargets: (ids) => loadWebhookTargets(db, ids),
     writeResults: (finished, now) => writeResults(db, finished, now),
     recordHealth: (recorded, settings) => recordWebhookHealth(db, recorded, settings),

@@ -50,8 +50,9 @@ export async function insertDeliveries(trx: Transaction<Schema>, rows: NewDelive
   }
 }
 
-/** Removes a webhook's deliveries and their attempt records (the webhook is being deleted). */
+/** Removes a webhook's deliveries, their attempt records and its ledger (the webhook is being deleted). */
 export async function deleteDeliveriesOfWebhook(trx: Transaction<Schema>, webhookId: string): Promise<void> {
+  await trx.deleteFrom('delivery_ledger').where('webhook_id', '=', webhookId).execute();
   await trx.deleteFrom('delivery_attempts').where('webhook_id', '=', webhookId).execute();
   await trx.deleteFrom('deliveries').where('webhook_id', '=', webhookId).execute();
 }

@@ -18,7 +18,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('pruned_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('delivery_ledger_pk', ['webhook_id', 'activity_id'])
     .execute();
-  await db.schema.createIndex('deliveries_webhook_activity').on('deliveries').columns(['webhook_id', 'activity_id']).execute();
+  // Unique: one delivery per webhook and activity (the outbox writes one; test deliveries have
+  // their own ids), which makes two concurrent replays unable to queue an activity twice.
+  await db.schema.createIndex('deliveries_webhook_activity').on('deliveries').columns(['webhook_id', 'activity_id']).unique().execute();
   await db.schema.createIndex('activities_account_time').on('activities').columns(['account_id', 'created_at']).execute();
 
   await db.schema.alterTable('webhooks').addColumn('self_heal', 'integer', (c) => c.notNull().defaultTo(0)).execute();
