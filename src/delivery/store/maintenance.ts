@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Schema } from '../../storage/schema.ts';
 import { claimErrorEmail, type EmailDue } from './error-emails.ts';
 import { keepInLedger } from './ledger.ts';
+import { startHealing } from './self-heal.ts';
 import { autoDisableReason, disableWebhook } from './webhook-health.ts';
 
 export interface MaintenanceSettings {
@@ -32,6 +33,7 @@ export async function disableOverdueWebhooks(db: Kysely<Schema>, settings: Maint
     const due = await db.transaction().execute(async (trx) => {
       const reason = await autoDisableReason(trx, id, settings);
       if (!reason || !(await disableWebhook(trx, id, reason, now))) return [];
+      await startHealing(trx, id, now);
       return claimErrorEmail(trx, id, settings, { force: true, disabledReason: reason });
     });
     emails.push(...due);
