@@ -28,6 +28,8 @@ for (const dialect of DIALECTS) {
         created_by: { _id: acct.userId, name: acct.ownerName, email: me.email },
         created_at: '2026-01-05T09:00:00Z',
         updated_at: '2026-01-05T09:00:00Z',
+        self_heal: false,
+        healing: null,
         last_delivery: null,
       });
       const read = await acct.api('GET', `/webhooks/${hook._id}`);
