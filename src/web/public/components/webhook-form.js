@@ -1,4 +1,4 @@
-// Create or edit a webhook: URL (checked as it is typed), events, handshake key, description.
+// Create or edit a webhook: URL (checked as it is typed), events, handshake key, description, self-heal.
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { Checkbox, TextInput } from './field.js';
@@ -12,6 +12,7 @@ export function WebhookForm({ webhook, busy, submitLabel, onSubmit, onCancel }) 
   const [handshakeKey, setHandshakeKey] = useState(webhook?.handshake_key ?? '');
   const [description, setDescription] = useState(webhook?.description ?? '');
   const [enabled, setEnabled] = useState(webhook?.enabled ?? true);
+  const [selfHeal, setSelfHeal] = useState(webhook?.self_heal ?? false);
   const urlError = touched ? checkUrl(url) : undefined;
   const noEvents = events.length === 0 ? 'Pick at least one event, or All events' : undefined;
 
@@ -24,6 +25,7 @@ export function WebhookForm({ webhook, busy, submitLabel, onSubmit, onCancel }) 
       events,
       handshake_key: handshakeKey === '' ? null : handshakeKey,
       description: description === '' ? null : description,
+      self_heal: selfHeal,
       ...(webhook ? {} : { enabled }),
     });
   };
@@ -41,6 +43,7 @@ export function WebhookForm({ webhook, busy, submitLabel, onSubmit, onCancel }) 
     <${TextInput} label="Handshake key (optional)" name="handshake_key" value=${handshakeKey} onValue=${setHandshakeKey}
       hint="Sent as handshake_key in every body, so your endpoint can tell the requests are yours" autocomplete="off" />
     <${TextInput} label="Description (optional)" name="description" value=${description} onValue=${setDescription} />
+    <${Checkbox} label="Self-heal: after an automatic disable, probe the endpoint for 7 days and turn it back on when it answers 2xx" name="self_heal" checked=${selfHeal} onValue=${setSelfHeal} />
     ${webhook ? null : html`<${Checkbox} label="Enabled" name="enabled" checked=${enabled} onValue=${setEnabled} />`}
     <div class="form-actions">
       <button type="submit" class="primary" disabled=${busy}>${submitLabel}</button>

@@ -1,5 +1,5 @@
-// One webhook: its settings and controls (send test, enable/disable, rotate secret, recover,
-// edit, delete), its health chart, and its deliveries filtered by status.
+// One webhook: its settings and controls (send test, enable/disable, rotate secret, replay missing,
+// recover, edit, delete), its self-heal state, its health chart, and its deliveries by status.
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { html } from '../html.js';
@@ -15,12 +15,14 @@ import { WebhookStatus } from '../components/status-badge.js';
 import { HealthChart } from '../components/health-chart.js';
 import { DeliveriesTable } from '../components/deliveries-table.js';
 import { TextInput } from '../components/field.js';
+import { ReplayMissingForm } from '../components/replay-missing.js';
 
 export function WebhookPage({ id, status }) {
   const [notice, setNotice] = useState(null);
   const [secret, setSecret] = useState(null);
   const [editing, setEditing] = useState(false);
-  const [offerReplay, setOfferReplay] = useState(false);
+  // After re-enabling: the time to replay from (when it went down, as far as the page knew).
+  const [offerReplay, setOfferReplay] = useState(null);
   const [version, setVersion] = useState(0);
   const refresh = () => setVersion((v) => v + 1);
   const webhook = useLoad(() => api.get(`/webhooks/${id}`), [id, version]);
@@ -35,9 +37,10 @@ export function WebhookPage({ id, status }) {
     if (await run(() => api.post(`/webhooks/${id}/test`), 'Test event queued; it appears in the deliveries below')) refresh();
   };
   const setEnabled = async (enabled) => {
+    const downSince = earliest(w.healing?.since, w.updated_at, w.last_delivery?.at);
     const ok = await run(() => api.put(`/webhooks/${id}`, { enabled }), enabled ? 'Webhook enabled' : 'Webhook disabled');
     if (ok) {
-      setOfferReplay(enabled);
+      setOfferReplay(enabled ? downSince : null);
       refresh();
     }
   };
@@ -64,6 +67,7 @@ export function WebhookPage({ id, status }) {
       <dt>Events</dt><dd>${describeEvents(w.events)}</dd>
       <dt>Handshake key</dt><dd>${w.handshake_key ? 'Set' : 'None'}</dd>
       <dt>Description</dt><dd>${w.description ?? '—'}</dd>
+      <dt>Self-heal</dt><dd>${selfHealText(w)}</dd>
       <dt>Created</dt><dd>${formatTime(w.created_at)} by ${w.created_by?.name ?? '—'}</dd>
     </dl>
     <div class="toolbar" role="group" aria-label="Webhook actions">
@@ -77,12 +81,9 @@ export function WebhookPage({ id, status }) {
     </div>
     ${secret ? html`<${SecretBox} secret=${secret} onDismiss=${() => setSecret(null)} />` : null}
     ${offerReplay
-      ? html`<${RecoverForm} webhookId=${id} heading="Replay what was missed?" since=${w.updated_at}
-          intro="The webhook is enabled again. Deliveries that failed while it was down can be sent again."
-          run=${run} busy=${busy} setNotice=${setNotice} onDone=${() => {
-            setOfferReplay(false);
-            refresh();
-          }} />`
+      ? html`<${ReplayMissingForm} webhookId=${id} heading="Replay what was missed?" since=${offerReplay} alsoRecover=${true}
+          intro="The webhook is enabled again. Activities that happened while it was down are queued in order, and deliveries that failed are sent again; nothing is sent twice."
+          setNotice=${setNotice} onDone=${refresh} />`
       : null}
     ${editing
       ? html`<section class="card" aria-labelledby="edit-webhook-title"><h2 id="edit-webhook-title">Edit webhook</h2>
@@ -90,9 +91,25 @@ export function WebhookPage({ id, status }) {
       : null}
     <${Health} id=${id} version=${version} />
     <${DeliveriesTable} webhookId=${id} status=${status} version=${version} setNotice=${setNotice} />
+    ${offerReplay || !w.enabled
+      ? null
+      : html`<${ReplayMissingForm} webhookId=${id} heading="Replay missing" setNotice=${setNotice} onDone=${refresh}
+          intro="Queue every activity since a time that matches the events and never reached this webhook (it was disabled, did not exist yet, or its delivery was removed by retention without succeeding). Running it twice sends nothing twice." />`}
     ${offerReplay ? null : html`<${RecoverForm} webhookId=${id} heading="Recover failed deliveries" run=${run} busy=${busy} setNotice=${setNotice} onDone=${refresh}
       intro="Send again every failed delivery created since a time (paced, no cap)." />`}
   <//>`;
+}
+
+function selfHealText(w) {
+  if (!w.self_heal) return 'Off';
+  if (!w.healing) return 'On: after an automatic disable, probed for 7 days';
+  return `Probing: ${w.healing.probes} ${w.healing.probes === 1 ? 'probe' : 'probes'} since ${formatTime(w.healing.since)}, next ${formatTime(w.healing.next_probe_at)}`;
+}
+
+/** The earliest of some ISO times (missing ones ignored). */
+function earliest(...times) {
+  const ms = times.filter(Boolean).map((t) => Date.parse(t));
+  return ms.length === 0 ? undefined : new Date(Math.min(...ms)).toISOString();
 }
 
 function Health({ id, version }) {
