@@ -60,7 +60,7 @@ export function webhookEmail(facts: WebhookEmailFacts, publicUrl: string): MailM
         `Failed attempts since the last email: ${facts.errorCount}`,
         ...lastLines,
         '',
-        'Pending deliveries were marked failed. Re-enable the webhook and use "recover" to replay what was missed.',
+        'Pending deliveries were marked failed. Re-enable the webhook and use "Replay what was missed?" (replay-missing and recover) to send what it missed.',
         `Error log: ${link}`,
       ].join('\n'),
     };
