@@ -26,6 +26,8 @@ export interface Config {
   autoDisableAfterS: number;
   /** Calls per API key per hour; 0 turns the limit off. */
   apiRateLimit: number;
+  /** Requests per client address per minute to the public inspector inboxes; 0 turns the limit off. */
+  inboxRateLimit: number;
   /** Requests in flight per webhook. */
   maxInFlightPerWebhook: number;
   /** Requests in flight per account, all its webhooks together (docs/WEBHOOKS.md, "Fairness across accounts"). */
@@ -96,6 +98,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     errorEmailIntervalS: read.integer('LEADHOOK_ERROR_EMAIL_INTERVAL_S', 3600, 0, 31_536_000),
     autoDisableAfterS: read.integer('LEADHOOK_AUTO_DISABLE_AFTER_S', 5 * 86_400, 1, 31_536_000),
     apiRateLimit: read.integer('LEADHOOK_API_RATE_LIMIT', 1200, 0, 100_000_000),
+    inboxRateLimit: read.integer('LEADHOOK_INBOX_RATE_LIMIT', 120, 0, 100_000_000),
     maxInFlightPerWebhook: read.integer('LEADHOOK_MAX_IN_FLIGHT_PER_WEBHOOK', 10, 1, 10_000),
     maxInFlightPerAccount: read.integer('LEADHOOK_MAX_IN_FLIGHT_PER_ACCOUNT', 32, 1, 10_000),
     maxWebhooksPerAccount: read.integer('LEADHOOK_MAX_WEBHOOKS_PER_ACCOUNT', 100, 1, 100_000),

@@ -35,9 +35,11 @@ function matchesSearch(eb: LeadsEb, q: string) {
       eb
         .selectFrom('lead_contacts')
         .innerJoin('contacts', 'contacts.id', 'lead_contacts.target_id')
+        // A lead's organization is its contacts' (leads have none of their own); joined by key.
+        .leftJoin('organizations', 'organizations.id', 'contacts.organization_id')
         .select(sql.lit(1).as('one'))
         .whereRef('lead_contacts.lead_id', '=', 'leads.id')
-        .where((c) => c.or([like('contacts.name'), like('contacts.email'), like('contacts.phone')])),
+        .where((c) => c.or([like('contacts.name'), like('contacts.email'), like('contacts.phone'), like('organizations.name')])),
     ),
   ]);
 }

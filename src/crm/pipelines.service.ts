@@ -107,10 +107,37 @@ export async function addStage(
   return { _id: id, name };
 }
 
-export async function renameStage(db: Kysely<Schema>, accountId: string, id: string, name: string): Promise<Stage> {
-  await getStageRow(db, accountId, id);
-  await db.updateTable('stages').set({ name }).where('id', '=', id).execute();
-  return { _id: id, name };
+/**
+ * Renames and/or moves a stage. `position` is 0-based and clamped to the pipeline's stages, as
+ * in `addStage`; the stages between the old and the new place shift by one, so positions stay
+ * 0…n-1 without gaps. Run it in a transaction: the shift and the move are one change.
+ */
+export async function updateStage(
+  db: Kysely<Schema>,
+  accountId: string,
+  id: string,
+  change: { name?: string | undefined; position?: number | undefined },
+): Promise<Stage> {
+  const stage = await getStageRow(db, accountId, id);
+  if (change.name !== undefined) await db.updateTable('stages').set({ name: change.name }).where('id', '=', id).execute();
+  if (change.position !== undefined) await moveStage(db, stage, change.position);
+  return { _id: id, name: change.name ?? stage.name };
+}
+
+async function moveStage(db: Kysely<Schema>, stage: StageRow, position: number): Promise<void> {
+  const count = await db.selectFrom('stages').select((eb) => eb.fn.countAll().as('n')).where('pipeline_id', '=', stage.pipeline_id).executeTakeFirstOrThrow();
+  const to = Math.min(position, Number(count.n) - 1);
+  const from = stage.position;
+  if (to === from) return;
+  const [low, high, step] = to < from ? [to, from - 1, 1] : [from + 1, to, -1];
+  await db
+    .updateTable('stages')
+    .set((eb) => ({ position: eb('position', '+', step) }))
+    .where('pipeline_id', '=', stage.pipeline_id)
+    .where('position', '>=', low)
+    .where('position', '<=', high)
+    .execute();
+  await db.updateTable('stages').set({ position: to }).where('id', '=', stage.id).execute();
 }
 
 export async function deleteStage(db: Kysely<Schema>, accountId: string, id: string): Promise<void> {

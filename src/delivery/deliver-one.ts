@@ -2,6 +2,7 @@
 // attempt, a fresh timestamp and signature), its classification and the next state.
 import type { Clock } from '../shared/clock.ts';
 import { classify } from './classify-response.ts';
+import type { AttemptContext } from './hooks.ts';
 import type { AttemptOutcome } from './outcome.ts';
 import { nextAttempt } from './retry-policy.ts';
 import type { Sender } from './send-request.ts';
@@ -18,8 +19,14 @@ export interface AttemptSettings {
   userAgent: string;
 }
 
-export function requestHeaders(delivery: ClaimedDelivery, target: WebhookTarget, at: Date, userAgent: string): Record<string, string> {
-  return {
+export function requestHeaders(
+  delivery: ClaimedDelivery,
+  target: WebhookTarget,
+  at: Date,
+  userAgent: string,
+  context: AttemptContext = {},
+): Record<string, string> {
+  const headers: Record<string, string> = {
     'content-type': 'application/json',
     'user-agent': userAgent,
     'webhook-id': delivery.activity_id,
@@ -31,6 +38,9 @@ export function requestHeaders(delivery: ClaimedDelivery, target: WebhookTarget,
       delivery.body,
     ),
   };
+  // Outside the signed content (id.timestamp.body), so opting in never changes what receivers verify.
+  if (target.send_traceparent === 1 && context.traceparent) headers.traceparent = context.traceparent;
+  return headers;
 }
 
 /** Sends once; returns the finished attempt, or undefined when the worker was stopping (no attempt). */
@@ -40,9 +50,10 @@ export async function deliverOnce(
   target: WebhookTarget,
   settings: AttemptSettings,
   signal: AbortSignal,
+  context: AttemptContext = {},
 ): Promise<FinishedAttempt | undefined> {
   const startedAt = settings.clock.now();
-  const headers = requestHeaders(delivery, target, startedAt, settings.userAgent);
+  const headers = requestHeaders(delivery, target, startedAt, settings.userAgent, context);
   const result = await sender.send({ url: target.url, headers, body: delivery.body, signal });
   const now = settings.clock.now().getTime();
   const outcome = classify(result, now);

@@ -11,16 +11,38 @@ export async function getDelivery(db: Kysely<Schema>, accountId: string, id: str
   return row;
 }
 
+/** What a webhook's delivery log can be narrowed to; every part is optional and they all apply. */
+export interface DeliveryFilter {
+  status?: DeliveryStatus | undefined;
+  /** An activity type, or `webhook:test`. */
+  type?: string | undefined;
+  /** Created at or after / at or before, in epoch ms (both inclusive). */
+  from?: number | undefined;
+  to?: number | undefined;
+  /** Deliveries of the activities of this lead (test deliveries belong to no lead). */
+  leadId?: string | undefined;
+}
+
 export async function listDeliveries(
   db: Kysely<Schema>,
   accountId: string,
   webhookId: string,
-  status: DeliveryStatus | undefined,
+  filter: DeliveryFilter,
   limit: number,
   offset: number,
 ): Promise<StoredDelivery[]> {
   let query = db.selectFrom('deliveries').selectAll().where('account_id', '=', accountId).where('webhook_id', '=', webhookId);
-  if (status) query = query.where('status', '=', status);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.type) query = query.where('type', '=', filter.type);
+  if (filter.from !== undefined) query = query.where('created_at', '>=', filter.from);
+  if (filter.to !== undefined) query = query.where('created_at', '<=', filter.to);
+  if (filter.leadId) {
+    // The lead's activities come from their own index (lead_id, seq); deliveries keep theirs.
+    const leadId = filter.leadId;
+    query = query.where('activity_id', 'in', (eb) =>
+      eb.selectFrom('activities').select('activities.id').where('activities.account_id', '=', accountId).where('activities.lead_id', '=', leadId),
+    );
+  }
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
 }
 

@@ -13,11 +13,20 @@ export interface AttemptInfo {
   url: string;
 }
 
+/** What an `aroundAttempt` hook hands to the attempt it wraps. */
+export interface AttemptContext {
+  /** The attempt span's W3C `traceparent`. */
+  traceparent?: string | undefined;
+}
+
 export interface WorkerHooks {
   /** Wraps the guarded sender (e.g. to answer deliveries to leadhook's own inspector inboxes in-process). */
   wrapSender?(sender: Sender): Sender;
-  /** Runs around one attempt; must call `run` once and return its result (undefined: interrupted). */
-  aroundAttempt?(info: AttemptInfo, run: () => Promise<FinishedAttempt | undefined>): Promise<FinishedAttempt | undefined>;
+  /**
+   * Runs around one attempt; must call `run` once and return its result (undefined: interrupted).
+   * `traceparent` is sent to webhooks that opted in to it (`send_traceparent`).
+   */
+  aroundAttempt?(info: AttemptInfo, run: (context?: AttemptContext) => Promise<FinishedAttempt | undefined>): Promise<FinishedAttempt | undefined>;
   /** Extra retention work, run with the worker's maintenance (`before`: the retention cut-off, ms). */
   prune?(before: number): Promise<void>;
 }

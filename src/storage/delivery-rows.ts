@@ -39,6 +39,8 @@ export interface WebhookRow {
   heal_probes: number;
   /** A worker holds the probe until then. */
   heal_lease_until: number | null;
+  /** Send the attempt's W3C `traceparent` header (only while tracing is on). */
+  send_traceparent: Bool;
 }
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';

@@ -11,6 +11,7 @@ import * as deliveryFencing from './migrations/010-delivery-fencing.ts';
 import * as inspector from './migrations/016-inspector.ts';
 import * as leadCloseReason from './migrations/017-lead-close-reason.ts';
 import * as replayLedger from './migrations/019-replay-ledger.ts';
+import * as webhookTraceparent from './migrations/022-webhook-traceparent.ts';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -24,6 +25,7 @@ const STEPS: Record<string, Step> = {
   '016-inspector': inspector,
   '017-lead-close-reason': leadCloseReason,
   '019-replay-ledger': replayLedger,
+  '022-webhook-traceparent': webhookTraceparent,
 };
 
 export async function migrate(database: Database): Promise<string[]> {

@@ -123,7 +123,7 @@ export function tracedAttempts(db: Kysely<Schema>): NonNullable<WorkerHooks['aro
     if (!tracingEnabled()) return run();
     const span = await startAttemptSpan(db, info);
     try {
-      const finished = await run();
+      const finished = await run({ traceparent: span.traceparent });
       span.end(attemptResultOf(finished));
       return finished;
     } catch (error) {

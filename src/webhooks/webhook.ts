@@ -14,6 +14,8 @@ export interface Webhook {
   disabled_reason: string | null;
   /** Seconds between attempts overriding the global schedule, or null. */
   retry_schedule: number[] | null;
+  /** Requests carry the attempt's W3C `traceparent` header while tracing is on. */
+  send_traceparent: boolean;
   created_by: { _id: string; name: string; email: string };
   created_at: string;
   updated_at: string;
@@ -37,6 +39,7 @@ export function toWebhook(row: WebhookWithCreator): Webhook {
     enabled: row.enabled === 1,
     disabled_reason: row.disabled_reason,
     retry_schedule: row.retry_schedule ? (JSON.parse(row.retry_schedule) as number[]) : null,
+    send_traceparent: row.send_traceparent === 1,
     created_by: { _id: row.created_by, name: row.creator_name ?? '', email: row.creator_email ?? '' },
     created_at: isoSeconds(new Date(row.created_at)),
     updated_at: isoSeconds(new Date(row.updated_at)),

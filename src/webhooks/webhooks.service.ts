@@ -2,7 +2,8 @@
 // live in the routes; these functions take the database, or the transaction when they also change
 // deliveries (through the delivery store, src/delivery/store/).
 import type { Kysely, Transaction } from 'kysely';
-import { EXAMPLE_LEAD } from '../activities/event-types.ts';
+import type { ActivityType } from '../activities/catalogue.ts';
+import { EXAMPLE_LEAD, exampleActivity } from '../activities/event-types.ts';
 import type { Actor } from '../activities/recorder.ts';
 import { composeWebhookBody } from '../activities/payload.ts';
 import { isoSeconds } from '../shared/clock.ts';
@@ -24,6 +25,7 @@ export interface WebhookInput {
   retry_schedule?: number[] | null | undefined;
   /** Probe the endpoint after an auto-disable and re-enable it on a 2xx (docs/WEBHOOKS.md, "Self-healing endpoints"). */
   self_heal?: boolean | undefined;
+  send_traceparent?: boolean | undefined;
 }
 
 /**
@@ -65,6 +67,7 @@ export async function createWebhook(
     errors_since_email: 0,
     self_heal: input.self_heal ? 1 : 0,
     ...NOT_HEALING,
+    send_traceparent: input.send_traceparent ? 1 : 0,
   };
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('accounts').set((eb) => ({ name: eb.ref('name') })).where('id', '=', actor.accountId).execute();
@@ -110,6 +113,7 @@ export async function updateWebhook(
   if (input.self_heal !== undefined) set.self_heal = input.self_heal ? 1 : 0;
   // A user's choice ends any probing: turning self-heal off, enabling or disabling by hand.
   if (input.self_heal === false || input.enabled !== undefined) Object.assign(set, NOT_HEALING);
+  if (input.send_traceparent !== undefined) set.send_traceparent = input.send_traceparent ? 1 : 0;
   if (input.enabled === true && current.enabled === 0) {
     // Re-enabling starts a healthy period; replay what was missed with replay-missing and recover.
     Object.assign(set, { enabled: 1, disabled_reason: null, failing_since: null, errors_since_email: 0 });
@@ -143,22 +147,36 @@ export async function rotateSecret(db: Kysely<Schema>, accountId: string, id: st
 
 export const TEST_EVENT_TYPE = 'webhook:test';
 
-/** A `webhook:test` delivery with sample data, marked `"test": true` (docs/WEBHOOKS.md). */
-export async function createTestDelivery(db: Transaction<Schema>, actor: Actor, webhookId: string, now: Date): Promise<NewDelivery> {
+/**
+ * A test delivery, marked `"test": true` in the delivery log (docs/WEBHOOKS.md). Without a type it
+ * is `webhook:test` with `"test": true` in the activity; with one of the 33 types it is that type's
+ * example from the catalogue, in exactly the shape (and schema) of a real one, about the sample
+ * lead `EXAMPLE_LEAD` (no lead of the account), sent whatever the webhook's event filter.
+ */
+export async function createTestDelivery(
+  db: Transaction<Schema>,
+  actor: Actor,
+  webhookId: string,
+  now: Date,
+  type?: ActivityType,
+): Promise<NewDelivery> {
   const webhook = await getWebhook(db, actor.accountId, webhookId);
   if (webhook.enabled !== 1) throw new AppError('conflict', 'The webhook is disabled; enable it to send a test');
   const activityId = newId(now);
-  const activity = {
-    _id: activityId,
-    created_at: isoSeconds(now),
-    test: true,
-    message: 'This is a test request from leadhook; it does not describe a real change.',
-    type: TEST_EVENT_TYPE,
-    user: { _id: actor.user._id, name: actor.user.name, photo_url: actor.user.photo_url },
-  };
+  const user = { _id: actor.user._id, name: actor.user.name, photo_url: actor.user.photo_url };
+  const activity = type
+    ? exampleActivity(type, activityId, now, user)
+    : {
+        _id: activityId,
+        created_at: isoSeconds(now),
+        test: true,
+        message: 'This is a test request from leadhook; it does not describe a real change.',
+        type: TEST_EVENT_TYPE,
+        user,
+      };
   const body = composeWebhookBody(JSON.stringify(activity), JSON.stringify(EXAMPLE_LEAD), webhook.handshake_key);
   const row = newDeliveryRow(
-    { account_id: actor.accountId, webhook_id: webhookId, activity_id: activityId, type: TEST_EVENT_TYPE, body, is_test: 1 },
+    { account_id: actor.accountId, webhook_id: webhookId, activity_id: activityId, type: type ?? TEST_EVENT_TYPE, body, is_test: 1 },
     now,
   );
   await insertDeliveries(db, [row]);

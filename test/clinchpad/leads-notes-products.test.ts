@@ -1,5 +1,5 @@
 // Notes credited to a user, lead products with discount, products listing their leads, stages paged
-// and renamed through both paths, and lead users with photo_url — checked the way a client reads them.
+// renamed and moved through both paths, and lead users with photo_url — checked the way a client reads them.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DIALECTS } from '../helpers/databases.ts';
@@ -85,6 +85,27 @@ for (const dialect of DIALECTS) {
       const wrong = await client.json('PUT', `/pipelines/${otherPipe.body._id}/stages/${stage._id}`, { name: 'Nope' });
       assert.equal(wrong.status, 404);
       assert.equal((await client.json('GET', `/pipelines/${pipe._id}/stages/${stage._id}`)).body.name, 'Fresh');
+    });
+
+    it('moves a stage with position through both paths, form or JSON, shifting the others and clamping past the end', async () => {
+      const acct = await h().account();
+      const client = clinchPadClient(h().app, acct);
+      const pipe = await acct.pipeline();
+      const names = async () => (await client.json('GET', `/pipelines/${pipe._id}`)).body.stages.map((s: { name: string }) => s.name);
+      const before: string[] = await names();
+      const last = pipe.stages[pipe.stages.length - 1]!;
+      const moved = await client.form('PUT', `/stages/${last._id}`, { position: '0' });
+      assert.equal(moved.status, 200, JSON.stringify(moved.body));
+      assert.deepEqual(moved.body, { _id: last._id, name: last.name });
+      assert.deepEqual(await names(), [last.name, ...before.slice(0, -1)]);
+      const both = await client.json('PUT', `/pipelines/${pipe._id}/stages/${last._id}`, { name: 'Closing', position: 99 });
+      assert.deepEqual(both.body, { _id: last._id, name: 'Closing' });
+      assert.deepEqual(await names(), [...before.slice(0, -1), 'Closing']);
+      const second = pipe.stages[1]!;
+      await client.json('PUT', `/stages/${second._id}`, { position: 2 });
+      assert.deepEqual(await names(), [before[0], before[2], before[1], ...before.slice(3, -1), 'Closing']);
+      assert.equal((await client.json('PUT', `/stages/${second._id}`, {})).status, 400);
+      assert.equal((await client.json('PUT', `/stages/${second._id}`, { position: -1 })).status, 400);
     });
 
     it('shows a lead’s user as {_id, name, photo_url}', async () => {

@@ -38,6 +38,17 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(names((await acct.api('GET', '/leads?q=nothing')).body), []);
     });
 
+    it('searches by the name of a linked contact’s organization, and stage totals agree', async () => {
+      const { acct, initech } = await seeded();
+      const org = (await acct.api('POST', '/organizations', { name: 'Wayne Enterprises' })).body;
+      const contact = (await acct.api('POST', '/contacts', { name: 'Lucius', organization_id: org._id })).body;
+      assert.deepEqual(names((await acct.api('GET', '/leads?q=wayne')).body), []);
+      assert.equal((await acct.api('PUT', `/leads/${initech._id}/contacts/${contact._id}`)).status, 200);
+      assert.deepEqual(names((await acct.api('GET', '/leads?q=WAYNE%20ent')).body), ['Initech 100%_deal']);
+      const totals = (await acct.api('GET', '/leads/stage-totals?q=wayne')).body as Array<{ count: number }>;
+      assert.deepEqual(totals.map((t) => t.count), [1]);
+    });
+
     it('filters by status, stage, owner and value range, and sorts', async () => {
       const { acct, pipe, hooli } = await seeded();
       assert.deepEqual(names((await acct.api('GET', '/leads?status=lost')).body), ['Acme Corp']);

@@ -28,7 +28,8 @@ const recordingConnector: ConnectorFactory = (lookup, timeout) =>
 
 for (const dialect of DIALECTS) {
   describe(`inspector inboxes [${dialect}]`, () => {
-    const h = useHarness(dialect, { LEADHOOK_PUBLIC_URL: PUBLIC_URL }, { overrides: () => ({ resolver: recordingResolver, connector: recordingConnector, random: () => 0.5 }) });
+    // The per-address limit has its own suite below; these tests post more than its default.
+    const h = useHarness(dialect, { LEADHOOK_PUBLIC_URL: PUBLIC_URL, LEADHOOK_INBOX_RATE_LIMIT: '0' }, { overrides: () => ({ resolver: recordingResolver, connector: recordingConnector, random: () => 0.5 }) });
     let worker: DeliveryWorker | undefined;
     let plainWorker: DeliveryWorker | undefined;
     after(async () => {
@@ -187,6 +188,29 @@ for (const dialect of DIALECTS) {
       assert.equal((await acct.api('POST', '/inspector/inboxes', {})).status, 409);
       h().clock.advance(24 * HOUR);
       assert.equal((await acct.api('POST', '/inspector/inboxes', {})).status, 201);
+    });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  describe(`inspector inbox rate limit [${dialect}]`, () => {
+    const h = useHarness(dialect, { LEADHOOK_PUBLIC_URL: PUBLIC_URL, LEADHOOK_INBOX_RATE_LIMIT: '3' });
+
+    it('answers 429 with Retry-After past the per-address limit, records nothing more, and leaves other addresses alone', async () => {
+      const acct = await h().account();
+      const inbox = (await acct.api('POST', '/inspector/inboxes', {})).body;
+      const url = `/inbox/${inbox.url.slice(`${PUBLIC_URL}/inbox/`.length)}`;
+      const post = (remoteAddress: string, payload: string) =>
+        h().app.inject({ method: 'POST', url, remoteAddress, headers: { 'content-type': 'text/plain' }, payload });
+      for (let i = 0; i < 3; i += 1) assert.equal((await post('127.0.0.7', `ok${i}`)).statusCode, 200);
+      const refused = await post('127.0.0.7', 'too many');
+      assert.equal(refused.statusCode, 429);
+      assert.ok(Number(refused.headers['retry-after']) > 0, 'says when to come back');
+      assert.match(refused.json().message, /per minute/);
+      assert.equal((await post('127.0.0.8', 'another caller')).statusCode, 200);
+
+      const bodies = ((await acct.api('GET', `/inspector/inboxes/${inbox._id}/requests`)).body as Array<{ body: string }>).map((r) => r.body);
+      assert.deepEqual(bodies.sort(), ['another caller', 'ok0', 'ok1', 'ok2']);
     });
   });
 }

@@ -6,7 +6,7 @@ import { attemptResultOf, startAttemptSpan } from '../../src/telemetry/delivery-
 import { setupTracing, tracesExporterOf, tracingEnabled, type Tracing } from '../../src/telemetry/tracing.ts';
 import { DIALECTS } from '../helpers/databases.ts';
 import { useHarness } from '../helpers/harness.ts';
-import { startReceiver, type Receiver } from '../helpers/receiver.ts';
+import { startReceiver, verifySignature, type Receiver } from '../helpers/receiver.ts';
 import { WEBHOOK_ENV, createWebhook, deliveriesOf } from '../helpers/webhooks.ts';
 
 describe('tracing configuration', () => {
@@ -95,6 +95,33 @@ for (const dialect of DIALECTS) {
         },
         { webhook: hook._id, type: 'lead:created', attempt: 1, status: 200, outcome: 'delivered' },
       );
+    });
+
+    it('sends the attempt span as a traceparent header only to webhooks that opted in', async () => {
+      receiver ??= await startReceiver();
+      const acct = await h().account();
+      const traced = await createWebhook(acct, { url: receiver.url('/traced'), send_traceparent: true });
+      const plain = await createWebhook(acct, { url: receiver.url('/plain') });
+      assert.equal(traced.send_traceparent, true);
+      assert.equal(plain.send_traceparent, false);
+      const pipeline = await acct.pipeline();
+      exporter.reset();
+      receiver.requests.length = 0;
+
+      assert.equal((await acct.api('POST', '/leads', { name: 'Propagated', pipeline_id: pipeline._id })).status, 201);
+      await h().worker().drain();
+
+      const byPath = (suffix: string) => receiver!.requests.filter((r) => r.path.endsWith(suffix));
+      const [tracedRequest] = byPath('traced');
+      const [plainRequest] = byPath('plain');
+      assert.ok(tracedRequest && plainRequest);
+      assert.equal(plainRequest.headers.traceparent, undefined);
+      const spans = named('webhook deliver lead:created').filter((s) => s.attributes['leadhook.webhook.id'] === traced._id);
+      assert.equal(spans.length, 1);
+      const { traceId, spanId } = spans[0]!.spanContext();
+      assert.equal(tracedRequest.headers.traceparent, `00-${traceId}-${spanId}-01`);
+      // Outside the signed content: the request still verifies with the webhook's secret.
+      assert.ok(verifySignature(traced.secret, tracedRequest));
     });
 
     it('marks a failed attempt as an error with its category', async () => {

@@ -44,6 +44,7 @@ for (const dialect of DIALECTS) {
         assert.equal(await page.getByLabel('All events').isChecked(), true);
         await page.getByLabel('Handshake key (optional)').fill('hk-secret-1');
         await page.getByLabel('Description (optional)').fill('From the UI');
+        await page.getByLabel('Send a traceparent header (OpenTelemetry)').check();
         await page.getByRole('button', { name: 'Create webhook' }).click();
 
         const secretBox = page.getByRole('region', { name: 'Signing secret' });
@@ -56,8 +57,8 @@ for (const dialect of DIALECTS) {
         const listed = (await ui.api('GET', '/webhooks')).body;
         assert.equal(listed.length, 1);
         assert.deepEqual(
-          { url: listed[0].url, events: listed[0].events, handshake_key: listed[0].handshake_key, description: listed[0].description, enabled: listed[0].enabled },
-          { url: `${receiver.url('/created')}`, events: ['*'], handshake_key: 'hk-secret-1', description: 'From the UI', enabled: true },
+          { url: listed[0].url, events: listed[0].events, handshake_key: listed[0].handshake_key, description: listed[0].description, enabled: listed[0].enabled, send_traceparent: listed[0].send_traceparent },
+          { url: `${receiver.url('/created')}`, events: ['*'], handshake_key: 'hk-secret-1', description: 'From the UI', enabled: true, send_traceparent: true },
         );
         assert.equal(listed[0].secret, undefined, 'the list never shows the secret');
 

@@ -28,6 +28,7 @@ for (const dialect of DIALECTS) {
         created_by: { _id: acct.userId, name: acct.ownerName, email: me.email },
         created_at: '2026-01-05T09:00:00Z',
         updated_at: '2026-01-05T09:00:00Z',
+        send_traceparent: false,
         self_heal: false,
         healing: null,
         last_delivery: null,

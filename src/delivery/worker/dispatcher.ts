@@ -6,7 +6,7 @@ import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { deliverOnce, type AttemptSettings } from '../deliver-one.ts';
 import type { LocalQueues, Queued } from '../local-queues.ts';
-import type { WorkerHooks } from '../hooks.ts';
+import type { AttemptContext, WorkerHooks } from '../hooks.ts';
 import type { DeliveryMetrics } from '../metrics.ts';
 import type { Sender } from '../send-request.ts';
 import type { Held, Lane } from '../store/claim.ts';
@@ -73,7 +73,7 @@ export class Dispatcher {
 
   private startOne(item: Queued): void {
     const { delivery, target } = item;
-    const run = () => deliverOnce(this.deps.sender, delivery, target, this.deps.attempt, this.abort.signal);
+    const run = (context?: AttemptContext) => deliverOnce(this.deps.sender, delivery, target, this.deps.attempt, this.abort.signal, context);
     const info = { deliveryId: delivery.id, webhookId: target.id, eventType: delivery.type, attempt: delivery.attempts + 1, url: target.url };
     const task = (this.deps.aroundAttempt ? this.deps.aroundAttempt(info, run) : run())
       .then((finished) => {

@@ -18,11 +18,12 @@ import { todoRoutes } from './todos.routes.ts';
 // Webhooks and deliveries.
 import { deliveryRoutes } from './deliveries.routes.ts';
 import { webhookRoutes } from './webhooks.routes.ts';
+import { webhookSecretRoutes } from './webhook-secret.routes.ts';
 import { inspectorRoutes } from './inspector.routes.ts';
 
 export const API_ROUTES: ApiRoutes[] = [
   userRoutes, keyRoutes, pipelineRoutes, leadRoutes, activityRoutes,
   todoRoutes, noteRoutes, fieldRoutes, emailRoutes, attachmentRoutes, catalogueRoutes,
   contactRoutes, organizationRoutes, customFieldRoutes,
-  webhookRoutes, deliveryRoutes, inspectorRoutes,
+  webhookRoutes, webhookSecretRoutes, deliveryRoutes, inspectorRoutes,
 ];

@@ -1,5 +1,6 @@
 // Inspector inboxes (docs/RECEIVING.md): the authenticated `/inspector/inboxes` API (admin only,
 // like webhooks) and the public `/inbox/:token` route that records what is sent to an inbox.
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.ts';
@@ -17,6 +18,7 @@ import type { ApiRoutes } from './types.ts';
 const tags = ['inspector'];
 /** What the public route reads; bodies are stored up to MAX_STORED_BODY_BYTES of it. */
 const RAW_BODY_LIMIT = 1024 * 1024;
+const MINUTE_MS = 60_000;
 const InboxCreate = Type.Object(
   { webhook_id: Type.Optional(Type.Union([Id, Type.Null()], { description: 'check signatures with this webhook\'s secret' })) },
   { additionalProperties: false },
@@ -67,6 +69,18 @@ export const inspectorRoutes: ApiRoutes = (api, ctx) => {
 /** `POST|PUT|PATCH|DELETE /inbox/:token`: public; the token is the capability. Any content type, raw. */
 export function inboxRoutes(ctx: AppContext) {
   return async (app: FastifyInstance) => {
+    // Anyone may call an inbox URL, and each call is a database write: bound it per client address.
+    // Deliveries to leadhook's own inboxes are answered in-process (inbox-sender.ts) and not counted.
+    if (ctx.config.inboxRateLimit > 0) {
+      await app.register(rateLimit, {
+        max: ctx.config.inboxRateLimit,
+        timeWindow: MINUTE_MS,
+        errorResponseBuilder: (_request, context) =>
+          Object.assign(new Error(`Rate limit of ${context.max} requests per minute to inspector inboxes exceeded; retry in ${context.after}`), {
+            statusCode: 429,
+          }),
+      });
+    }
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: RAW_BODY_LIMIT }, (_req, body, done) => done(null, body));
     app.route({

@@ -1,5 +1,5 @@
 // Pipelines and stages (docs/SPEC.md §7). Managing them is open to every user of the account.
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import * as pipelines from '../../crm/pipelines.service.ts';
 import { Empty, Id, IdParams, Paging, Text, pageWindow } from '../schemas.ts';
 import type { ApiRoutes } from './types.ts';
@@ -14,6 +14,15 @@ const StageBody = Type.Object(
   { additionalProperties: false },
 );
 const NameBody = Type.Object({ name: Text(200) }, { additionalProperties: false });
+// ClinchPad's update takes `name`; leadhook also takes `position` (0-based, as when adding a
+// stage) to move the stage, and either alone (docs/API.md).
+const StageUpdate = Type.Object(
+  {
+    name: Type.Optional(Text(200)),
+    position: Type.Optional(Type.Integer({ minimum: 0, description: '0-based; past the last stage means last' })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
 
 export const pipelineRoutes: ApiRoutes = (api, ctx) => {
   const db = ctx.db;
@@ -56,16 +65,18 @@ export const pipelineRoutes: ApiRoutes = (api, ctx) => {
     { schema: { tags, params: Type.Object({ pid: Id, sid: Id }) } },
     async (request) => pipelines.getStage(db, request.actor.accountId, request.params.sid, request.params.pid),
   );
-  api.put('/stages/:id', { schema: { tags, params: IdParams, body: NameBody } }, async (request) =>
-    pipelines.renameStage(db, request.actor.accountId, request.params.id, request.body.name),
+  const updateStage = (accountId: string, id: string, body: Static<typeof StageUpdate>) =>
+    db.transaction().execute((trx) => pipelines.updateStage(trx, accountId, id, body));
+  api.put('/stages/:id', { schema: { tags, summary: 'Rename and/or move a stage', params: IdParams, body: StageUpdate } }, async (request) =>
+    updateStage(request.actor.accountId, request.params.id, request.body),
   );
   // The path some ClinchPad clients use for the same change; the stage must be of that pipeline.
   api.put(
     '/pipelines/:pid/stages/:sid',
-    { schema: { tags, summary: 'Rename a stage (same as PUT /stages/:id)', params: Type.Object({ pid: Id, sid: Id }), body: NameBody } },
+    { schema: { tags, summary: 'Rename and/or move a stage (same as PUT /stages/:id)', params: Type.Object({ pid: Id, sid: Id }), body: StageUpdate } },
     async (request) => {
       await pipelines.getStage(db, request.actor.accountId, request.params.sid, request.params.pid);
-      return pipelines.renameStage(db, request.actor.accountId, request.params.sid, request.body.name);
+      return updateStage(request.actor.accountId, request.params.sid, request.body);
     },
   );
   api.delete('/stages/:id', { schema: { tags, params: IdParams, response: { 200: Empty } } }, async (request) => {

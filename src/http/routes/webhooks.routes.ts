@@ -1,6 +1,6 @@
 // Webhooks (docs/SPEC.md §7; admin only): CRUD, test, secret rotation, recover, deliveries and stats.
 import { Type } from 'typebox';
-import { ACTIVITY_TYPES } from '../../activities/catalogue.ts';
+import { ACTIVITY_TYPES, type ActivityType } from '../../activities/catalogue.ts';
 import { AUDIT_MAX_ACTIVITIES, auditWebhook } from '../../delivery/audit.ts';
 import { getDelivery, listDeliveries } from '../../delivery/deliveries.repository.ts';
 import { REPLAY_BATCH } from '../../delivery/store/replay.ts';
@@ -11,6 +11,7 @@ import { checkWebhookUrl } from '../../webhooks/url-check.ts';
 import { toWebhook } from '../../webhooks/webhook.ts';
 import { getWebhook, listWebhooks } from '../../webhooks/webhooks.repository.ts';
 import {
+  TEST_EVENT_TYPE,
   createTestDelivery,
   createWebhook,
   deleteWebhook,
@@ -18,7 +19,7 @@ import {
   updateWebhook,
 } from '../../webhooks/webhooks.service.ts';
 import { requireAdmin } from '../auth.ts';
-import { Empty, IdParams, Paging, pageWindow } from '../schemas.ts';
+import { Empty, Id, IdParams, Paging, pageWindow } from '../schemas.ts';
 import type { ApiRoutes } from './types.ts';
 
 const tags = ['webhooks'];
@@ -36,9 +37,20 @@ const fields = {
       description: 'seconds between attempts, overriding the global schedule; null for the default',
     }),
   ),
+  send_traceparent: Type.Optional(
+    Type.Boolean({ description: "send each attempt's W3C traceparent header while OpenTelemetry tracing is on (default false)" }),
+  ),
 };
 const WebhookCreate = Type.Object(fields, { additionalProperties: false });
 const WebhookUpdate = Type.Object({ ...fields, url: Type.Optional(fields.url) }, { additionalProperties: false, minProperties: 1 });
+const TestBody = Type.Object(
+  {
+    type: Type.Optional(
+      Type.Unsafe<ActivityType>(Type.String({ enum: ACTIVITY_TYPES, description: "send this type's example payload instead of webhook:test" })),
+    ),
+  },
+  { additionalProperties: false },
+);
 const RecoverBody = Type.Object({ since: Type.String({ format: 'date-time' }) }, { additionalProperties: false });
 const ReplayBody = Type.Object(
   {
@@ -55,7 +67,13 @@ const AuditQuery = Type.Object({
 });
 const DeliveryQuery = Type.Intersect([
   Paging,
-  Type.Object({ status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('succeeded'), Type.Literal('failed')])) }),
+  Type.Object({
+    status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('succeeded'), Type.Literal('failed')])),
+    type: Type.Optional(Type.String({ enum: [...ACTIVITY_TYPES, TEST_EVENT_TYPE], description: 'an activity type, or webhook:test' })),
+    from: Type.Optional(Type.String({ format: 'date-time', description: 'created at or after' })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'created at or before' })),
+    lead_id: Type.Optional(Id),
+  }),
 ]);
 const StatsQuery = Type.Object({ hours: Type.Integer({ minimum: 1, maximum: 168, default: 24 }) });
 
@@ -110,11 +128,16 @@ export const webhookRoutes: ApiRoutes = (api, ctx) => {
     return { ...(await view(request.actor.accountId, request.params.id)), secret };
   });
 
-  api.post('/webhooks/:id/test', { schema: { tags, params: IdParams, summary: 'Queue a webhook:test delivery with sample data' } }, async (request, reply) => {
-    requireAdmin(request.actor);
-    const row = await ctx.deliveries.inWakingTransaction((trx) => createTestDelivery(trx, request.actor, request.params.id, ctx.clock.now()));
-    return reply.status(202).send(toDeliveryView(await getDelivery(ctx.db, request.actor.accountId, row.id)));
-  });
+  api.post(
+    '/webhooks/:id/test',
+    { schema: { tags, params: IdParams, body: Type.Optional(TestBody), summary: 'Queue a test delivery: webhook:test, or the example of a type' } },
+    async (request, reply) => {
+      requireAdmin(request.actor);
+      const type = request.body?.type;
+      const row = await ctx.deliveries.inWakingTransaction((trx) => createTestDelivery(trx, request.actor, request.params.id, ctx.clock.now(), type));
+      return reply.status(202).send(toDeliveryView(await getDelivery(ctx.db, request.actor.accountId, row.id)));
+    },
+  );
 
   api.post(
     '/webhooks/:id/recover',
@@ -165,7 +188,9 @@ export const webhookRoutes: ApiRoutes = (api, ctx) => {
     requireAdmin(request.actor);
     await getWebhook(ctx.db, request.actor.accountId, request.params.id);
     const { limit, offset } = pageWindow(request.query);
-    const rows = await listDeliveries(ctx.db, request.actor.accountId, request.params.id, request.query.status, limit, offset);
+    const { status, type, from, to, lead_id: leadId } = request.query;
+    const filter = { status, type, from: from === undefined ? undefined : Date.parse(from), to: to === undefined ? undefined : Date.parse(to), leadId };
+    const rows = await listDeliveries(ctx.db, request.actor.accountId, request.params.id, filter, limit, offset);
     return rows.map(toDeliveryView);
   });
 

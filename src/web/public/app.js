@@ -100,7 +100,7 @@ function pageFor(route, session) {
     case 'contacts':
       return second ? html`<${ContactPage} key=${second} id=${second} />` : html`<${ContactsPage} key=${JSON.stringify(p)} params=${p} />`;
     case 'webhooks':
-      return second ? html`<${WebhookPage} key=${second} id=${second} status=${p.status} />` : html`<${WebhooksPage} user=${session.user} />`;
+      return second ? html`<${WebhookPage} key=${second} id=${second} params=${p} />` : html`<${WebhooksPage} user=${session.user} />`;
     case 'deliveries':
       return html`<${DeliveryPage} key=${second} id=${second} />`;
     case 'error-log':

@@ -1,30 +1,27 @@
-// A webhook's deliveries (GET /webhooks/:id/deliveries), filtered by status and paged, with a
-// Retry button on each one that is not delivered.
+// A webhook's deliveries (GET /webhooks/:id/deliveries), filtered by status, event type, time and
+// lead (components/delivery-filters.js) and paged, each with a link to its lead and a Retry button
+// on each one that is not delivered.
 import { api, query } from '../api.js';
 import { html } from '../html.js';
-import { href, navigate } from '../router.js';
+import { href } from '../router.js';
 import { formatTime } from '../format.js';
-import { Select } from './field.js';
 import { LoadError } from './page.js';
 import { DeliveryStatus } from './status-badge.js';
 import { useAction, useLoad } from './use-load.js';
 import { LeadOfActivity } from './lead-of-activity.js';
+import { DeliveryFilters, deliveryQuery } from './delivery-filters.js';
 import { useEffect, useState } from 'preact/hooks';
 
 const SIZE = 25;
-const STATUSES = [
-  { value: '', label: 'All' },
-  { value: 'pending', label: 'Pending' },
-  { value: 'succeeded', label: 'Succeeded' },
-  { value: 'failed', label: 'Failed' },
-];
 
-export function DeliveriesTable({ webhookId, status, version, setNotice }) {
+export function DeliveriesTable({ webhookId, filters, version, setNotice }) {
+  const filterKey = JSON.stringify(filters);
   const [page, setPage] = useState(1);
   const [tick, setTick] = useState(0);
+  useEffect(() => setPage(1), [filterKey]);
   const list = useLoad(
-    () => api.get(`/webhooks/${webhookId}/deliveries${query({ status, page, size: SIZE })}`),
-    [webhookId, status, page, version, tick],
+    () => api.get(`/webhooks/${webhookId}/deliveries${query({ ...deliveryQuery(filters), page, size: SIZE })}`),
+    [webhookId, filterKey, page, version, tick],
   );
   const [run, busy] = useAction(setNotice);
   // While a delivery is about to be attempted, look again shortly, so a test or a retry shows its
@@ -41,20 +38,17 @@ export function DeliveriesTable({ webhookId, status, version, setNotice }) {
   return html`<section class="card" aria-labelledby="deliveries-title">
     <div class="section-head">
       <h2 id="deliveries-title">Deliveries</h2>
-      <${Select} label="Status" name="delivery_status" value=${status ?? ''} options=${STATUSES}
-        onValue=${(s) => {
-          setPage(1);
-          navigate(href(`webhooks/${webhookId}`, { status: s }));
-        }} />
       <button type="button" onClick=${() => setTick((t) => t + 1)}>Refresh</button>
     </div>
+    <${DeliveryFilters} key=${filterKey} webhookId=${webhookId} filters=${filters} />
     ${list.error ? html`<${LoadError} error=${list.error} retry=${list.reload} />` : null}
-    ${list.data && list.data.length === 0 ? html`<p class="muted">No deliveries${status ? ` with status ${status}` : ''} yet.</p>` : null}
+    ${list.data && list.data.length === 0 ? html`<p class="muted">${filterKey === '{}' ? 'No deliveries yet.' : 'No deliveries match these filters.'}</p>` : null}
     ${list.data && list.data.length > 0
       ? html`<div class="table-wrap"><table class="deliveries-table">
           <thead><tr><th scope="col">Event</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Last answer</th><th scope="col">Created</th><th scope="col">Next attempt</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
           <tbody>${list.data.map((d) => html`<tr key=${d._id}>
-            <td data-label="Event"><a href=${`#/deliveries/${d._id}`}>${d.type}</a>${d.test ? html` <span class="badge">test</span>` : html` <${LeadOfActivity} activityId=${d.activity_id} label="lead" />`}</td>
+            <td data-label="Event"><a href=${`#/deliveries/${d._id}`}>${d.type}</a>${d.test ? html` <span class="badge">test</span>` : html` <${LeadOfActivity} activityId=${d.activity_id} label="lead"
+              filterHref=${filters.lead ? undefined : (leadId) => href(`webhooks/${webhookId}`, { ...filters, lead: leadId })} />`}</td>
             <td data-label="Status"><${DeliveryStatus} status=${d.status} /></td>
             <td data-label="Attempts">${d.attempts}</td>
             <td data-label="Last answer">${d.last_status ?? ''} ${d.last_error ? html`<span class="small muted">${d.last_error}</span>` : null}</td>

@@ -44,11 +44,13 @@ export function Select({ label, hint, value, onValue, options, name, required })
   <//>`;
 }
 
-export function Checkbox({ label, checked, onValue, name }) {
+export function Checkbox({ label, hint, checked, onValue, name }) {
   const id = useStableId(name ?? 'check');
+  const hintId = hint ? `${id}-hint` : undefined;
   return html`<div class="check">
-    <input type="checkbox" id=${id} name=${name} checked=${checked} onChange=${(e) => onValue(e.currentTarget.checked)} />
+    <input type="checkbox" id=${id} name=${name} checked=${checked} aria-describedby=${hintId} onChange=${(e) => onValue(e.currentTarget.checked)} />
     <label for=${id}>${label}</label>
+    ${hint ? html`<p class="hint" id=${hintId}>${hint}</p>` : null}
   </div>`;
 }
 

@@ -33,7 +33,7 @@ export function LeadFilters({ params, users, stages }) {
   };
   const options = (list) => [{ value: '', label: 'Any' }, ...list.map((x) => ({ value: x._id, label: x.name }))];
   return html`<form class="card filters" role="search" aria-label="Filter leads" onSubmit=${submit}>
-    <${TextInput} label="Search" name="q" type="search" placeholder="Lead, contact name, email or phone" value=${q} onValue=${setQ} />
+    <${TextInput} label="Search" name="q" type="search" placeholder="Lead, contact, email, phone or organization" value=${q} onValue=${setQ} />
     <${Select} label="Status" name="status" value=${params.status ?? 'open'} onValue=${(status) => go({ status })}
       options=${[{ value: 'open', label: 'Open' }, { value: 'won', label: 'Won' }, { value: 'lost', label: 'Lost' }, { value: 'any', label: 'Any status' }]} />
     <${Select} label="Owner" name="owner" value=${params.user ?? ''} onValue=${(user) => go({ user })} options=${options(users ?? [])} />

@@ -1,9 +1,10 @@
-// A signing secret shown after creation or rotation: hidden until revealed, copyable.
+// A signing secret shown after creation or rotation (hidden until revealed), or revealed again on
+// request after the password (`once` false, shown at once); copyable.
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 
-export function SecretBox({ secret, onDismiss, title = 'Signing secret' }) {
-  const [shown, setShown] = useState(false);
+export function SecretBox({ secret, onDismiss, title = 'Signing secret', once = true }) {
+  const [shown, setShown] = useState(!once);
   const [copied, setCopied] = useState(false);
   const copy = async () => {
     try {
@@ -13,9 +14,9 @@ export function SecretBox({ secret, onDismiss, title = 'Signing secret' }) {
       setShown(true);
     }
   };
-  const signing = title === 'Signing secret';
+  const signing = /signing secret/i.test(title);
   return html`<div class="card secret-box" role="region" aria-label=${title}>
-    <p><strong>${title}.</strong> Copy it now: it is shown only this once.${signing
+    <p><strong>${title}.</strong>${once ? ' Copy it now: it is shown only this once.' : ''}${signing
       ? html` Verify each request's <code>webhook-signature</code> with it (Standard Webhooks).`
       : ' Send it as `Authorization: Bearer <key>`, or as the Basic-auth password with the user name api-key.'}</p>
     <p><code class="secret" data-testid="secret">${shown ? secret : '•'.repeat(24)}</code></p>

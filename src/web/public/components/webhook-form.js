@@ -13,6 +13,7 @@ export function WebhookForm({ webhook, busy, submitLabel, onSubmit, onCancel }) 
   const [description, setDescription] = useState(webhook?.description ?? '');
   const [enabled, setEnabled] = useState(webhook?.enabled ?? true);
   const [selfHeal, setSelfHeal] = useState(webhook?.self_heal ?? false);
+  const [sendTraceparent, setSendTraceparent] = useState(webhook?.send_traceparent ?? false);
   const urlError = touched ? checkUrl(url) : undefined;
   const noEvents = events.length === 0 ? 'Pick at least one event, or All events' : undefined;
 
@@ -26,6 +27,7 @@ export function WebhookForm({ webhook, busy, submitLabel, onSubmit, onCancel }) 
       handshake_key: handshakeKey === '' ? null : handshakeKey,
       description: description === '' ? null : description,
       self_heal: selfHeal,
+      send_traceparent: sendTraceparent,
       ...(webhook ? {} : { enabled }),
     });
   };
@@ -44,6 +46,8 @@ export function WebhookForm({ webhook, busy, submitLabel, onSubmit, onCancel }) 
       hint="Sent as handshake_key in every body, so your endpoint can tell the requests are yours" autocomplete="off" />
     <${TextInput} label="Description (optional)" name="description" value=${description} onValue=${setDescription} />
     <${Checkbox} label="Self-heal: after an automatic disable, probe the endpoint for 7 days and turn it back on when it answers 2xx" name="self_heal" checked=${selfHeal} onValue=${setSelfHeal} />
+    <${Checkbox} label="Send a traceparent header (OpenTelemetry)" name="send_traceparent" checked=${sendTraceparent} onValue=${setSendTraceparent}
+      hint="While leadhook's tracing is on, each request carries its attempt's W3C traceparent, so your service's spans join leadhook's trace" />
     ${webhook ? null : html`<${Checkbox} label="Enabled" name="enabled" checked=${enabled} onValue=${setEnabled} />`}
     <div class="form-actions">
       <button type="submit" class="primary" disabled=${busy}>${submitLabel}</button>

@@ -1,5 +1,5 @@
-// Settings → Pipelines & stages: create, rename and delete pipelines; add (at a position), rename
-// and delete stages. The API has no way to move an existing stage, so there is no reordering here.
+// Settings → Pipelines & stages: create, rename and delete pipelines; add (at a position), rename,
+// move up or down (PUT /stages/:id {position}) and delete stages. The board draws stages in this order.
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { html } from '../html.js';
@@ -55,9 +55,15 @@ function PipelineCard({ pipeline, act, busy }) {
         Delete pipeline<span class="visually-hidden"> ${pipeline.name}</span></button>
     </div>
     <ol class="items stages-list" aria-label=${`Stages of ${pipeline.name}`}>
-      ${pipeline.stages.map((s) => html`<li key=${s._id} class="item-row">
+      ${pipeline.stages.map((s, i) => html`<li key=${s._id} class="item-row">
         <span>${s.name}</span>
         <span class="row-actions">
+          <button type="button" class="small-button" disabled=${busy || i === 0}
+            onClick=${() => act(() => api.put(`/stages/${s._id}`, { position: i - 1 }), `Stage “${s.name}” moved up`)}>
+            Up<span class="visually-hidden"> stage ${s.name}</span></button>
+          <button type="button" class="small-button" disabled=${busy || i === pipeline.stages.length - 1}
+            onClick=${() => act(() => api.put(`/stages/${s._id}`, { position: i + 1 }), `Stage “${s.name}” moved down`)}>
+            Down<span class="visually-hidden"> stage ${s.name}</span></button>
           <${Rename} label=${`Rename stage ${s.name}`} value=${s.name} busy=${busy}
             onSave=${(name) => act(() => api.put(`/stages/${s._id}`, { name }), `Stage renamed to “${name}”`)} />
           <button type="button" class="small-button danger" disabled=${busy}

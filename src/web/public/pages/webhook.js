@@ -1,5 +1,6 @@
-// One webhook: its settings and controls (send test, enable/disable, rotate secret, replay missing,
-// recover, edit, delete), its self-heal state, its health chart, and its deliveries by status.
+// One webhook: its settings and controls (send test, send an example of a type, enable/disable,
+// show or rotate the secret, replay missing, recover, edit, delete), its self-heal state, its
+// health chart, and its filtered deliveries.
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { html } from '../html.js';
@@ -14,12 +15,16 @@ import { describeEvents } from '../components/events-picker.js';
 import { WebhookStatus } from '../components/status-badge.js';
 import { HealthChart } from '../components/health-chart.js';
 import { DeliveriesTable } from '../components/deliveries-table.js';
+import { deliveryFilters } from '../components/delivery-filters.js';
+import { RevealSecret } from '../components/reveal-secret.js';
+import { SendExample } from '../components/send-example.js';
 import { TextInput } from '../components/field.js';
 import { ReplayMissingForm } from '../components/replay-missing.js';
 
-export function WebhookPage({ id, status }) {
+export function WebhookPage({ id, params }) {
   const [notice, setNotice] = useState(null);
   const [secret, setSecret] = useState(null);
+  const [revealing, setRevealing] = useState(false);
   const [editing, setEditing] = useState(false);
   // After re-enabling: the time to replay from (when it went down, as far as the page knew).
   const [offerReplay, setOfferReplay] = useState(null);
@@ -75,10 +80,13 @@ export function WebhookPage({ id, status }) {
       ${w.enabled
         ? html`<button type="button" onClick=${() => setEnabled(false)} disabled=${busy}>Disable</button>`
         : html`<button type="button" onClick=${() => setEnabled(true)} disabled=${busy}>Enable</button>`}
+      <button type="button" onClick=${() => setRevealing(true)} aria-expanded=${revealing}>Show current secret</button>
       <button type="button" onClick=${rotate} disabled=${busy}>Rotate secret</button>
       <button type="button" onClick=${() => setEditing(!editing)} aria-expanded=${editing}>Edit</button>
       <button type="button" class="danger" onClick=${remove} disabled=${busy}>Delete</button>
     </div>
+    <${SendExample} webhookId=${id} run=${run} busy=${busy} onSent=${refresh} />
+    ${revealing ? html`<${RevealSecret} webhookId=${id} onClose=${() => setRevealing(false)} />` : null}
     ${secret ? html`<${SecretBox} secret=${secret} onDismiss=${() => setSecret(null)} />` : null}
     ${offerReplay
       ? html`<${ReplayMissingForm} webhookId=${id} heading="Replay what was missed?" since=${offerReplay} alsoRecover=${true}
@@ -90,7 +98,7 @@ export function WebhookPage({ id, status }) {
           <${WebhookForm} webhook=${w} busy=${busy} submitLabel="Save webhook" onSubmit=${save} onCancel=${() => setEditing(false)} /></section>`
       : null}
     <${Health} id=${id} version=${version} />
-    <${DeliveriesTable} webhookId=${id} status=${status} version=${version} setNotice=${setNotice} />
+    <${DeliveriesTable} webhookId=${id} filters=${deliveryFilters(params)} version=${version} setNotice=${setNotice} />
     ${offerReplay || !w.enabled
       ? null
       : html`<${ReplayMissingForm} webhookId=${id} heading="Replay missing" setNotice=${setNotice} onDone=${refresh}
