@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, describe, it } from 'node:test';
+import { keepInLedger } from '../../src/delivery/store/ledger.ts';
 import { DIALECTS } from '../helpers/databases.ts';
 import { useHarness } from '../helpers/harness.ts';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
@@ -173,6 +174,26 @@ for (const dialect of DIALECTS) {
 
       const refused = await acct.api('GET', `/webhooks/${hook._id}/audit?from=${new Date(from + DAY).toISOString()}&to=${new Date(from).toISOString()}`);
       assert.equal(refused.status, 400);
+    });
+
+    it('keeps a success in the ledger whatever is pruned after it for the same activity', async () => {
+      const acct = await h().account();
+      const row = (status: 'succeeded' | 'failed', at: number) => ({
+        account_id: acct.accountId,
+        webhook_id: 'w'.repeat(24),
+        activity_id: 'a'.repeat(24),
+        status,
+        attempts: 1,
+        is_test: 0 as const,
+        updated_at: at,
+      });
+      const ledger = () => h().ctx.db.selectFrom('delivery_ledger').select(['status', 'attempts']).where('account_id', '=', acct.accountId).execute();
+      await h().ctx.db.transaction().execute((trx) => keepInLedger(trx, [row('failed', 1)], 10));
+      assert.deepEqual(await ledger(), [{ status: 'failed', attempts: 1 }]);
+      await h().ctx.db.transaction().execute((trx) => keepInLedger(trx, [row('succeeded', 2), row('failed', 3)], 20));
+      assert.deepEqual(await ledger(), [{ status: 'succeeded', attempts: 3 }]);
+      await h().ctx.db.transaction().execute((trx) => keepInLedger(trx, [row('failed', 4), { ...row('failed', 5), is_test: 1 as const }], 30));
+      assert.deepEqual(await ledger(), [{ status: 'succeeded', attempts: 4 }], 'a success stays; a test delivery leaves no row');
     });
   });
 }
