@@ -2,12 +2,11 @@
 // matching enabled webhook, its body composed once with that webhook's handshake key; workers are
 // told on commit (NOTIFY inside the transaction on PostgreSQL, the in-process signal after it).
 import type { Transaction } from 'kysely';
-import { composeWebhookBody } from '../activities/payload.ts';
 import type { OutboxWriter, RecordedActivity } from '../activities/recorder.ts';
 import type { Schema } from '../storage/schema.ts';
 import { parseEvents, wantsEvent } from './event-filter.ts';
 import type { DeliveryStore } from './store/delivery-store.ts';
-import { insertDeliveries, newDeliveryRow, type NewDelivery } from './store/rows.ts';
+import { activityDeliveryRow, insertDeliveries, type NewDelivery } from './store/rows.ts';
 import { enabledWebhooks } from './store/targets.ts';
 import type { WakeSignal } from './wakeup.ts';
 
@@ -21,9 +20,7 @@ export function createOutboxWriter(store: Pick<DeliveryStore, 'notify'>, wake: W
         for (const webhook of await enabledWebhooks(trx, accountId)) {
           const events = parseEvents(webhook.events);
           for (const activity of list) {
-            if (!wantsEvent(events, activity.type)) continue;
-            const body = composeWebhookBody(activity.activityJson, activity.leadJson, webhook.handshake_key);
-            rows.push(newDeliveryRow({ account_id: accountId, webhook_id: webhook.id, activity_id: activity.id, type: activity.type, body, is_test: 0 }, now));
+            if (wantsEvent(events, activity.type)) rows.push(activityDeliveryRow(activity, webhook, now));
           }
         }
       }

@@ -8,6 +8,7 @@
 //   - ResultWriter (worker/result-writer.ts): batched, fenced, retried-never-dropped result writes,
 //     then webhook health and emails.
 //   - Presence (worker/presence.ts): heartbeats, releasing the claims of dead workers.
+//   - SelfHealing (worker/self-heal.ts): probes of auto-disabled self-healing webhooks, from maintenance.
 // Tests drive it deterministically with `runOnce()`/`drain()` (no loop, no heartbeat).
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -23,6 +24,7 @@ import { ClaimRound } from './worker/claim-round.ts';
 import { Dispatcher } from './worker/dispatcher.ts';
 import { Maintenance } from './worker/maintenance.ts';
 import { Presence } from './worker/presence.ts';
+import { SelfHealing } from './worker/self-heal.ts';
 import { ResultWriter } from './worker/result-writer.ts';
 import { createEmailSender } from './worker/send-emails.ts';
 import { WakeLoop } from './worker/wake-loop.ts';
@@ -71,6 +73,7 @@ export class DeliveryWorker {
   private readonly writer: ResultWriter;
   private readonly maintenance: Maintenance;
   private readonly presence: Presence;
+  private readonly healing: SelfHealing;
   private unsubscribe: (() => Promise<void>) | undefined;
 
   constructor(private readonly deps: WorkerDeps) {
@@ -110,7 +113,24 @@ export class DeliveryWorker {
       onGiveBack: (held) => this.writer.giveBack(held),
       onRoom: wake,
     });
-    this.maintenance = new Maintenance({ store: deps.store, clock: deps.clock, settings: s, sendEmails: emails, ...(deps.hooks?.prune ? { prune: deps.hooks.prune } : {}) });
+    this.healing = new SelfHealing({
+      store: deps.store,
+      sender: deps.sender,
+      clock: deps.clock,
+      logger: deps.logger,
+      attempt: { clock: deps.clock, random: deps.random, retrySchedule: s.retrySchedule, retryJitter: s.retryJitter, userAgent: deps.userAgent },
+      workerId: this.id,
+      leaseMs,
+      sendEmails: emails,
+    });
+    this.maintenance = new Maintenance({
+      store: deps.store,
+      clock: deps.clock,
+      settings: s,
+      sendEmails: emails,
+      heal: () => this.healing.run(),
+      ...(deps.hooks?.prune ? { prune: deps.hooks.prune } : {}),
+    });
     this.presence = new Presence({ store: deps.store, clock: deps.clock, logger: deps.logger, me: { id: this.id, host: hostname(), pid: process.pid }, onReleased: wake, onLiveWorkers: (n) => queues.setLiveWorkers(n) });
   }
 
@@ -162,6 +182,7 @@ export class DeliveryWorker {
     await Promise.race([this.writer.flush(), new Promise<void>((resolve) => (giveUp = setTimeout(resolve, graceMs + 5_000)))]);
     clearTimeout(giveUp);
     this.writer.abandon();
+    await this.healing.stop();
     if (wasRunning) await this.presence.stop();
     await this.deps.sender.close();
     this.state = 'stopped';

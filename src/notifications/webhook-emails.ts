@@ -1,10 +1,10 @@
 // The texts of the emails to a webhook's creator (docs/SPEC.md §4): an error summary (count, last error,
-// a link to the Error Log) and a "webhook disabled" notice.
+// a link to the Error Log), a "webhook disabled" notice, and a "re-enabled by self-heal" notice.
 import { isoSeconds } from '../shared/clock.ts';
 import type { MailMessage } from './mailer.ts';
 
 export interface WebhookEmailFacts {
-  kind: 'errors' | 'disabled';
+  kind: 'errors' | 'disabled' | 'healed';
   accountId: string;
   webhookId: string;
   url: string;
@@ -12,6 +12,8 @@ export interface WebhookEmailFacts {
   errorCount: number;
   lastError: { at: number; type: string; attempt: number; category: string | null; status: number | null; message: string | null } | null;
   disabledReason: string | null;
+  /** For `healed`: the probe that answered 2xx, and what was queued again. */
+  healed?: { at: number; probe: number; status: number | null; replayed: number; recovered: number };
 }
 
 export function webhookEmail(facts: WebhookEmailFacts, publicUrl: string): MailMessage {
@@ -27,6 +29,24 @@ export function webhookEmail(facts: WebhookEmailFacts, publicUrl: string): MailM
         `  message:  ${last.message ?? '-'}`,
       ]
     : [];
+  if (facts.kind === 'healed' && facts.healed) {
+    const h = facts.healed;
+    return {
+      accountId: facts.accountId,
+      webhookId: facts.webhookId,
+      to: facts.to,
+      subject: `leadhook: webhook re-enabled — ${facts.url}`,
+      text: [
+        `Your webhook ${facts.url} answered a self-heal probe and has been re-enabled.`,
+        `Probe ${h.probe} at ${isoSeconds(new Date(h.at))} answered ${h.status ?? '2xx'}.`,
+        '',
+        `Missed activities queued again (replay missing): ${h.replayed}`,
+        `Failed deliveries queued again (recover): ${h.recovered}`,
+        '',
+        `Webhook: ${link}`,
+      ].join('\n'),
+    };
+  }
   if (facts.kind === 'disabled') {
     return {
       accountId: facts.accountId,
@@ -40,7 +60,7 @@ export function webhookEmail(facts: WebhookEmailFacts, publicUrl: string): MailM
         `Failed attempts since the last email: ${facts.errorCount}`,
         ...lastLines,
         '',
-        'Pending deliveries were marked failed. Re-enable the webhook and use "recover" to replay what was missed.',
+        'Pending deliveries were marked failed. Re-enable the webhook and use "Replay what was missed?" (replay-missing and recover) to send what it missed.',
         `Error log: ${link}`,
       ].join('\n'),
     };

@@ -31,6 +31,14 @@ export interface WebhookRow {
   /** Error-email throttle: when the last error email went out, and errors since. */
   last_error_email_at: number | null;
   errors_since_email: number;
+  /** 1: probe the endpoint after an auto-disable and re-enable it on a 2xx (migration 019). */
+  self_heal: Bool;
+  /** When the probing period began (the auto-disable); null when not probing. */
+  heal_started_at: number | null;
+  heal_next_probe_at: number | null;
+  heal_probes: number;
+  /** A worker holds the probe until then. */
+  heal_lease_until: number | null;
   /** Send the attempt's W3C `traceparent` header (only while tracing is on). */
   send_traceparent: Bool;
   /** A receiver's 429/503 with Retry-After paused the whole endpoint until then (ms); null: not paused (migration 020). */
@@ -98,6 +106,18 @@ export interface DeliveryAttemptRow {
   remote_address: string | null;
   error_category: string | null;
   error_message: string | null;
+}
+
+/** What a delivery pruned by retention came to (migration 019); one row per webhook and activity. */
+export interface DeliveryLedgerRow {
+  webhook_id: string;
+  activity_id: string;
+  account_id: string;
+  status: 'succeeded' | 'failed';
+  attempts: number;
+  /** The delivery's last update (its outcome). */
+  finished_at: number;
+  pruned_at: number;
 }
 
 export interface EmailOutboxRow {

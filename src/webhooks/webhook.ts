@@ -19,6 +19,10 @@ export interface Webhook {
   created_by: { _id: string; name: string; email: string };
   created_at: string;
   updated_at: string;
+  /** Probe after an auto-disable and re-enable on a 2xx (docs/WEBHOOKS.md, "Self-healing endpoints"). */
+  self_heal: boolean;
+  /** While probing after an auto-disable: when it began, the next probe and probes so far; else null. */
+  healing: { since: string; next_probe_at: string; probes: number } | null;
   /** Last attempt status (`succeeded` or an error category) and time; null before the first. */
   last_delivery: { status: string; at: string } | null;
   /** Requests started per second at most; null: unlimited (docs/WEBHOOKS.md, "Back-pressure"). */
@@ -44,6 +48,11 @@ export function toWebhook(row: WebhookWithCreator, now: number): Webhook {
     created_by: { _id: row.created_by, name: row.creator_name ?? '', email: row.creator_email ?? '' },
     created_at: isoSeconds(new Date(row.created_at)),
     updated_at: isoSeconds(new Date(row.updated_at)),
+    self_heal: row.self_heal === 1,
+    healing:
+      row.heal_started_at !== null && row.heal_next_probe_at !== null
+        ? { since: isoSeconds(new Date(row.heal_started_at)), next_probe_at: isoSeconds(new Date(row.heal_next_probe_at)), probes: row.heal_probes }
+        : null,
     last_delivery:
       row.last_attempt_at !== null && row.last_attempt_status !== null
         ? { status: row.last_attempt_status, at: isoSeconds(new Date(row.last_attempt_at)) }

@@ -23,6 +23,8 @@ export interface WebhookInput {
   description?: string | null | undefined;
   enabled?: boolean | undefined;
   retry_schedule?: number[] | null | undefined;
+  /** Probe the endpoint after an auto-disable and re-enable it on a 2xx (docs/WEBHOOKS.md, "Self-healing endpoints"). */
+  self_heal?: boolean | undefined;
   send_traceparent?: boolean | undefined;
   /** Requests started per second at most, all workers together (docs/WEBHOOKS.md, "Back-pressure"); null: unlimited. */
   max_rate_per_second?: number | null | undefined;
@@ -65,6 +67,8 @@ export async function createWebhook(
     last_attempt_status: null,
     last_error_email_at: null,
     errors_since_email: 0,
+    self_heal: input.self_heal ? 1 : 0,
+    ...NOT_HEALING,
     send_traceparent: input.send_traceparent ? 1 : 0,
     paused_until: null,
     max_rate_per_second: input.max_rate_per_second ?? null,
@@ -87,6 +91,8 @@ export async function createWebhook(
   return { id: row.id, secret };
 }
 
+const NOT_HEALING = { heal_started_at: null, heal_next_probe_at: null, heal_probes: 0, heal_lease_until: null } as const;
+
 /** `["*"]` wins over a list; duplicates go. */
 function normaliseEvents(events: string[] | undefined): string[] {
   if (!events || events.length === 0 || events.includes(ALL_EVENTS)) return [ALL_EVENTS];
@@ -108,12 +114,15 @@ export async function updateWebhook(
   if (input.events !== undefined) set.events = JSON.stringify(normaliseEvents(input.events));
   if (input.description !== undefined) set.description = input.description;
   if (input.retry_schedule !== undefined) set.retry_schedule = input.retry_schedule ? JSON.stringify(input.retry_schedule) : null;
+  if (input.self_heal !== undefined) set.self_heal = input.self_heal ? 1 : 0;
+  // A user's choice ends any probing: turning self-heal off, enabling or disabling by hand.
+  if (input.self_heal === false || input.enabled !== undefined) Object.assign(set, NOT_HEALING);
   if (input.send_traceparent !== undefined) set.send_traceparent = input.send_traceparent ? 1 : 0;
   if (input.max_rate_per_second !== undefined) set.max_rate_per_second = input.max_rate_per_second;
   // A pause was the old receiver's answer; a new URL is another receiver.
   if (input.url !== undefined && input.url !== current.url) set.paused_until = null;
   if (input.enabled === true && current.enabled === 0) {
-    // Re-enabling starts a healthy period; replay what was missed with recover.
+    // Re-enabling starts a healthy period; replay what was missed with replay-missing and recover.
     Object.assign(set, { enabled: 1, disabled_reason: null, failing_since: null, errors_since_email: 0 });
   }
   await db.updateTable('webhooks').set(set).where('id', '=', id).where('account_id', '=', accountId).execute();

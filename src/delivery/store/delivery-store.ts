@@ -10,6 +10,9 @@ import { extendLeases, failOrphans, nextDueAt, releaseDeliveries, webhooksWithDu
 import type { DialectSql } from './dialect-sql.ts';
 import { postgresSql } from './postgres.ts';
 import { countFailedSince, recoverFailed, retryDeliveryNow } from './requeue.ts';
+import { replayMissing, type ReplayProgress, type ReplayRequest } from './replay.ts';
+import * as healing from './self-heal.ts';
+import type { ProbeClaim } from './self-heal.ts';
 import { sqliteSql } from './sqlite.ts';
 import { disableOverdueWebhooks, dueErrorSummaries, pruneExpired, type MaintenanceSettings } from './maintenance.ts';
 import type { EmailDue } from './error-emails.ts';
@@ -17,6 +20,16 @@ import { writeResults, type FinishedAttempt } from './results.ts';
 import { loadWebhookTargets, type WebhookTarget } from './targets.ts';
 import { recordWebhookHealth, type HealthSettings } from './webhook-health.ts';
 import * as workers from './workers.ts';
+
+export interface HealingStore {
+  dueProbes(now: number): Promise<string[]>;
+  claimProbe(webhookId: string, now: number, leaseMs: number): Promise<ProbeClaim | null>;
+  insertProbeDelivery(claim: ProbeClaim, lease: { workerId: string; token: string; until: number }, now: Date): Promise<ClaimedDelivery>;
+  probeFailed(claim: ProbeClaim, now: number): Promise<{ ended: boolean }>;
+  probeSucceeded(claim: ProbeClaim, now: number): Promise<{ failingSince: number | null } | null>;
+  releaseProbe(claim: ProbeClaim): Promise<void>;
+  creatorEmail(userId: string): Promise<string | null>;
+}
 
 export interface DeliveryStore {
   readonly db: Kysely<Schema>;
@@ -35,12 +48,16 @@ export interface DeliveryStore {
   retryNow(deliveryId: string, now: number): Promise<void>;
   recoverFailed(request: { webhookId: string; since: number; now: number }, onBatch?: (recovered: number) => void): Promise<number>;
   countFailedSince(webhookId: string, since: number): Promise<number>;
+  /** Queues what a webhook never got in a window, in activity order, batch by batch (replay.ts). */
+  replayMissing(request: ReplayRequest, onBatch?: (progress: ReplayProgress) => void): Promise<ReplayProgress>;
   loadWebhookTargets(ids: string[]): Promise<Map<string, WebhookTarget>>;
   /** Records a batch fenced by lease token; returns the attempts recorded. */
   writeResults(finished: readonly FinishedAttempt[], now: number): Promise<FinishedAttempt[]>;
   /** Webhook health for recorded attempts; returns the emails to send after commit. */
   recordHealth(recorded: readonly FinishedAttempt[], settings: HealthSettings): Promise<EmailDue[]>;
   disableOverdueWebhooks(settings: MaintenanceSettings): Promise<EmailDue[]>;
+  /** Self-healing probes of auto-disabled webhooks (self-heal.ts). */
+  readonly healing: HealingStore;
   dueErrorSummaries(settings: MaintenanceSettings): Promise<EmailDue[]>;
   pruneExpired(settings: Pick<MaintenanceSettings, 'now' | 'retentionDays'>): Promise<number>;
   registerWorker(me: workers.WorkerIdentity, now: number): Promise<void>;
@@ -81,10 +98,20 @@ export function createDeliveryStore(database: Pick<Database, 'db' | 'dialect'>, 
     retryNow: (deliveryId, now) => retryDeliveryNow(inWakingTransaction, deliveryId, now),
     recoverFailed: (request, onBatch) => recoverFailed(db, inWakingTransaction, request, onBatch),
     countFailedSince: (webhookId, since) => countFailedSince(db, webhookId, since),
+    replayMissing: (request, onBatch) => replayMissing(db, inWakingTransaction, request, onBatch),
     loadWebhookTargets: (ids) => loadWebhookTargets(db, ids),
     writeResults: (finished, now) => writeResults(db, finished, now),
     recordHealth: (recorded, settings) => recordWebhookHealth(db, recorded, settings),
     disableOverdueWebhooks: (settings) => disableOverdueWebhooks(db, settings),
+    healing: {
+      dueProbes: (now) => healing.dueProbes(db, now),
+      claimProbe: (webhookId, now, leaseMs) => healing.claimProbe(db, webhookId, now, leaseMs),
+      insertProbeDelivery: (claim, lease, now) => healing.insertProbeDelivery(db, claim, lease, now),
+      probeFailed: (claim, now) => healing.probeFailed(db, claim, now),
+      probeSucceeded: (claim, now) => healing.probeSucceeded(db, claim, now),
+      releaseProbe: (claim) => healing.releaseProbe(db, claim),
+      creatorEmail: (userId) => healing.creatorEmail(db, userId),
+    },
     dueErrorSummaries: (settings) => dueErrorSummaries(db, settings),
     pruneExpired: (settings) => pruneExpired(db, settings),
     registerWorker: (me, now) => workers.registerWorker(db, me, now),

@@ -3,6 +3,8 @@
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../storage/schema.ts';
 import { claimErrorEmail, type EmailDue } from './error-emails.ts';
+import { keepInLedger } from './ledger.ts';
+import { startHealing } from './self-heal.ts';
 import { autoDisableReason, disableWebhook } from './webhook-health.ts';
 
 export interface MaintenanceSettings {
@@ -31,6 +33,7 @@ export async function disableOverdueWebhooks(db: Kysely<Schema>, settings: Maint
     const due = await db.transaction().execute(async (trx) => {
       const reason = await autoDisableReason(trx, id, settings);
       if (!reason || !(await disableWebhook(trx, id, reason, now))) return [];
+      await startHealing(trx, id, now);
       return claimErrorEmail(trx, id, settings, { force: true, disabledReason: reason });
     });
     emails.push(...due);
@@ -56,18 +59,25 @@ export async function dueErrorSummaries(db: Kysely<Schema>, settings: Maintenanc
 
 /**
  * Retention: finished deliveries older than the retention period go with their attempt records,
- * both in one transaction per batch, so no attempt is ever left without its delivery.
- * Returns how many deliveries were removed.
+ * both in one transaction per batch, so no attempt is ever left without its delivery. Each pruned
+ * activity delivery leaves a compact ledger row (ledger.ts) in the same transaction, so replay
+ * and the audit still know what it came to. Returns how many deliveries were removed.
  */
 export async function pruneExpired(db: Kysely<Schema>, settings: Pick<MaintenanceSettings, 'now' | 'retentionDays'>): Promise<number> {
   const cutoff = settings.now - settings.retentionDays * 86_400_000;
   let removed = 0;
   for (let batch = 0; batch < PRUNE_BATCHES_PER_RUN; batch++) {
     const count = await db.transaction().execute(async (trx) => {
-      const ids = (
-        await trx.selectFrom('deliveries').select('id').where('status', '!=', 'pending').where('created_at', '<', cutoff).limit(PRUNE_BATCH).execute()
-      ).map((row) => row.id);
-      if (ids.length === 0) return 0;
+      const rows = await trx
+        .selectFrom('deliveries')
+        .select(['id', 'account_id', 'webhook_id', 'activity_id', 'status', 'attempts', 'is_test', 'updated_at'])
+        .where('status', '!=', 'pending')
+        .where('created_at', '<', cutoff)
+        .limit(PRUNE_BATCH)
+        .execute();
+      if (rows.length === 0) return 0;
+      const ids = rows.map((row) => row.id);
+      await keepInLedger(trx, rows, settings.now);
       await trx.deleteFrom('delivery_attempts').where('delivery_id', 'in', ids).execute();
       await trx.deleteFrom('deliveries').where('id', 'in', ids).execute();
       return ids.length;

@@ -22,7 +22,8 @@ export async function retryDeliveryNow(inWakingTransaction: WakingTransaction, d
 }
 
 /**
- * Requeues failed deliveries created at or after `since`, in batches spaced a second apart.
+ * Requeues failed deliveries created at or after `since`, in batches spaced a second apart. Test
+ * deliveries (and self-heal probes) are not events and are never requeued.
  * `onBatch` hears the running total after each batch (the CLI draws its progress bar from it).
  */
 export async function recoverFailed(
@@ -39,6 +40,7 @@ export async function recoverFailed(
       .select('id')
       .where('webhook_id', '=', webhookId)
       .where('status', '=', 'failed')
+      .where('is_test', '=', 0)
       .where('created_at', '>=', since)
       .orderBy('created_at')
       .limit(RECOVER_BATCH);
@@ -71,6 +73,7 @@ export async function countFailedSince(db: Kysely<Schema>, webhookId: string, si
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('webhook_id', '=', webhookId)
     .where('status', '=', 'failed')
+    .where('is_test', '=', 0)
     .where('created_at', '>=', since)
     .executeTakeFirstOrThrow();
   return Number(row.n);

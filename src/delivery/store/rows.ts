@@ -1,8 +1,10 @@
 // New delivery rows and the statements that add or remove them wholesale. Inserting is done inside
 // the transaction of the change that caused it (the transactional outbox, docs/DESIGN.md).
 import type { Transaction } from 'kysely';
+import { composeWebhookBody } from '../../activities/payload.ts';
+import type { RecordedActivity } from '../../activities/recorder.ts';
 import { newId } from '../../shared/ids.ts';
-import type { DeliveryRow, Schema } from '../../storage/schema.ts';
+import type { DeliveryRow, Schema, WebhookRow } from '../../storage/schema.ts';
 
 export type NewDelivery = Omit<DeliveryRow, 'retry_base'>;
 
@@ -27,6 +29,18 @@ export function newDeliveryRow(
   };
 }
 
+/** The activity fields a delivery is built from (a just-recorded activity, or one read back for a replay). */
+export type DeliverableActivity = Pick<RecordedActivity, 'id' | 'accountId' | 'leadId' | 'type' | 'activityJson' | 'leadJson'>;
+
+/**
+ * The one place a delivery row is built from an activity and a webhook: the outbox (outbox.ts)
+ * and the replay of missed activities (replay.ts) both call it, so both send the same request.
+ */
+export function activityDeliveryRow(activity: DeliverableActivity, webhook: Pick<WebhookRow, 'id' | 'handshake_key'>, now: Date): NewDelivery {
+  const body = composeWebhookBody(activity.activityJson, activity.leadJson, webhook.handshake_key);
+  return newDeliveryRow({ account_id: activity.accountId, webhook_id: webhook.id, activity_id: activity.id, type: activity.type, body, is_test: 0 }, now);
+}
+
 // Multi-row inserts stay under SQLite's bound-parameter limit (32766) with 16 columns.
 const INSERT_CHUNK = 1000;
 
@@ -36,8 +50,9 @@ export async function insertDeliveries(trx: Transaction<Schema>, rows: NewDelive
   }
 }
 
-/** Removes a webhook's deliveries and their attempt records (the webhook is being deleted). */
+/** Removes a webhook's deliveries, their attempt records and its ledger (the webhook is being deleted). */
 export async function deleteDeliveriesOfWebhook(trx: Transaction<Schema>, webhookId: string): Promise<void> {
+  await trx.deleteFrom('delivery_ledger').where('webhook_id', '=', webhookId).execute();
   await trx.deleteFrom('delivery_attempts').where('webhook_id', '=', webhookId).execute();
   await trx.deleteFrom('deliveries').where('webhook_id', '=', webhookId).execute();
 }

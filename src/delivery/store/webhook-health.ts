@@ -9,6 +9,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Schema } from '../../storage/schema.ts';
 import { claimErrorEmail, type EmailDue } from './error-emails.ts';
 import type { FinishedAttempt } from './results.ts';
+import { startHealing } from './self-heal.ts';
 
 export interface HealthSettings {
   now: number;
@@ -42,6 +43,9 @@ export async function recordWebhookHealth(db: Kysely<Schema>, recorded: readonly
       const gone = failures.some((a) => a.outcome.kind === 'failed' && a.outcome.gone);
       const disabledFor = gone ? `the endpoint answered 410 Gone at ${new Date(now).toISOString()}` : await autoDisableReason(trx, webhookId, settings);
       if (disabledFor && (await disableWebhook(trx, webhookId, disabledFor, now))) {
+        // An auto-disable starts self-healing probes (if opted in); 410 Gone is the receiver
+        // asking to stop, so it is never probed.
+        if (!gone) await startHealing(trx, webhookId, now);
         emails.push(...(await claimErrorEmail(trx, webhookId, settings, { force: true, disabledReason: disabledFor })));
         continue;
       }

@@ -1,5 +1,6 @@
 // The worker's periodic work, at most every MAINTENANCE_EVERY_MS: auto-disabling webhooks that have
-// failed too long, due error summaries, and retention (statements in store/maintenance.ts).
+// failed too long, self-healing probes (self-heal.ts), due error summaries, and retention
+// (statements in store/maintenance.ts).
 import type { Clock } from '../../shared/clock.ts';
 import type { DeliveryStore } from '../store/delivery-store.ts';
 import type { EmailDue } from '../store/error-emails.ts';
@@ -13,6 +14,8 @@ export interface MaintenanceDeps {
   sendEmails(emails: EmailDue[]): Promise<void>;
   /** Extra retention work (see WorkerHooks.prune). */
   prune?(before: number): Promise<void>;
+  /** Starts the due self-heal probes; they run beside the rounds (awaited only when forced, as in tests). */
+  heal?(): Promise<void>;
 }
 
 export class Maintenance {
@@ -27,6 +30,8 @@ export class Maintenance {
     const settings = { now, ...this.deps.settings };
     const { store } = this.deps;
     await this.deps.sendEmails(await store.disableOverdueWebhooks(settings));
+    const healing = this.deps.heal?.();
+    if (force) await healing;
     await this.deps.sendEmails(await store.dueErrorSummaries(settings));
     await store.pruneExpired(settings);
     await this.deps.prune?.(now - settings.retentionDays * 86_400_000);

@@ -1,7 +1,9 @@
 // Webhooks (docs/SPEC.md §7; admin only): CRUD, test, secret rotation, recover, deliveries and stats.
 import { Type } from 'typebox';
 import { ACTIVITY_TYPES, type ActivityType } from '../../activities/catalogue.ts';
+import { AUDIT_MAX_ACTIVITIES, auditWebhook } from '../../delivery/audit.ts';
 import { getDelivery, listDeliveries } from '../../delivery/deliveries.repository.ts';
+import { REPLAY_BATCH } from '../../delivery/store/replay.ts';
 import { toDeliveryView } from '../../delivery/delivery-views.ts';
 import { hourlyStats } from '../../delivery/webhook-stats.ts';
 import { AppError } from '../../shared/errors.ts';
@@ -29,6 +31,7 @@ const fields = {
   events: Type.Optional(Type.Array(EventName, { minItems: 1, maxItems: 64, description: 'default ["*"]' })),
   description: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()])),
   enabled: Type.Optional(Type.Boolean()),
+  self_heal: Type.Optional(Type.Boolean({ description: 'after an auto-disable, probe the endpoint and re-enable it on a 2xx (default false)' })),
   retry_schedule: Type.Optional(
     Type.Union([Type.Array(Type.Number({ minimum: 0, maximum: 7 * 86_400 }), { maxItems: 50 }), Type.Null()], {
       description: 'seconds between attempts, overriding the global schedule; null for the default',
@@ -54,6 +57,19 @@ const TestBody = Type.Object(
   { additionalProperties: false },
 );
 const RecoverBody = Type.Object({ since: Type.String({ format: 'date-time' }) }, { additionalProperties: false });
+const ReplayBody = Type.Object(
+  {
+    from: Type.String({ format: 'date-time', description: 'window start (activity time, inclusive)' }),
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'window end (exclusive); default: now, inclusive' })),
+    cursor: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'resume where an earlier call stopped' })),
+    max_batches: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: `stop after this many batches of ${REPLAY_BATCH} activities (to show progress); default the whole window` })),
+  },
+  { additionalProperties: false },
+);
+const AuditQuery = Type.Object({
+  from: Type.String({ format: 'date-time', description: 'window start (activity time, inclusive)' }),
+  to: Type.Optional(Type.String({ format: 'date-time', description: 'window end (exclusive); default: now, inclusive' })),
+});
 const DeliveryQuery = Type.Intersect([
   Paging,
   Type.Object({
@@ -65,6 +81,14 @@ const DeliveryQuery = Type.Intersect([
   }),
 ]);
 const StatsQuery = Type.Object({ hours: Type.Integer({ minimum: 1, maximum: 168, default: 24 }) });
+
+function timeWindow(fromText: string, toText: string | undefined, now: number): { from: number; to: number } {
+  const from = Date.parse(fromText);
+  // Without `to`, the window reaches now inclusive (what happened at this very millisecond too).
+  const to = toText === undefined ? now + 1 : Date.parse(toText);
+  if (!(from < to)) throw new AppError('validation_failed', '`from` must be before `to`', { from: fromText, to: toText ?? null });
+  return { from, to };
+}
 
 export const webhookRoutes: ApiRoutes = (api, ctx) => {
   const view = async (accountId: string, id: string) => toWebhook(await getWebhook(ctx.db, accountId, id), ctx.clock.now().getTime());
@@ -130,6 +154,38 @@ export const webhookRoutes: ApiRoutes = (api, ctx) => {
       const since = Date.parse(request.body.since);
       const recovered = await ctx.deliveries.recoverFailed({ webhookId: webhook.id, since, now: ctx.clock.now().getTime() });
       return reply.status(202).send({ recovered });
+    },
+  );
+
+  api.post(
+    '/webhooks/:id/replay-missing',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        body: ReplayBody,
+        summary: 'Queue a delivery for every activity in the window that matches the filter and never got one (idempotent, in activity order)',
+      },
+    },
+    async (request) => {
+      requireAdmin(request.actor);
+      const webhook = await getWebhook(ctx.db, request.actor.accountId, request.params.id);
+      if (webhook.enabled !== 1) throw new AppError('conflict', 'The webhook is disabled; enable it (PUT enabled: true) before replaying');
+      const now = ctx.clock.now().getTime();
+      const { from, to } = timeWindow(request.body.from, request.body.to, now);
+      const { cursor, max_batches: maxBatches } = request.body;
+      return ctx.deliveries.replayMissing({ webhookId: webhook.id, from, to, now, ...(cursor != null ? { cursor } : {}), ...(maxBatches ? { maxBatches } : {}) });
+    },
+  );
+
+  api.get(
+    '/webhooks/:id/audit',
+    { schema: { tags, params: IdParams, querystring: AuditQuery, summary: `Every event id the webhook should have received in the window, with its status and a digest (at most ${AUDIT_MAX_ACTIVITIES} activities)` } },
+    async (request) => {
+      requireAdmin(request.actor);
+      const webhook = await getWebhook(ctx.db, request.actor.accountId, request.params.id);
+      const { from, to } = timeWindow(request.query.from, request.query.to, ctx.clock.now().getTime());
+      return auditWebhook(ctx.db, webhook, from, to);
     },
   );
 

@@ -1,5 +1,5 @@
-// Create or edit a webhook: URL (checked as it is typed), events, handshake key, description, and
-// an optional maximum rate (docs/WEBHOOKS.md, "Back-pressure").
+// Create or edit a webhook: URL (checked as it is typed), events, handshake key, description,
+// self-heal, and an optional maximum rate (docs/WEBHOOKS.md, "Back-pressure").
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { Checkbox, TextInput } from './field.js';
@@ -13,6 +13,7 @@ export function WebhookForm({ webhook, busy, submitLabel, onSubmit, onCancel }) 
   const [handshakeKey, setHandshakeKey] = useState(webhook?.handshake_key ?? '');
   const [description, setDescription] = useState(webhook?.description ?? '');
   const [enabled, setEnabled] = useState(webhook?.enabled ?? true);
+  const [selfHeal, setSelfHeal] = useState(webhook?.self_heal ?? false);
   const [sendTraceparent, setSendTraceparent] = useState(webhook?.send_traceparent ?? false);
   const [maxRate, setMaxRate] = useState(webhook?.max_rate_per_second == null ? '' : String(webhook.max_rate_per_second));
   const urlError = touched ? checkUrl(url) : undefined;
@@ -28,6 +29,7 @@ export function WebhookForm({ webhook, busy, submitLabel, onSubmit, onCancel }) 
       events,
       handshake_key: handshakeKey === '' ? null : handshakeKey,
       description: description === '' ? null : description,
+      self_heal: selfHeal,
       send_traceparent: sendTraceparent,
       max_rate_per_second: maxRate.trim() === '' ? null : Number(maxRate),
       ...(webhook ? {} : { enabled }),
@@ -47,6 +49,7 @@ export function WebhookForm({ webhook, busy, submitLabel, onSubmit, onCancel }) 
     <${TextInput} label="Handshake key (optional)" name="handshake_key" value=${handshakeKey} onValue=${setHandshakeKey}
       hint="Sent as handshake_key in every body, so your endpoint can tell the requests are yours" autocomplete="off" />
     <${TextInput} label="Description (optional)" name="description" value=${description} onValue=${setDescription} />
+    <${Checkbox} label="Self-heal: after an automatic disable, probe the endpoint for 7 days and turn it back on when it answers 2xx" name="self_heal" checked=${selfHeal} onValue=${setSelfHeal} />
     <${Checkbox} label="Send a traceparent header (OpenTelemetry)" name="send_traceparent" checked=${sendTraceparent} onValue=${setSendTraceparent}
       hint="While leadhook's tracing is on, each request carries its attempt's W3C traceparent, so your service's spans join leadhook's trace" />
     <${TextInput} label="Maximum rate (requests per second, optional)" name="max_rate_per_second" type="number" min="0" step="any"

@@ -1,5 +1,6 @@
 // One webhook: its settings and controls (send test, send an example of a type, enable/disable,
-// show or rotate the secret, recover, edit, delete), its health chart, and its filtered deliveries.
+// show or rotate the secret, replay missing, recover, edit, delete), its self-heal state, its
+// health chart, and its filtered deliveries.
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { html } from '../html.js';
@@ -18,13 +19,15 @@ import { deliveryFilters } from '../components/delivery-filters.js';
 import { RevealSecret } from '../components/reveal-secret.js';
 import { SendExample } from '../components/send-example.js';
 import { TextInput } from '../components/field.js';
+import { ReplayMissingForm } from '../components/replay-missing.js';
 
 export function WebhookPage({ id, params }) {
   const [notice, setNotice] = useState(null);
   const [secret, setSecret] = useState(null);
   const [revealing, setRevealing] = useState(false);
   const [editing, setEditing] = useState(false);
-  const [offerReplay, setOfferReplay] = useState(false);
+  // After re-enabling: the time to replay from (when it went down, as far as the page knew).
+  const [offerReplay, setOfferReplay] = useState(null);
   const [version, setVersion] = useState(0);
   const refresh = () => setVersion((v) => v + 1);
   const webhook = useLoad(() => api.get(`/webhooks/${id}`), [id, version]);
@@ -39,9 +42,10 @@ export function WebhookPage({ id, params }) {
     if (await run(() => api.post(`/webhooks/${id}/test`), 'Test event queued; it appears in the deliveries below')) refresh();
   };
   const setEnabled = async (enabled) => {
+    const downSince = earliest(w.healing?.since, w.updated_at, w.last_delivery?.at);
     const ok = await run(() => api.put(`/webhooks/${id}`, { enabled }), enabled ? 'Webhook enabled' : 'Webhook disabled');
     if (ok) {
-      setOfferReplay(enabled);
+      setOfferReplay(enabled ? downSince : null);
       refresh();
     }
   };
@@ -73,6 +77,7 @@ export function WebhookPage({ id, params }) {
       <dt>Handshake key</dt><dd>${w.handshake_key ? 'Set' : 'None'}</dd>
       <dt>Description</dt><dd>${w.description ?? '—'}</dd>
       <dt>Maximum rate</dt><dd>${w.max_rate_per_second === null ? 'No limit' : `${w.max_rate_per_second} requests a second`}</dd>
+      <dt>Self-heal</dt><dd>${selfHealText(w)}</dd>
       <dt>Created</dt><dd>${formatTime(w.created_at)} by ${w.created_by?.name ?? '—'}</dd>
     </dl>
     <div class="toolbar" role="group" aria-label="Webhook actions">
@@ -89,12 +94,9 @@ export function WebhookPage({ id, params }) {
     ${revealing ? html`<${RevealSecret} webhookId=${id} onClose=${() => setRevealing(false)} />` : null}
     ${secret ? html`<${SecretBox} secret=${secret} onDismiss=${() => setSecret(null)} />` : null}
     ${offerReplay
-      ? html`<${RecoverForm} webhookId=${id} heading="Replay what was missed?" since=${w.updated_at}
-          intro="The webhook is enabled again. Deliveries that failed while it was down can be sent again."
-          run=${run} busy=${busy} setNotice=${setNotice} onDone=${() => {
-            setOfferReplay(false);
-            refresh();
-          }} />`
+      ? html`<${ReplayMissingForm} webhookId=${id} heading="Replay what was missed?" since=${offerReplay} alsoRecover=${true}
+          intro="The webhook is enabled again. Activities that happened while it was down are queued in order, and deliveries that failed are sent again; nothing is sent twice."
+          setNotice=${setNotice} onDone=${refresh} />`
       : null}
     ${editing
       ? html`<section class="card" aria-labelledby="edit-webhook-title"><h2 id="edit-webhook-title">Edit webhook</h2>
@@ -102,9 +104,25 @@ export function WebhookPage({ id, params }) {
       : null}
     <${Health} id=${id} version=${version} />
     <${DeliveriesTable} webhookId=${id} filters=${deliveryFilters(params)} version=${version} setNotice=${setNotice} />
+    ${offerReplay || !w.enabled
+      ? null
+      : html`<${ReplayMissingForm} webhookId=${id} heading="Replay missing" setNotice=${setNotice} onDone=${refresh}
+          intro="Queue every activity since a time that matches the events and never reached this webhook (it was disabled, did not exist yet, or its delivery was removed by retention without succeeding). Running it twice sends nothing twice." />`}
     ${offerReplay ? null : html`<${RecoverForm} webhookId=${id} heading="Recover failed deliveries" run=${run} busy=${busy} setNotice=${setNotice} onDone=${refresh}
       intro="Send again every failed delivery created since a time (paced, no cap)." />`}
   <//>`;
+}
+
+function selfHealText(w) {
+  if (!w.self_heal) return 'Off';
+  if (!w.healing) return 'On: after an automatic disable, probed for 7 days';
+  return `Probing: ${w.healing.probes} ${w.healing.probes === 1 ? 'probe' : 'probes'} since ${formatTime(w.healing.since)}, next ${formatTime(w.healing.next_probe_at)}`;
+}
+
+/** The earliest of some ISO times (missing ones ignored). */
+function earliest(...times) {
+  const ms = times.filter(Boolean).map((t) => Date.parse(t));
+  return ms.length === 0 ? undefined : new Date(Math.min(...ms)).toISOString();
 }
 
 function Health({ id, version }) {
