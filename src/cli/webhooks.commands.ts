@@ -39,7 +39,7 @@ export function webhookCommands(loadConfig: ConfigLoader, dataDirOption: () => i
       await withDatabase(loadConfig(opts), async ({ db }) => {
         let query = db
           .selectFrom('webhooks')
-          .select(['id', 'account_id', 'url', 'enabled', 'disabled_reason', 'events'])
+          .select(['id', 'account_id', 'url', 'enabled', 'disabled_reason', 'events', 'ordering'])
           .select((eb) =>
             eb
               .selectFrom('deliveries')
@@ -56,7 +56,7 @@ export function webhookCommands(loadConfig: ConfigLoader, dataDirOption: () => i
         if (rows.length === 0) return console.log('no webhooks');
         for (const r of rows) {
           const state = r.enabled ? 'enabled ' : `disabled (${r.disabled_reason ?? 'by a user'})`;
-          console.log(`${r.id}  ${state}  failed=${r.failed}  ${r.url}`);
+          console.log(`${r.id}  ${state}  failed=${r.failed}  ordering=${r.ordering}  ${r.url}`);
         }
       });
     });

@@ -1,5 +1,5 @@
 // One attempt of one delivery: the exact request of docs/WEBHOOKS.md (same body bytes and webhook-id on every
-// attempt, a fresh timestamp and signature), its classification and the next state.
+// attempt, a fresh timestamp and signature, the lead sequence headers), its classification and the next state.
 import type { Clock } from '../shared/clock.ts';
 import { classify } from './classify-response.ts';
 import type { AttemptOutcome } from './outcome.ts';
@@ -18,6 +18,10 @@ export interface AttemptSettings {
   userAgent: string;
 }
 
+/** docs/WEBHOOKS.md, "Lead sequence": absent on `webhook:test` and on deliveries queued before migration 018. */
+export const LEAD_SEQUENCE_HEADER = 'leadhook-lead-sequence';
+export const LEAD_PREVIOUS_SEQUENCE_HEADER = 'leadhook-lead-previous-sequence';
+
 export function requestHeaders(delivery: ClaimedDelivery, target: WebhookTarget, at: Date, userAgent: string): Record<string, string> {
   return {
     'content-type': 'application/json',
@@ -30,7 +34,13 @@ export function requestHeaders(delivery: ClaimedDelivery, target: WebhookTarget,
       at,
       delivery.body,
     ),
+    ...leadSequenceHeaders(delivery),
   };
+}
+
+function leadSequenceHeaders(delivery: Pick<ClaimedDelivery, 'lead_seq' | 'lead_prev_seq'>): Record<string, string> {
+  if (delivery.lead_seq === null || delivery.lead_prev_seq === null) return {};
+  return { [LEAD_SEQUENCE_HEADER]: String(delivery.lead_seq), [LEAD_PREVIOUS_SEQUENCE_HEADER]: String(delivery.lead_prev_seq) };
 }
 
 /** Sends once; returns the finished attempt, or undefined when the worker was stopping (no attempt). */
@@ -56,6 +66,7 @@ export async function deliverOnce(
     durationMs: result.durationMs,
     remoteAddress: result.remoteAddress,
     next: nextState(outcome, delivery, target, settings, now),
+    holdsLead: target.ordering === 'per_lead' && delivery.lead_seq !== null,
   };
 }
 

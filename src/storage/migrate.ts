@@ -10,6 +10,7 @@ import * as clinchpadResources from './migrations/012-clinchpad-resources.ts';
 import * as deliveryFencing from './migrations/010-delivery-fencing.ts';
 import * as inspector from './migrations/016-inspector.ts';
 import * as leadCloseReason from './migrations/017-lead-close-reason.ts';
+import * as leadOrdering from './migrations/018-lead-ordering.ts';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -22,6 +23,7 @@ const STEPS: Record<string, Step> = {
   '014-account-control': accountControl,
   '016-inspector': inspector,
   '017-lead-close-reason': leadCloseReason,
+  '018-lead-ordering': leadOrdering,
 };
 
 export async function migrate(database: Database): Promise<string[]> {

@@ -7,7 +7,7 @@ import type { Actor } from '../activities/recorder.ts';
 import { composeWebhookBody } from '../activities/payload.ts';
 import { isoSeconds } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
-import type { Schema, WebhookRow } from '../storage/schema.ts';
+import type { Schema, WebhookOrdering, WebhookRow } from '../storage/schema.ts';
 import { ALL_EVENTS } from '../delivery/event-filter.ts';
 import { deleteDeliveriesOfWebhook, insertDeliveries, newDeliveryRow, type NewDelivery } from '../delivery/store/rows.ts';
 import { disableWebhook } from '../delivery/store/webhook-health.ts';
@@ -22,6 +22,8 @@ export interface WebhookInput {
   description?: string | null | undefined;
   enabled?: boolean | undefined;
   retry_schedule?: number[] | null | undefined;
+  /** Default 'none' (docs/WEBHOOKS.md, "Order per lead"). */
+  ordering?: WebhookOrdering | undefined;
 }
 
 /**
@@ -52,6 +54,7 @@ export async function createWebhook(
     previous_secret: null,
     previous_secret_expires_at: null,
     retry_schedule: input.retry_schedule ? JSON.stringify(input.retry_schedule) : null,
+    ordering: input.ordering ?? 'none',
     created_by: actor.user._id,
     created_at: at,
     updated_at: at,
@@ -101,6 +104,7 @@ export async function updateWebhook(
   if (input.events !== undefined) set.events = JSON.stringify(normaliseEvents(input.events));
   if (input.description !== undefined) set.description = input.description;
   if (input.retry_schedule !== undefined) set.retry_schedule = input.retry_schedule ? JSON.stringify(input.retry_schedule) : null;
+  if (input.ordering !== undefined) set.ordering = input.ordering;
   if (input.enabled === true && current.enabled === 0) {
     // Re-enabling starts a healthy period; replay what was missed with recover.
     Object.assign(set, { enabled: 1, disabled_reason: null, failing_since: null, errors_since_email: 0 });

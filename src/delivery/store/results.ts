@@ -16,6 +16,8 @@ export type NextState = { status: 'succeeded' } | { status: 'pending'; nextAttem
 
 export interface FinishedAttempt extends AttemptFacts {
   next: NextState;
+  /** The lead's next delivery to this webhook waits until this one is no longer pending (per-lead ordering). */
+  holdsLead: boolean;
 }
 
 const held = (a: FinishedAttempt) => ({ id: a.delivery.id, token: a.delivery.lease_token });

@@ -6,13 +6,18 @@ import type { DeliveryRow, Schema } from '../../storage/schema.ts';
 
 export type NewDelivery = Omit<DeliveryRow, 'retry_base'>;
 
+/** The lead fields stay null for a `webhook:test` delivery; activity deliveries get them from delivery-row.ts. */
 export function newDeliveryRow(
-  fields: Pick<DeliveryRow, 'account_id' | 'webhook_id' | 'activity_id' | 'type' | 'body' | 'is_test'>,
+  fields: Pick<DeliveryRow, 'account_id' | 'webhook_id' | 'activity_id' | 'type' | 'body' | 'is_test'> &
+    Partial<Pick<DeliveryRow, 'lead_id' | 'lead_seq' | 'lead_prev_seq'>>,
   now: Date,
 ): NewDelivery {
   const at = now.getTime();
   return {
     id: newId(now),
+    lead_id: null,
+    lead_seq: null,
+    lead_prev_seq: null,
     ...fields,
     status: 'pending',
     attempts: 0,
@@ -27,7 +32,7 @@ export function newDeliveryRow(
   };
 }
 
-// Multi-row inserts stay under SQLite's bound-parameter limit (32766) with 16 columns.
+// Multi-row inserts stay under SQLite's bound-parameter limit (32766) with 19 columns.
 const INSERT_CHUNK = 1000;
 
 export async function insertDeliveries(trx: Transaction<Schema>, rows: NewDelivery[]): Promise<void> {
