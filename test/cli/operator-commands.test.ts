@@ -28,7 +28,7 @@ for (const dialect of DIALECTS) {
 
       const listed = JSON.parse((await leadhook(h(), 'webhooks', 'list', '--account', acct.accountId, '--json')).stdout);
       assert.deepEqual(listed, [
-        { id: webhook._id, account_id: acct.accountId, url: 'http://127.0.0.1:9/hooks', enabled: true, disabled_reason: null, events: ['*'], failed: 2 },
+        { id: webhook._id, account_id: acct.accountId, url: 'http://127.0.0.1:9/hooks', enabled: true, disabled_reason: null, events: ['*'], ordering: 'none', failed: 2 },
       ]);
 
       const recovered = await leadhook(h(), 'webhooks', 'recover', webhook._id, '--since', '2000-01-01');
