@@ -44,6 +44,8 @@ for (const dialect of DIALECTS) {
         assert.equal(await page.getByLabel('All events').isChecked(), true);
         await page.getByLabel('Handshake key (optional)').fill('hk-secret-1');
         await page.getByLabel('Description (optional)').fill('From the UI');
+        assert.equal(await page.getByLabel('Delivery order').inputValue(), 'none');
+        await page.getByLabel('Delivery order').selectOption('per_lead');
         await page.getByRole('button', { name: 'Create webhook' }).click();
 
         const secretBox = page.getByRole('region', { name: 'Signing secret' });
@@ -56,8 +58,8 @@ for (const dialect of DIALECTS) {
         const listed = (await ui.api('GET', '/webhooks')).body;
         assert.equal(listed.length, 1);
         assert.deepEqual(
-          { url: listed[0].url, events: listed[0].events, handshake_key: listed[0].handshake_key, description: listed[0].description, enabled: listed[0].enabled },
-          { url: `${receiver.url('/created')}`, events: ['*'], handshake_key: 'hk-secret-1', description: 'From the UI', enabled: true },
+          { url: listed[0].url, events: listed[0].events, handshake_key: listed[0].handshake_key, description: listed[0].description, enabled: listed[0].enabled, ordering: listed[0].ordering },
+          { url: `${receiver.url('/created')}`, events: ['*'], handshake_key: 'hk-secret-1', description: 'From the UI', enabled: true, ordering: 'per_lead' },
         );
         assert.equal(listed[0].secret, undefined, 'the list never shows the secret');
 
