@@ -197,6 +197,26 @@ for (const dialect of DIALECTS) {
       assert.equal(test.headers['leadhook-lead-previous-sequence'], undefined);
     });
 
+    it('keeps each lead in order while two workers claim from the same webhook at once', async () => {
+      const r = await fresh();
+      const acct = await h().account();
+      await createWebhook(acct, { url: r.url(), ordering: 'per_lead' });
+      const names = ['P', 'R', 'S', 'T'];
+      for (const name of names) {
+        const lead = await createLead(acct, name);
+        for (let i = 2; i <= 8; i += 1) await record(h(), acct, lead._id, [note(`${name}${i}`)]);
+      }
+      const [one, two] = [h().ctx.createWorker(), h().ctx.createWorker()];
+      try {
+        await Promise.all([one.drain(), two.drain()]);
+        await one.drain();
+      } finally {
+        await Promise.all([one.stop(0), two.stop(0)]);
+      }
+      const got = perLead(r);
+      for (const name of names) assert.deepEqual(got[name], ['lead:created', ...[2, 3, 4, 5, 6, 7, 8].map((i) => `${name}${i}`)], name);
+    });
+
     it('a running worker sends the next delivery of a lead as soon as the previous one is recorded, not at the next poll', async () => {
       const r = await fresh();
       const acct = await h().account();
