@@ -6,7 +6,8 @@ import type { IsolationResult } from './scenarios/isolation.ts';
 import type { LatencyResult } from './scenarios/leadhook-latency.ts';
 import type { LeadhookThroughput } from './scenarios/leadhook-throughput.ts';
 import type { ThroughputResult } from './scenarios/limit.ts';
-import { BENCH_DELIVERY_TIMEOUT_MS, CONCURRENCY, FAN_OUT, ISOLATION_HANGING, ISOLATION_WEBHOOKS, LATENCY_RATE, type Sizes } from './sizes.ts';
+import type { OrderedRun, OrderingResult } from './scenarios/ordering.ts';
+import { BENCH_DELIVERY_TIMEOUT_MS, CONCURRENCY, FAN_OUT, ISOLATION_HANGING, ISOLATION_WEBHOOKS, LATENCY_RATE, ORDERED_LEADS, type Sizes } from './sizes.ts';
 
 export interface Measurements {
   limit: ThroughputResult;
@@ -21,6 +22,8 @@ export interface Measurements {
   backlogSqlite: BacklogResult;
   postgresOneWorker: BacklogResult;
   postgresTwoWorkers: BacklogResult;
+  orderedSqlite: OrderingResult;
+  orderedPostgres: OrderingResult;
 }
 
 const x = (value: number) => `${formatNumber(value)}×`;
@@ -98,6 +101,20 @@ export function buildRows(m: Partial<Measurements>, errors: Record<string, strin
   else {
     const ratio = one ? two.drainPerSecond / one.drainPerSecond : null;
     rows.push(judged(row(workersLabel, '2 × leadhook worker', two.drainPerSecond, '/s', `${ratio === null ? '' : `${x(ratio)} one worker; `}${backlog(two)}`), '≥ 1.6× one worker', ratio === null ? null : ratio >= 1.6));
+  }
+
+  const orderedLabel = `per-lead ordering (notes on ${ORDERED_LEADS} leads, fan-out ${FAN_OUT}, ${formatNumber(sizes.orderedActivities * FAN_OUT)} deliveries)`;
+  const cutNote = (r: OrderedRun) => (r.cut ? `CUT at the deadline after ${formatNumber(r.seconds)} s with ${formatNumber(r.deliveries)} delivered` : '');
+  for (const [key, label] of [['orderedSqlite', 'leadhook SQLite (serve)'], ['orderedPostgres', 'leadhook PostgreSQL (serve)']] as const) {
+    const o = m[key];
+    if (!o) {
+      rows.push(row(orderedLabel, `${label}, per_lead`, null, '/s', failed(key)));
+      continue;
+    }
+    rows.push(row(orderedLabel, `${label}, ordering none`, o.unordered.perSecond, '/s', cutNote(o.unordered)));
+    const ratio = o.ordered.perSecond / o.unordered.perSecond;
+    const note = [`${x(ratio)} unordered`, cutNote(o.ordered)].filter(Boolean).join(', ');
+    rows.push(judged(row(orderedLabel, `${label}, per_lead`, o.ordered.perSecond, '/s', note), '≥ 0.8× unordered', !o.ordered.cut && !o.unordered.cut && ratio >= 0.8));
   }
   return rows;
 }

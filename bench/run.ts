@@ -17,6 +17,7 @@ import { bullmqIsolation, leadhookIsolation } from './scenarios/isolation.ts';
 import { leadhookLatency } from './scenarios/leadhook-latency.ts';
 import { leadhookThroughput } from './scenarios/leadhook-throughput.ts';
 import { limitThroughput } from './scenarios/limit.ts';
+import { leadhookOrdering } from './scenarios/ordering.ts';
 import { FULL, QUICK, type Sizes } from './sizes.ts';
 
 type Scenario = (receiver: Receiver, sizes: Sizes, deadline: number) => Promise<unknown>;
@@ -35,6 +36,8 @@ const SCENARIOS: Record<keyof Measurements, Scenario> = {
   backlogSqlite: (r, s, d) => backlogDrain('sqlite', r, s.backlogDeliveries, 1, d),
   postgresOneWorker: (r, s, d) => backlogDrain('postgres', r, s.workerScalingDeliveries, 1, d),
   postgresTwoWorkers: (r, s, d) => backlogDrain('postgres', r, s.workerScalingDeliveries, 2, d),
+  orderedSqlite: (r, s, d) => leadhookOrdering('sqlite', r, s.orderedActivities, d),
+  orderedPostgres: (r, s, d) => leadhookOrdering('postgres', r, s.orderedActivities, d),
 };
 
 function parseArgs(argv: string[]): { sizes: Sizes; only: string[] | undefined } {

@@ -13,11 +13,15 @@ export interface Sizes {
   backlogDeliveries: number;
   /** Pending deliveries drained by 1, then 2, PostgreSQL workers. */
   workerScalingDeliveries: number;
+  /** Notes per ordering run (each to FAN_OUT webhooks), run once unordered and once per lead. */
+  orderedActivities: number;
   /** Hard deadline per scenario, in seconds. */
   scenarioDeadlineS: number;
 }
 
 export const FAN_OUT = 5;
+/** Leads the ordering scenario spreads its notes over, round robin. */
+export const ORDERED_LEADS = 100;
 /** The same number of requests in flight for the limit and the baseline worker. */
 export const CONCURRENCY = 64;
 export const LATENCY_RATE = 1_000;
@@ -34,6 +38,7 @@ export const QUICK: Sizes = {
   isolationActivities: 300,
   backlogDeliveries: 50_000,
   workerScalingDeliveries: 20_000,
+  orderedActivities: 1_000,
   scenarioDeadlineS: 25,
 };
 
@@ -44,5 +49,6 @@ export const FULL: Sizes = {
   isolationActivities: 6_000,
   backlogDeliveries: 1_000_000,
   workerScalingDeliveries: 100_000,
+  orderedActivities: 10_000,
   scenarioDeadlineS: 600,
 };

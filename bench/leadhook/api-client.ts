@@ -34,9 +34,9 @@ export class ApiClient {
     return id;
   }
 
-  /** POST /webhooks as the admin; returns the webhook id. */
-  async createWebhook(url: string): Promise<string> {
-    return (await this.call<{ _id: string }>('POST', '/webhooks', { url, events: ['*'] }))._id;
+  /** POST /webhooks as the admin (`extra`: more fields, e.g. `ordering`); returns the webhook id. */
+  async createWebhook(url: string, extra: Record<string, unknown> = {}): Promise<string> {
+    return (await this.call<{ _id: string }>('POST', '/webhooks', { url, events: ['*'], ...extra }))._id;
   }
 
   async close(): Promise<void> {

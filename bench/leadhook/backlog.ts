@@ -76,7 +76,7 @@ function insertSqlite(database: BenchDatabase, target: BacklogTarget, count: num
 
 const PG_TYPES: Record<string, string> = {
   attempts: 'int', next_attempt_at: 'bigint', lease_until: 'bigint', last_status: 'int',
-  is_test: 'int', created_at: 'bigint', updated_at: 'bigint',
+  is_test: 'int', created_at: 'bigint', updated_at: 'bigint', lead_seq: 'int', lead_prev_seq: 'int',
 };
 
 async function insertPostgres(database: BenchDatabase, target: BacklogTarget, count: number, at: number): Promise<void> {

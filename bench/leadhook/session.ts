@@ -17,18 +17,23 @@ export interface Session {
   close(): Promise<void>;
 }
 
-/** `paths` are receiver paths (`/ok/0`, `/hang/1`, …), one webhook each. */
-export async function openSession(dialect: Dialect, receiver: Receiver, paths: string[], options: { worker: boolean }): Promise<Session> {
+/** `paths` are receiver paths (`/ok/0`, `/hang/1`, …), one webhook each, created with `options.webhook`'s extra fields. */
+export async function openSession(
+  dialect: Dialect,
+  receiver: Receiver,
+  paths: string[],
+  options: { worker: boolean; webhook?: Record<string, unknown> },
+): Promise<Session> {
   const database = await createBenchDatabase(dialect);
   let server: LeadhookServer | undefined;
   let api: ApiClient | undefined;
   try {
     const { accountId, apiKey } = await createAccount(database);
-    server = await startServe(database, options);
+    server = await startServe(database, { worker: options.worker });
     api = new ApiClient(server.origin, apiKey);
     const pipelineId = await api.firstPipelineId();
     const webhookIds: string[] = [];
-    for (const p of paths) webhookIds.push(await api.createWebhook(receiver.urlFor(p)));
+    for (const p of paths) webhookIds.push(await api.createWebhook(receiver.urlFor(p), options.webhook));
     const opened = { server, api };
     return {
       database, accountId, server, api, pipelineId, webhookIds,

@@ -1,7 +1,8 @@
 // Records activities inside the transaction of the change that caused them, and hands them to the
 // outbox in that same transaction (docs/SPEC.md §4: nothing is lost). A change's services run in
 // `recorder.transaction(…)` and call `tx.record(…)`; the recorder orders several changes of one
-// call as docs/SPEC.md §2's table does.
+// call as docs/SPEC.md §2's table does, and numbers each activity within its lead (the lead
+// sequence of docs/WEBHOOKS.md).
 import type { Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
@@ -15,6 +16,8 @@ export interface RecordedActivity {
   accountId: string;
   leadId: string;
   type: ActivityType;
+  /** The activity's number within its lead: 1, 2, 3, … in commit order. */
+  leadSeq: number;
   createdAt: number;
   activityJson: string;
   leadJson: string;
@@ -85,14 +88,16 @@ async function insertActivities(
 ): Promise<RecordedActivity[]> {
   if (changes.length === 0) return [];
   const ordered = [...changes].sort((a, b) => catalogueOrder(a.type) - catalogueOrder(b.type));
+  const firstSeq = await takeLeadSequence(db, actor.accountId, leadId, ordered.length);
   const leadJson = JSON.stringify(lead ?? (await loadLeadSnapshot(db, actor.accountId, leadId)));
-  const activities = ordered.map((change): RecordedActivity => {
+  const activities = ordered.map((change, i): RecordedActivity => {
     const id = newId(now);
     return {
       id,
       accountId: actor.accountId,
       leadId,
       type: change.type,
+      leadSeq: firstSeq + i,
       createdAt: now.getTime(),
       activityJson: JSON.stringify(buildActivityObject(id, now, change, actor.user)),
       leadJson,
@@ -110,8 +115,27 @@ async function insertActivities(
         created_at: a.createdAt,
         activity_json: a.activityJson,
         lead_json: a.leadJson,
+        lead_seq: a.leadSeq,
       })),
     )
     .execute();
   return activities;
+}
+
+/**
+ * Reserves `count` sequence numbers of the lead and returns the first. The UPDATE takes the lead's
+ * row lock until commit, so on PostgreSQL a concurrent change of the same lead waits here and gets
+ * the next numbers only after this one committed: numbers follow commit order, which is what lets
+ * the claim send one lead's deliveries in this order (docs/WEBHOOKS.md, "Order per lead").
+ */
+async function takeLeadSequence(db: Kysely<Schema>, accountId: string, leadId: string, count: number): Promise<number> {
+  const row = await db
+    .updateTable('leads')
+    .set((eb) => ({ activity_seq: eb('activity_seq', '+', count) }))
+    .where('id', '=', leadId)
+    .where('account_id', '=', accountId)
+    .returning('activity_seq')
+    .executeTakeFirst();
+  if (!row) throw new Error(`activities recorded for a lead that does not exist: ${leadId}`);
+  return Number(row.activity_seq) - count + 1;
 }

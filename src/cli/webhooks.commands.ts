@@ -41,7 +41,7 @@ export function webhookCommands(loadConfig: ConfigLoader, dataDirOption: () => i
       await withDatabase(loadConfig(opts), async ({ db }) => {
         let query = db
           .selectFrom('webhooks')
-          .select(['id', 'account_id', 'url', 'enabled', 'disabled_reason', 'events', 'paused_until', 'max_rate_per_second'])
+          .select(['id', 'account_id', 'url', 'enabled', 'disabled_reason', 'events', 'paused_until', 'max_rate_per_second', 'ordering'])
           .select((eb) =>
             eb
               .selectFrom('deliveries')
@@ -67,7 +67,7 @@ export function webhookCommands(loadConfig: ConfigLoader, dataDirOption: () => i
         for (const r of rows) {
           const state = r.enabled ? 'enabled ' : `disabled (${r.disabled_reason ?? 'by a user'})`;
           const pressure = `${r.paused_until ? `  paused by the receiver until ${r.paused_until}` : ''}${r.max_rate_per_second === null ? '' : `  max ${r.max_rate_per_second}/s`}`;
-          console.log(`${r.id}  ${state}  failed=${r.failed}${pressure}  ${r.url}`);
+          console.log(`${r.id}  ${state}  failed=${r.failed}  ordering=${r.ordering}${pressure}  ${r.url}`);
         }
       });
     });

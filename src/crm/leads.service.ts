@@ -75,6 +75,7 @@ export async function createLead(tx: Tx, actor: Actor, input: NewLead): Promise<
     status: 'open',
     archived: 0,
     close_reason: null,
+    activity_seq: 0,
     created_at: tx.now.getTime(),
     updated_at: tx.now.getTime(),
   };

@@ -1,5 +1,5 @@
 // One attempt of one delivery: the exact request of docs/WEBHOOKS.md (same body bytes and webhook-id on every
-// attempt, a fresh timestamp and signature), its classification and the next state.
+// attempt, a fresh timestamp and signature, the lead sequence headers), its classification and the next state.
 import type { Clock } from '../shared/clock.ts';
 import { pauseEnd } from './back-pressure.ts';
 import { classify } from './classify-response.ts';
@@ -20,6 +20,10 @@ export interface AttemptSettings {
   userAgent: string;
 }
 
+/** docs/WEBHOOKS.md, "Lead sequence": absent on `webhook:test` and on deliveries queued before migration 018. */
+export const LEAD_SEQUENCE_HEADER = 'leadhook-lead-sequence';
+export const LEAD_PREVIOUS_SEQUENCE_HEADER = 'leadhook-lead-previous-sequence';
+
 export function requestHeaders(
   delivery: ClaimedDelivery,
   target: WebhookTarget,
@@ -38,10 +42,16 @@ export function requestHeaders(
       at,
       delivery.body,
     ),
+    ...leadSequenceHeaders(delivery),
   };
   // Outside the signed content (id.timestamp.body), so opting in never changes what receivers verify.
   if (target.send_traceparent === 1 && context.traceparent) headers.traceparent = context.traceparent;
   return headers;
+}
+
+function leadSequenceHeaders(delivery: Pick<ClaimedDelivery, 'lead_seq' | 'lead_prev_seq'>): Record<string, string> {
+  if (delivery.lead_seq === null || delivery.lead_prev_seq === null) return {};
+  return { [LEAD_SEQUENCE_HEADER]: String(delivery.lead_seq), [LEAD_PREVIOUS_SEQUENCE_HEADER]: String(delivery.lead_prev_seq) };
 }
 
 /** Sends once; returns the finished attempt, or undefined when the worker was stopping (no attempt). */
@@ -74,6 +84,7 @@ export async function deliverOnce(
     remoteAddress: result.remoteAddress,
     pauseUntil,
     next,
+    holdsLead: target.ordering === 'per_lead' && delivery.lead_seq !== null,
   };
 }
 

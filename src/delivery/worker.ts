@@ -98,7 +98,7 @@ export class DeliveryWorker {
       logger: deps.logger,
     });
     this.claims = new ClaimRound({ store: deps.store, queues, clock: deps.clock, workerId: this.id, leaseMs, isStopping: () => this.state === 'stopping' });
-    this.writer = new ResultWriter({ store: deps.store, clock: deps.clock, logger: deps.logger, leaseMs, autoDisableAfterS: s.autoDisableAfterS, errorEmailIntervalS: s.errorEmailIntervalS, sendEmails: emails, onReleased: wake });
+    this.writer = new ResultWriter({ store: deps.store, clock: deps.clock, logger: deps.logger, leaseMs, autoDisableAfterS: s.autoDisableAfterS, errorEmailIntervalS: s.errorEmailIntervalS, sendEmails: emails, onReleased: wake, onLeadFreed: wake });
     this.dispatcher = new Dispatcher({
       queues,
       sender: deps.sender,

@@ -46,7 +46,8 @@ export function createReceive(options: ReceiverOptions, handler: EventHandler) {
     }
     if (deduper && !deduper.firstTime(result.id)) return json(200, { duplicate: true });
     try {
-      await handler(result.event, { id: result.id, timestamp: result.timestamp });
+      const { ok: _ok, event, ...meta } = result;
+      await handler(event, meta);
     } catch {
       // Let leadhook retry, and process the retry rather than dropping it as a repeat.
       deduper?.forget(result.id);

@@ -24,6 +24,17 @@ export interface VerifiedEvent {
   /** When this attempt was signed. */
   timestamp: Date;
   event: LeadhookEvent;
+  /**
+   * `leadhook-lead-sequence`: the activity's number within its lead (1, 2, 3, …). Absent on
+   * `webhook:test` requests and on deliveries queued before leadhook numbered activities.
+   */
+  leadSequence?: number;
+  /**
+   * `leadhook-lead-previous-sequence`: the number of the lead's previous activity that this
+   * webhook's event filter matched, 0 if none. When it is not the last number you got for the
+   * lead, something is missing or still on its way (docs/RECEIVING.md, "Gaps and order").
+   */
+  previousLeadSequence?: number;
 }
 
 export type VerifyResult = ({ ok: true } & VerifiedEvent) | { ok: false; error: VerifyError };
@@ -94,5 +105,13 @@ export function verify(headers: HeaderBag, rawBody: string | Uint8Array, secret:
   if (options.handshakeKey !== undefined && !sameText(event.handshake_key ?? '', options.handshakeKey)) {
     return fail('handshake_key_mismatch', 'handshake_key does not match');
   }
-  return { ok: true, id, timestamp, event };
+  return { ok: true, id, timestamp, event, ...leadSequences(headers) };
+}
+
+/** The sequence headers as numbers, both or neither (they are sent together). */
+function leadSequences(headers: HeaderBag): Pick<VerifiedEvent, 'leadSequence' | 'previousLeadSequence'> {
+  const current = header(headers, 'leadhook-lead-sequence');
+  const previous = header(headers, 'leadhook-lead-previous-sequence');
+  if (!current || !previous || !/^\d{1,15}$/.test(current) || !/^\d{1,15}$/.test(previous)) return {};
+  return { leadSequence: Number(current), previousLeadSequence: Number(previous) };
 }

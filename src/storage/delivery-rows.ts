@@ -20,6 +20,8 @@ export interface WebhookRow {
   previous_secret_expires_at: number | null;
   /** JSON array of seconds overriding the global schedule, or null. */
   retry_schedule: string | null;
+  /** 'per_lead': one lead's deliveries are sent one at a time, in activity order (migration 018). */
+  ordering: WebhookOrdering;
   created_by: string;
   created_at: number;
   updated_at: number;
@@ -47,6 +49,8 @@ export interface WebhookRow {
   max_rate_per_second: number | null;
 }
 
+export type WebhookOrdering = 'none' | 'per_lead';
+
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 
 export interface DeliveryRow {
@@ -69,6 +73,11 @@ export interface DeliveryRow {
   last_status: number | null;
   last_error: string | null;
   is_test: Bool;
+  /** The activity's lead and its number within the lead; null for tests (migration 018). */
+  lead_id: string | null;
+  lead_seq: number | null;
+  /** The number of the lead's previous activity this webhook's filter matched, 0 if none. */
+  lead_prev_seq: number | null;
   created_at: number;
   updated_at: number;
   /** Attempts made before the last manual retry or recover; the retry schedule counts from here (migration 002). */

@@ -10,6 +10,7 @@ import * as clinchpadResources from './migrations/012-clinchpad-resources.ts';
 import * as deliveryFencing from './migrations/010-delivery-fencing.ts';
 import * as inspector from './migrations/016-inspector.ts';
 import * as leadCloseReason from './migrations/017-lead-close-reason.ts';
+import * as leadOrdering from './migrations/018-lead-ordering.ts';
 import * as replayLedger from './migrations/019-replay-ledger.ts';
 import * as webhookBackPressure from './migrations/020-webhook-back-pressure.ts';
 import * as webhookTraceparent from './migrations/022-webhook-traceparent.ts';
@@ -25,6 +26,7 @@ const STEPS: Record<string, Step> = {
   '014-account-control': accountControl,
   '016-inspector': inspector,
   '017-lead-close-reason': leadCloseReason,
+  '018-lead-ordering': leadOrdering,
   '019-replay-ledger': replayLedger,
   '020-webhook-back-pressure': webhookBackPressure,
   '022-webhook-traceparent': webhookTraceparent,

@@ -2,10 +2,10 @@
 // behave the same: ids are 24-hex text, times are integer milliseconds since the epoch (bigint in
 // PostgreSQL, parsed back to number), booleans are 0/1 integers, lists and objects are JSON text.
 import type { Generated } from 'kysely';
-import type { WebhookRow, DeliveryStatus, DeliveryRow, DeliveryWorkerRow, DeliveryAttemptRow, DeliveryLedgerRow, EmailOutboxRow } from './delivery-rows.ts';
+import type { WebhookRow, WebhookOrdering, DeliveryStatus, DeliveryRow, DeliveryWorkerRow, DeliveryAttemptRow, DeliveryLedgerRow, EmailOutboxRow } from './delivery-rows.ts';
 import type { CustomFieldRow, CustomFieldValueRow, OrganizationRow } from './organization-rows.ts';
 
-export type { WebhookRow, DeliveryStatus, DeliveryRow, DeliveryWorkerRow, DeliveryAttemptRow, DeliveryLedgerRow, EmailOutboxRow };
+export type { WebhookRow, WebhookOrdering, DeliveryStatus, DeliveryRow, DeliveryWorkerRow, DeliveryAttemptRow, DeliveryLedgerRow, EmailOutboxRow };
 export type { CustomFieldRow, CustomFieldValueRow, OrganizationRow };
 
 export type Bool = 0 | 1;
@@ -106,6 +106,8 @@ export interface LeadRow {
   archived: Bool;
   /** Why it was won or lost; null while open. */
   close_reason: string | null;
+  /** The sequence number of the lead's last activity; 0 before the first (migration 018). */
+  activity_seq: number;
   created_at: number;
   updated_at: number;
 }
@@ -229,6 +231,8 @@ export interface ActivityRow {
   activity_json: string;
   /** JSON of the lead `{_id, name, stage, pipe}` right after the activity. */
   lead_json: string;
+  /** The activity's number within its lead: 1, 2, 3, … in recording order (migration 018). */
+  lead_seq: number | null;
 }
 
 

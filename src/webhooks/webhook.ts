@@ -1,7 +1,7 @@
 // The webhook as the API shows it (docs/API.md); its event filter rules live in the delivery
 // engine (src/delivery/event-filter.ts), which reads them for every activity.
 import { isoSeconds } from '../shared/clock.ts';
-import type { WebhookRow } from '../storage/schema.ts';
+import type { WebhookOrdering, WebhookRow } from '../storage/schema.ts';
 import { parseEvents } from '../delivery/event-filter.ts';
 
 export interface Webhook {
@@ -16,6 +16,8 @@ export interface Webhook {
   retry_schedule: number[] | null;
   /** Requests carry the attempt's W3C `traceparent` header while tracing is on. */
   send_traceparent: boolean;
+  /** 'per_lead': each lead's deliveries in activity order, one at a time; 'none' (default): in parallel. */
+  ordering: WebhookOrdering;
   created_by: { _id: string; name: string; email: string };
   created_at: string;
   updated_at: string;
@@ -45,6 +47,7 @@ export function toWebhook(row: WebhookWithCreator, now: number): Webhook {
     disabled_reason: row.disabled_reason,
     retry_schedule: row.retry_schedule ? (JSON.parse(row.retry_schedule) as number[]) : null,
     send_traceparent: row.send_traceparent === 1,
+    ordering: row.ordering,
     created_by: { _id: row.created_by, name: row.creator_name ?? '', email: row.creator_email ?? '' },
     created_at: isoSeconds(new Date(row.created_at)),
     updated_at: isoSeconds(new Date(row.updated_at)),

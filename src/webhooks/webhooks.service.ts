@@ -8,7 +8,7 @@ import type { Actor } from '../activities/recorder.ts';
 import { composeWebhookBody } from '../activities/payload.ts';
 import { isoSeconds } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
-import type { Schema, WebhookRow } from '../storage/schema.ts';
+import type { Schema, WebhookOrdering, WebhookRow } from '../storage/schema.ts';
 import { ALL_EVENTS } from '../delivery/event-filter.ts';
 import { deleteDeliveriesOfWebhook, insertDeliveries, newDeliveryRow, type NewDelivery } from '../delivery/store/rows.ts';
 import { disableWebhook } from '../delivery/store/webhook-health.ts';
@@ -28,6 +28,8 @@ export interface WebhookInput {
   send_traceparent?: boolean | undefined;
   /** Requests started per second at most, all workers together (docs/WEBHOOKS.md, "Back-pressure"); null: unlimited. */
   max_rate_per_second?: number | null | undefined;
+  /** Default 'none' (docs/WEBHOOKS.md, "Order per lead"). */
+  ordering?: WebhookOrdering | undefined;
 }
 
 /**
@@ -58,6 +60,7 @@ export async function createWebhook(
     previous_secret: null,
     previous_secret_expires_at: null,
     retry_schedule: input.retry_schedule ? JSON.stringify(input.retry_schedule) : null,
+    ordering: input.ordering ?? 'none',
     created_by: actor.user._id,
     created_at: at,
     updated_at: at,
@@ -121,6 +124,7 @@ export async function updateWebhook(
   if (input.max_rate_per_second !== undefined) set.max_rate_per_second = input.max_rate_per_second;
   // A pause was the old receiver's answer; a new URL is another receiver.
   if (input.url !== undefined && input.url !== current.url) set.paused_until = null;
+  if (input.ordering !== undefined) set.ordering = input.ordering;
   if (input.enabled === true && current.enabled === 0) {
     // Re-enabling starts a healthy period; replay what was missed with replay-missing and recover.
     Object.assign(set, { enabled: 1, disabled_reason: null, failing_since: null, errors_since_email: 0 });

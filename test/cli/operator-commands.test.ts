@@ -28,7 +28,7 @@ for (const dialect of DIALECTS) {
 
       const listed = JSON.parse((await leadhook(h(), 'webhooks', 'list', '--account', acct.accountId, '--json')).stdout);
       assert.deepEqual(listed, [
-        { id: webhook._id, account_id: acct.accountId, url: 'http://127.0.0.1:9/hooks', enabled: true, disabled_reason: null, events: ['*'], failed: 2, paused_until: null, max_rate_per_second: null },
+        { id: webhook._id, account_id: acct.accountId, url: 'http://127.0.0.1:9/hooks', enabled: true, disabled_reason: null, events: ['*'], ordering: 'none', failed: 2, paused_until: null, max_rate_per_second: null },
       ]);
       // A receiver's pause and the owner's rate show in the text listing (docs/WEBHOOKS.md, "Back-pressure").
       const pausedUntil = Date.now() + 3_600_000;

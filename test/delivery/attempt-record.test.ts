@@ -25,7 +25,7 @@ describe('attempt record redaction', () => {
   it('stores the attempt with the redacted request and the outcome', () => {
     const body = composeWebhookBody('{"_id":"a1"}', '{"_id":"l1"}', 'key');
     const row = attemptRow({
-      delivery: { id: 'd1', account_id: 'acc', webhook_id: 'w1', activity_id: 'a1', type: 'lead:created', body, attempts: 2, is_test: 0, retry_base: 0, lease_token: 't', lease_until: 0 },
+      delivery: { id: 'd1', account_id: 'acc', webhook_id: 'w1', activity_id: 'a1', type: 'lead:created', body, attempts: 2, is_test: 0, retry_base: 0, lease_token: 't', lease_until: 0, lead_seq: null, lead_prev_seq: null },
       url: 'https://hooks.example.test/x',
       requestHeaders: { 'webhook-signature': 'v1,zzz' },
       outcome: { kind: 'failed', category: 'http_status', message: 'HTTP 500', response: { status: 500, headers: {}, body: 'no', truncated: false }, retryAfterS: null, gone: false },

@@ -10,7 +10,7 @@ function item(webhookId: string, options: { leaseUntil?: number; rate?: number |
   n += 1;
   const leaseUntil = options.leaseUntil ?? 1_000_000;
   return {
-    delivery: { id: `d${n}`, account_id: 'a', webhook_id: webhookId, activity_id: `act${n}`, type: 't', body: '{}', attempts: 0, is_test: 0, retry_base: 0, lease_token: 'tok', lease_until: leaseUntil },
+    delivery: { id: `d${n}`, account_id: 'a', webhook_id: webhookId, activity_id: `act${n}`, type: 't', body: '{}', attempts: 0, is_test: 0, retry_base: 0, lease_token: 'tok', lease_until: leaseUntil, lead_seq: null, lead_prev_seq: null },
     target: {
       id: webhookId,
       url: 'http://x.test/',
@@ -22,6 +22,7 @@ function item(webhookId: string, options: { leaseUntil?: number; rate?: number |
       paused_until: options.pausedUntil ?? null,
       max_rate_per_second: options.rate ?? null,
       send_traceparent: 0,
+      ordering: 'none',
     },
     lane: 'first',
     leaseUntil,

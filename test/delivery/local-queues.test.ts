@@ -7,8 +7,8 @@ let n = 0;
 function item(webhookId: string, lane: Lane, leaseUntil = 1_000_000, accountId = 'a'): Queued {
   n += 1;
   return {
-    delivery: { id: `d${n}`, account_id: accountId, webhook_id: webhookId, activity_id: `act${n}`, type: 't', body: '{}', attempts: lane === 'first' ? 0 : 1, is_test: 0, retry_base: 0, lease_token: 'tok', lease_until: leaseUntil },
-    target: { id: webhookId, url: 'http://x.test/', enabled: 1, secret: 's', previous_secret: null, previous_secret_expires_at: null, retry_schedule: null, paused_until: null, max_rate_per_second: null, send_traceparent: 0 },
+    delivery: { id: `d${n}`, account_id: accountId, webhook_id: webhookId, activity_id: `act${n}`, type: 't', body: '{}', attempts: lane === 'first' ? 0 : 1, is_test: 0, retry_base: 0, lease_token: 'tok', lease_until: leaseUntil, lead_seq: null, lead_prev_seq: null },
+    target: { id: webhookId, url: 'http://x.test/', enabled: 1, secret: 's', previous_secret: null, previous_secret_expires_at: null, retry_schedule: null, ordering: 'none', paused_until: null, max_rate_per_second: null, send_traceparent: 0 },
     lane,
     leaseUntil,
   };

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { LANE_CONDITION, LANES } from '../../src/delivery/store/claim.ts';
+import { LANE_CONDITION, LANES, LEAD_ORDER_CONDITION } from '../../src/delivery/store/claim.ts';
 import { createDeliveryStore } from '../../src/delivery/store/delivery-store.ts';
 import { PRUNE_BATCH } from '../../src/delivery/store/maintenance.ts';
 import { newDeliveryRow } from '../../src/delivery/store/rows.ts';
@@ -18,8 +18,7 @@ import { WEBHOOK_ENV, createWebhook, noJitter } from '../helpers/webhooks.ts';
 /** `((status = 'pending'::text) AND (attempts = 0))` and `status = 'pending' and attempts = 0` alike. */
 const normalise = (predicate: string) => predicate.toLowerCase().replace(/::[a-z ]+/g, '').replace(/[()\s]/g, '');
 
-async function indexPredicates(h: Harness): Promise<Record<string, string>> {
-  const names = LANES.map((lane) => `deliveries_${lane}_due`);
+async function indexPredicates(h: Harness, names = LANES.map((lane) => `deliveries_${lane}_due`)): Promise<Record<string, string>> {
   if (h.dialect === 'sqlite') {
     const { rows } = await sql<{ name: string; sql: string }>`select name, sql from sqlite_master where type = 'index' and name in (${sql.join(names)})`.execute(h.ctx.db);
     return Object.fromEntries(rows.map((r) => [r.name, r.sql.replace(/^.* where /is, '')]));
@@ -48,6 +47,12 @@ for (const dialect of DIALECTS) {
         Object.fromEntries(Object.entries(predicates).map(([name, p]) => [name, normalise(p)])),
         Object.fromEntries(LANES.map((lane) => [`deliveries_${lane}_due`, normalise(LANE_CONDITION[lane])])),
       );
+    });
+
+    it("probes a lead's earlier pending deliveries with the same condition as migration 018's partial index", async () => {
+      const predicates = await indexPredicates(h(), ['deliveries_lead_order']);
+      assert.deepEqual(Object.keys(predicates), ['deliveries_lead_order']);
+      assert.equal(normalise(predicates.deliveries_lead_order!), normalise(LEAD_ORDER_CONDITION));
     });
 
     it('removes expired deliveries together with their attempts, in bounded batches, orphaning none', async () => {

@@ -32,6 +32,20 @@ describe('verify', () => {
     if (result.event.activity.type === 'note:created') assert.equal(result.event.activity.note_content, 'Hi');
   });
 
+  it('carries the lead sequence headers as numbers when both are present', () => {
+    const headers = { ...signed(), 'leadhook-lead-sequence': '7', 'leadhook-lead-previous-sequence': '5' };
+    const result = verify(headers, BODY, SECRET, { now: now() });
+    assert.ok(result.ok);
+    assert.equal(result.leadSequence, 7);
+    assert.equal(result.previousLeadSequence, 5);
+    const without = verify(signed(), BODY, SECRET, { now: now() });
+    assert.ok(without.ok);
+    assert.equal('leadSequence' in without, false);
+    const half = verify({ ...signed(), 'leadhook-lead-sequence': '7' }, BODY, SECRET, { now: now() });
+    assert.ok(half.ok);
+    assert.equal(half.leadSequence, undefined);
+  });
+
   it('accepts a Buffer body and a Headers object', () => {
     const result = verify(new Headers(signed()), Buffer.from(BODY), SECRET, { now: now() });
     assert.equal(result.ok, true);

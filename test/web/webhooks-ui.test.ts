@@ -45,6 +45,8 @@ for (const dialect of DIALECTS) {
         await page.getByLabel('Handshake key (optional)').fill('hk-secret-1');
         await page.getByLabel('Description (optional)').fill('From the UI');
         await page.getByLabel('Send a traceparent header (OpenTelemetry)').check();
+        assert.equal(await page.getByLabel('Delivery order').inputValue(), 'none');
+        await page.getByLabel('Delivery order').selectOption('per_lead');
         await page.getByRole('button', { name: 'Create webhook' }).click();
 
         const secretBox = page.getByRole('region', { name: 'Signing secret' });
@@ -57,8 +59,8 @@ for (const dialect of DIALECTS) {
         const listed = (await ui.api('GET', '/webhooks')).body;
         assert.equal(listed.length, 1);
         assert.deepEqual(
-          { url: listed[0].url, events: listed[0].events, handshake_key: listed[0].handshake_key, description: listed[0].description, enabled: listed[0].enabled, send_traceparent: listed[0].send_traceparent },
-          { url: `${receiver.url('/created')}`, events: ['*'], handshake_key: 'hk-secret-1', description: 'From the UI', enabled: true, send_traceparent: true },
+          { url: listed[0].url, events: listed[0].events, handshake_key: listed[0].handshake_key, description: listed[0].description, enabled: listed[0].enabled, send_traceparent: listed[0].send_traceparent, ordering: listed[0].ordering },
+          { url: `${receiver.url('/created')}`, events: ['*'], handshake_key: 'hk-secret-1', description: 'From the UI', enabled: true, send_traceparent: true, ordering: 'per_lead' },
         );
         assert.equal(listed[0].secret, undefined, 'the list never shows the secret');
 

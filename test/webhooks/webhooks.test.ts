@@ -25,6 +25,7 @@ for (const dialect of DIALECTS) {
         enabled: true,
         disabled_reason: null,
         retry_schedule: null,
+        ordering: 'none',
         created_by: { _id: acct.userId, name: acct.ownerName, email: me.email },
         created_at: '2026-01-05T09:00:00Z',
         updated_at: '2026-01-05T09:00:00Z',

@@ -5,11 +5,15 @@
 //      `(webhook_id, next_attempt_at)` partial index (migration 003), one seek per webhook;
 //   2. the dialect's claim (sqlite.ts, postgres.ts): one UPDATE … RETURNING of each webhook's oldest
 //      due rows; on PostgreSQL `FOR UPDATE SKIP LOCKED` so concurrent workers take disjoint rows.
+// Webhooks with `ordering = 'per_lead'` add one condition to their seek (`inLeadOrder`): a delivery
+// is taken only when no earlier delivery of its lead to that webhook is still pending — leased or
+// not, waiting for a retry or in flight — so a lead's deliveries go one at a time, in `lead_seq`
+// order, whatever worker, lease or retry is involved (docs/WEBHOOKS.md, "Order per lead").
 // Every claim writes a fresh `lease_token`; outcomes are recorded only where it still matches
 // (results.ts), so a worker that lost its lease writes nothing. `now` is a parameter, never SQL
 // `now()`, so a manual clock drives the queue.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { DeliveryRow, Schema } from '../../storage/schema.ts';
+import type { DeliveryRow, Schema, WebhookOrdering } from '../../storage/schema.ts';
 
 /** First attempts and retries are claimed separately so that new work never waits behind retries. */
 export type Lane = 'first' | 'retry';
@@ -28,15 +32,34 @@ export const laneWhere = (lane: Lane): RawBuilder<unknown> => sql.raw(LANE_CONDI
 
 export type ClaimedDelivery = Pick<
   DeliveryRow,
-  'id' | 'account_id' | 'webhook_id' | 'activity_id' | 'type' | 'body' | 'attempts' | 'is_test'
+  'id' | 'account_id' | 'webhook_id' | 'activity_id' | 'type' | 'body' | 'attempts' | 'is_test' | 'lead_seq' | 'lead_prev_seq'
 > & { retry_base: number; lease_token: string; lease_until: number };
 
-export const RETURNED = sql.raw('id, account_id, webhook_id, activity_id, type, body, attempts, retry_base, is_test, lease_token, lease_until');
+export const RETURNED = sql.raw(
+  'id, account_id, webhook_id, activity_id, type, body, attempts, retry_base, is_test, lease_token, lease_until, lead_seq, lead_prev_seq',
+);
+
+/**
+ * The pending deliveries that may hold back a later one of their lead; literal for SQLite's
+ * partial index, and equal to migration 018's `deliveries_lead_order` predicate (a test checks).
+ */
+export const LEAD_ORDER_CONDITION = `status = 'pending' and lead_seq is not null`;
+
+/**
+ * `and` no earlier delivery of the same lead to the same webhook is pending. `prior` is the FROM
+ * of the probe, aliased `prior` (SQLite names the index); `deliveries` is the row being claimed.
+ */
+export const inLeadOrder = (prior: RawBuilder<unknown>) => sql`and not exists (
+  select 1 from ${prior}
+  where ${sql.raw(LEAD_ORDER_CONDITION)} and prior.webhook_id = deliveries.webhook_id
+    and prior.lead_id = deliveries.lead_id and prior.lead_seq < deliveries.lead_seq)`;
 
 export interface ClaimOptions {
   lane: Lane;
   /** How many deliveries each webhook may take at most (webhooks absent take none). */
   rooms: ReadonlyMap<string, number>;
+  /** Webhooks whose deliveries are claimed in lead order (`ordering = 'per_lead'`). */
+  ordered: ReadonlySet<string>;
   now: number;
   leaseMs: number;
   workerId: string;
@@ -47,26 +70,31 @@ export interface ClaimOptions {
 /** Unleased, or leased by a worker whose lease ran out. */
 export const free = (now: number) => sql`(lease_until is null or lease_until <= ${now})`;
 
+export interface DueWebhook {
+  id: string;
+  ordering: WebhookOrdering;
+}
+
 /**
- * The webhooks with at least one delivery of the lane due at `now` (leased or not), except those
- * their receiver paused until after `now` (docs/WEBHOOKS.md, "Back-pressure"): the claim takes only
- * these webhooks, so no worker claims a paused one.
+ * The webhooks with at least one delivery of the lane due at `now` (leased or not), and how they
+ * are ordered; except those their receiver paused until after `now` (docs/WEBHOOKS.md,
+ * "Back-pressure"): the claim takes only these webhooks, so no worker claims a paused one.
  */
-export async function webhooksWithDueWork(db: Kysely<Schema>, from: RawBuilder<unknown>, lane: Lane, now: number): Promise<string[]> {
+export async function webhooksWithDueWork(db: Kysely<Schema>, from: RawBuilder<unknown>, lane: Lane, now: number): Promise<DueWebhook[]> {
   const where = laneWhere(lane);
-  const { rows } = await sql<{ id: string }>`
+  const { rows } = await sql<{ id: string; ordering: WebhookOrdering | null }>`
     with recursive hooks(id) as (
       select (select webhook_id from ${from} where ${where} order by webhook_id limit 1)
       union all
       select (select webhook_id from ${from} where ${where} and webhook_id > hooks.id order by webhook_id limit 1)
         from hooks where hooks.id is not null
     )
-    select id from hooks
-    where id is not null
+    select hooks.id, webhooks.ordering from hooks left join webhooks on webhooks.id = hooks.id
+    where hooks.id is not null
       and (select next_attempt_at from ${from} where ${where} and webhook_id = hooks.id
            order by next_attempt_at limit 1) <= ${now}
-      and not exists (select 1 from webhooks where webhooks.id = hooks.id and webhooks.paused_until > ${now})`.execute(db);
-  return rows.map((row) => row.id);
+      and (webhooks.paused_until is null or webhooks.paused_until <= ${now})`.execute(db);
+  return rows.map((row) => ({ id: row.id, ordering: row.ordering ?? 'none' }));
 }
 
 /** A claimed delivery named by its id and the token of the claim that took it. */

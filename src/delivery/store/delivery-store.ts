@@ -6,7 +6,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../storage/database.ts';
 import type { Schema } from '../../storage/schema.ts';
 import type { WakeSignal } from '../wakeup.ts';
-import { extendLeases, failOrphans, nextDueAt, releaseDeliveries, webhooksWithDueWork, type ClaimedDelivery, type ClaimOptions, type Held, type Lane } from './claim.ts';
+import { extendLeases, failOrphans, nextDueAt, releaseDeliveries, webhooksWithDueWork, type ClaimedDelivery, type ClaimOptions, type DueWebhook, type Held, type Lane } from './claim.ts';
 import type { DialectSql } from './dialect-sql.ts';
 import { postgresSql } from './postgres.ts';
 import { countFailedSince, recoverFailed, retryDeliveryNow } from './requeue.ts';
@@ -35,7 +35,7 @@ export interface DeliveryStore {
   readonly db: Kysely<Schema>;
   /** True when one process alone may run the worker (SQLite); workers in other processes are dead. */
   readonly singleProcess: boolean;
-  webhooksWithDueWork(lane: Lane, now: number): Promise<string[]>;
+  webhooksWithDueWork(lane: Lane, now: number): Promise<DueWebhook[]>;
   claim(options: ClaimOptions): Promise<ClaimedDelivery[]>;
   release(items: readonly Held[]): Promise<void>;
   extendLeases(items: readonly Held[], until: number): Promise<void>;

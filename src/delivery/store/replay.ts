@@ -10,7 +10,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Schema } from '../../storage/schema.ts';
 import { ALL_EVENTS, parseEvents } from '../event-filter.ts';
 import { RECOVER_SPACING_MS } from './requeue.ts';
-import { activityDeliveryRow, type DeliverableActivity, type NewDelivery } from './rows.ts';
+import { deliveryRowsFor, type DeliverableActivity } from '../delivery-row.ts';
 
 /** Activities read (and at most deliveries created) per transaction. */
 export const REPLAY_BATCH = 500;
@@ -70,7 +70,7 @@ export async function replayMissing(
   for (let batch = 0; last !== null && (request.maxBatches === undefined || batch < request.maxBatches); batch++) {
     const cursor = progress.cursor;
     const rows = await windowActivities(db, filter)
-      .select(['seq', 'id', 'account_id', 'lead_id', 'type', 'activity_json', 'lead_json'])
+      .select(['seq', 'id', 'account_id', 'lead_id', 'lead_seq', 'type', 'activity_json', 'lead_json'])
       .$if(cursor !== null, (q) => q.where('seq', '>', cursor!))
       .where('seq', '<=', last)
       .orderBy('seq')
@@ -83,14 +83,19 @@ export async function replayMissing(
       const ids = rows.map((row) => row.id);
       const known = await knownActivities(trx, webhook.id, ids);
       const due = rows.filter((row) => !known.has(row.id));
-      const fresh: NewDelivery[] = due.map((row, i) => ({
-        ...activityDeliveryRow(
-          { id: row.id, accountId: row.account_id, leadId: row.lead_id, type: row.type as DeliverableActivity['type'], activityJson: row.activity_json, leadJson: row.lead_json },
-          webhook,
-          new Date(request.now),
-        ),
-        next_attempt_at: base + i,
-      }));
+      const activities = due.map(
+        (row): DeliverableActivity => ({
+          id: row.id,
+          accountId: row.account_id,
+          leadId: row.lead_id,
+          leadSeq: Number(row.lead_seq),
+          type: row.type as DeliverableActivity['type'],
+          activityJson: row.activity_json,
+          leadJson: row.lead_json,
+        }),
+      );
+      const built = await deliveryRowsFor(trx, webhook, activities, new Date(request.now));
+      const fresh = built.map((row, i) => ({ ...row, next_attempt_at: base + i }));
       if (fresh.length === 0) return 0;
       const inserted = await trx
         .insertInto('deliveries')

@@ -18,6 +18,8 @@ export interface FinishedAttempt extends AttemptFacts {
   next: NextState;
   /** The receiver paused its whole webhook until then (ms; docs/WEBHOOKS.md, "Back-pressure"), or null. */
   pauseUntil: number | null;
+  /** The lead's next delivery to this webhook waits until this one is no longer pending (per-lead ordering). */
+  holdsLead: boolean;
 }
 
 const held = (a: FinishedAttempt) => ({ id: a.delivery.id, token: a.delivery.lease_token });

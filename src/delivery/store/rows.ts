@@ -8,13 +8,18 @@ import type { DeliveryRow, Schema, WebhookRow } from '../../storage/schema.ts';
 
 export type NewDelivery = Omit<DeliveryRow, 'retry_base'>;
 
+/** The lead fields stay null for a `webhook:test` delivery; activity deliveries get them from delivery-row.ts. */
 export function newDeliveryRow(
-  fields: Pick<DeliveryRow, 'account_id' | 'webhook_id' | 'activity_id' | 'type' | 'body' | 'is_test'>,
+  fields: Pick<DeliveryRow, 'account_id' | 'webhook_id' | 'activity_id' | 'type' | 'body' | 'is_test'> &
+    Partial<Pick<DeliveryRow, 'lead_id' | 'lead_seq' | 'lead_prev_seq'>>,
   now: Date,
 ): NewDelivery {
   const at = now.getTime();
   return {
     id: newId(now),
+    lead_id: null,
+    lead_seq: null,
+    lead_prev_seq: null,
     ...fields,
     status: 'pending',
     attempts: 0,
@@ -29,19 +34,7 @@ export function newDeliveryRow(
   };
 }
 
-/** The activity fields a delivery is built from (a just-recorded activity, or one read back for a replay). */
-export type DeliverableActivity = Pick<RecordedActivity, 'id' | 'accountId' | 'leadId' | 'type' | 'activityJson' | 'leadJson'>;
-
-/**
- * The one place a delivery row is built from an activity and a webhook: the outbox (outbox.ts)
- * and the replay of missed activities (replay.ts) both call it, so both send the same request.
- */
-export function activityDeliveryRow(activity: DeliverableActivity, webhook: Pick<WebhookRow, 'id' | 'handshake_key'>, now: Date): NewDelivery {
-  const body = composeWebhookBody(activity.activityJson, activity.leadJson, webhook.handshake_key);
-  return newDeliveryRow({ account_id: activity.accountId, webhook_id: webhook.id, activity_id: activity.id, type: activity.type, body, is_test: 0 }, now);
-}
-
-// Multi-row inserts stay under SQLite's bound-parameter limit (32766) with 16 columns.
+// Multi-row inserts stay under SQLite's bound-parameter limit (32766) with 19 columns.
 const INSERT_CHUNK = 1000;
 
 export async function insertDeliveries(trx: Transaction<Schema>, rows: NewDelivery[]): Promise<void> {

@@ -3,7 +3,7 @@
 // process runs the SQLite worker; it is woken in-process).
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Schema } from '../../storage/schema.ts';
-import { free, laneWhere, RETURNED, type ClaimedDelivery, type ClaimOptions, type Lane } from './claim.ts';
+import { free, inLeadOrder, laneWhere, RETURNED, type ClaimedDelivery, type ClaimOptions, type Lane } from './claim.ts';
 import type { DialectSql } from './dialect-sql.ts';
 
 /** SQLite allows at most 500 terms in a compound SELECT. */
@@ -15,11 +15,15 @@ const ARMS_PER_STATEMENT = 400;
  */
 const laneTable = (lane: Lane): RawBuilder<unknown> => sql.raw(`deliveries indexed by deliveries_${lane}_due`);
 
+/** The lead-order probe's index (migration 018), named for the same reason. */
+const leadOrder = inLeadOrder(sql.raw('deliveries as prior indexed by deliveries_lead_order'));
+
 async function claimSome(db: Kysely<Schema>, rooms: Array<[string, number]>, o: ClaimOptions): Promise<ClaimedDelivery[]> {
   const arms = rooms.map(
     ([webhookId, room]) => sql`select id from (
       select id from ${laneTable(o.lane)}
       where ${laneWhere(o.lane)} and webhook_id = ${webhookId} and next_attempt_at <= ${o.now} and ${free(o.now)}
+      ${o.ordered.has(webhookId) ? leadOrder : sql``}
       order by next_attempt_at limit ${room})`,
   );
   const { rows } = await sql<ClaimedDelivery>`

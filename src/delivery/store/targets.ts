@@ -15,13 +15,14 @@ export type WebhookTarget = Pick<
   | 'send_traceparent'
   | 'paused_until'
   | 'max_rate_per_second'
+  | 'ordering'
 >;
 
 export async function loadWebhookTargets(db: Kysely<Schema>, ids: string[]): Promise<Map<string, WebhookTarget>> {
   if (ids.length === 0) return new Map();
   const rows = await db
     .selectFrom('webhooks')
-    .select(['id', 'url', 'enabled', 'secret', 'previous_secret', 'previous_secret_expires_at', 'retry_schedule', 'send_traceparent', 'paused_until', 'max_rate_per_second'])
+    .select(['id', 'url', 'enabled', 'secret', 'previous_secret', 'previous_secret_expires_at', 'retry_schedule', 'send_traceparent', 'paused_until', 'max_rate_per_second', 'ordering'])
     .where('id', 'in', [...new Set(ids)])
     .execute();
   return new Map(rows.map((row) => [row.id, row]));

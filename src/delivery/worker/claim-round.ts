@@ -26,11 +26,13 @@ export class ClaimRound {
     for (const lane of LANES) {
       if (this.deps.isStopping()) break;
       const now = clock.now().getTime();
-      const rooms = queues.rooms(lane, await store.webhooksWithDueWork(lane, now));
+      const due = await store.webhooksWithDueWork(lane, now);
+      const rooms = queues.rooms(lane, due.map((d) => d.id));
       if (rooms.size === 0) continue;
+      const ordered = new Set(due.filter((d) => d.ordering === 'per_lead').map((d) => d.id));
       this.claims += 1;
       const leaseToken = `${workerId}.${this.claims}`;
-      const rows = await store.claim({ lane, rooms, now, leaseMs, workerId, leaseToken });
+      const rows = await store.claim({ lane, rooms, ordered, now, leaseMs, workerId, leaseToken });
       if (rows.length === 0) continue;
       claimed += rows.length;
       const targets = await store.loadWebhookTargets(rows.map((d) => d.webhook_id));

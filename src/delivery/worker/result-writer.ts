@@ -26,6 +26,8 @@ export interface ResultWriterDeps {
   sendEmails(emails: EmailDue[]): Promise<void>;
   /** Deliveries were given back: they are due again at once. */
   onReleased(): void;
+  /** A delivery of a per-lead ordered webhook is no longer pending: its lead's next one may be claimed now. */
+  onLeadFreed(): void;
 }
 
 export class ResultWriter {
@@ -111,6 +113,7 @@ export class ResultWriter {
       const now = this.deps.clock.now().getTime();
       const recorded = await this.store(() => this.deps.store.writeResults(batch, now), () => this.results.unshift(...batch));
       this.health.push(...recorded);
+      if (recorded.some((a) => a.holdsLead && a.next.status !== 'pending')) this.deps.onLeadFreed();
     }
     if (this.health.length > 0) {
       const batch = this.health.splice(0);

@@ -45,6 +45,11 @@ const fields = {
       description: 'requests started per second at most (all workers together, approximate: docs/WEBHOOKS.md, "Back-pressure"); null for unlimited',
     }),
   ),
+  ordering: Type.Optional(
+    Type.Union([Type.Literal('none'), Type.Literal('per_lead')], {
+      description: "per_lead: each lead's deliveries are sent one at a time, in activity order (leads in parallel); none (default): all in parallel",
+    }),
+  ),
 };
 const WebhookCreate = Type.Object(fields, { additionalProperties: false });
 const WebhookUpdate = Type.Object({ ...fields, url: Type.Optional(fields.url) }, { additionalProperties: false, minProperties: 1 });

@@ -35,6 +35,7 @@ export async function seedLeads(
       status,
       archived: 0,
       close_reason: null,
+      activity_seq: 0,
       created_at: now,
       updated_at: now,
     });

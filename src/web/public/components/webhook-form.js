@@ -1,10 +1,16 @@
 // Create or edit a webhook: URL (checked as it is typed), events, handshake key, description,
-// self-heal, and an optional maximum rate (docs/WEBHOOKS.md, "Back-pressure").
+// self-heal, delivery order (docs/WEBHOOKS.md, "Order per lead") and an optional maximum rate
+// (docs/WEBHOOKS.md, "Back-pressure").
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
-import { Checkbox, TextInput } from './field.js';
+import { Checkbox, Select, TextInput } from './field.js';
 import { EventsPicker } from './events-picker.js';
 import { checkUrl, isPlainHttp } from './url-check.js';
+
+const ORDERINGS = [
+  { value: 'none', label: 'Fastest: deliveries in parallel, in any order' },
+  { value: 'per_lead', label: "Per lead: each lead's activities one at a time, in order" },
+];
 
 export function WebhookForm({ webhook, busy, submitLabel, onSubmit, onCancel }) {
   const [url, setUrl] = useState(webhook?.url ?? '');
@@ -16,6 +22,7 @@ export function WebhookForm({ webhook, busy, submitLabel, onSubmit, onCancel }) 
   const [selfHeal, setSelfHeal] = useState(webhook?.self_heal ?? false);
   const [sendTraceparent, setSendTraceparent] = useState(webhook?.send_traceparent ?? false);
   const [maxRate, setMaxRate] = useState(webhook?.max_rate_per_second == null ? '' : String(webhook.max_rate_per_second));
+  const [ordering, setOrdering] = useState(webhook?.ordering ?? 'none');
   const urlError = touched ? checkUrl(url) : undefined;
   const rateError = checkRate(maxRate);
   const noEvents = events.length === 0 ? 'Pick at least one event, or All events' : undefined;
@@ -32,6 +39,7 @@ export function WebhookForm({ webhook, busy, submitLabel, onSubmit, onCancel }) 
       self_heal: selfHeal,
       send_traceparent: sendTraceparent,
       max_rate_per_second: maxRate.trim() === '' ? null : Number(maxRate),
+      ordering,
       ...(webhook ? {} : { enabled }),
     });
   };
@@ -55,6 +63,8 @@ export function WebhookForm({ webhook, busy, submitLabel, onSubmit, onCancel }) 
     <${TextInput} label="Maximum rate (requests per second, optional)" name="max_rate_per_second" type="number" min="0" step="any"
       inputmode="decimal" value=${maxRate} onValue=${setMaxRate} error=${rateError}
       hint="Leave empty for no limit. Your endpoint also slows us down by answering 429 or 503 with Retry-After." />
+    <${Select} label="Delivery order" name="ordering" value=${ordering} onValue=${setOrdering} options=${ORDERINGS}
+      hint="Per lead: a lead's later activities wait until its earlier one is delivered or has finally failed; other leads are never held up" />
     ${webhook ? null : html`<${Checkbox} label="Enabled" name="enabled" checked=${enabled} onValue=${setEnabled} />`}
     <div class="form-actions">
       <button type="submit" class="primary" disabled=${busy}>${submitLabel}</button>

@@ -1,0 +1,59 @@
+// Migration 018 on a database that already has leads and activities (as an upgrade finds it):
+// every activity gets its number within its lead in recording (`seq`) order, and each lead's
+// counter continues from its last number.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Migrator, type Kysely } from 'kysely';
+import * as initial from '../../src/storage/migrations/001-initial.ts';
+import * as deliveryLanes from '../../src/storage/migrations/002-delivery-lanes.ts';
+import * as claimIndexes from '../../src/storage/migrations/003-delivery-claim-indexes.ts';
+import { openDatabase, type Database } from '../../src/storage/database.ts';
+import { migrate } from '../../src/storage/migrate.ts';
+import type { Schema } from '../../src/storage/schema.ts';
+import { DIALECTS, createTestDatabase, type TestDatabase } from '../helpers/databases.ts';
+
+async function migrateTo003(database: Database): Promise<void> {
+  const steps = { '001-initial': initial, '002-delivery-lanes': deliveryLanes, '003-delivery-claim-indexes': claimIndexes };
+  const migrations = Object.fromEntries(
+    Object.entries(steps).map(([name, step]) => [name, { up: (db: Kysely<unknown>) => step.up(db, database.dialect) }]),
+  );
+  const { error } = await new Migrator({ db: database.db, provider: { getMigrations: async () => migrations } }).migrateToLatest();
+  if (error) throw error;
+}
+
+const ACCOUNT = 'a'.repeat(24);
+const lead = (id: string) => ({ id, account_id: ACCOUNT, name: id, size: null, pipeline_id: 'p'.repeat(24), stage_id: 's'.repeat(24), user_id: null, status: 'open', archived: 0, created_at: 1, updated_at: 1 });
+const activity = (n: number, leadId: string) => ({
+  id: String(n).padStart(24, '0'), account_id: ACCOUNT, lead_id: leadId, type: 'note:created', user_id: 'u'.repeat(24), created_at: n, activity_json: '{}', lead_json: '{}',
+});
+
+for (const dialect of DIALECTS) {
+  describe(`migration 018 on existing data [${dialect}]`, () => {
+    let test: TestDatabase;
+    let database: Database;
+    before(async () => {
+      test = await createTestDatabase(dialect);
+      database = openDatabase({ databaseUrl: test.databaseUrl, dataDir: test.dataDir });
+    });
+    after(async () => {
+      await database.close();
+      await test.drop();
+    });
+
+    it('numbers existing activities per lead in recording order and continues each lead’s counter', async () => {
+      await migrateTo003(database);
+      const db = database.db as unknown as Kysely<any>;
+      const [one, two, idle] = ['1'.repeat(24), '2'.repeat(24), '3'.repeat(24)];
+      await db.insertInto('leads').values([lead(one), lead(two), lead(idle)]).execute();
+      // Recorded in this order: one, two, one, one, two (seq ascending).
+      for (const [n, leadId] of [[1, one], [2, two], [3, one], [4, one], [5, two]] as const) await db.insertInto('activities').values(activity(n, leadId)).execute();
+
+      assert.ok((await migrate(database)).includes('018-lead-ordering'));
+      const typed = database.db as Kysely<Schema>;
+      const numbered = await typed.selectFrom('activities').select(['created_at', 'lead_seq']).orderBy('seq').execute();
+      assert.deepEqual(numbered.map((a) => [Number(a.created_at), Number(a.lead_seq)]), [[1, 1], [2, 1], [3, 2], [4, 3], [5, 2]]);
+      const counters = await typed.selectFrom('leads').select(['id', 'activity_seq']).orderBy('id').execute();
+      assert.deepEqual(counters.map((l) => [l.id, Number(l.activity_seq)]), [[one, 3], [two, 2], [idle, 0]]);
+    });
+  });
+}
