@@ -1,10 +1,8 @@
 // New delivery rows and the statements that add or remove them wholesale. Inserting is done inside
 // the transaction of the change that caused it (the transactional outbox, docs/DESIGN.md).
 import type { Transaction } from 'kysely';
-import { composeWebhookBody } from '../../activities/payload.ts';
-import type { RecordedActivity } from '../../activities/recorder.ts';
 import { newId } from '../../shared/ids.ts';
-import type { DeliveryRow, Schema, WebhookRow } from '../../storage/schema.ts';
+import type { DeliveryRow, Schema } from '../../storage/schema.ts';
 
 export type NewDelivery = Omit<DeliveryRow, 'retry_base'>;
 
