@@ -97,6 +97,9 @@ for (const dialect of DIALECTS) {
         await load.stop();
         const committed = load.committed;
         await until(() => committed.every((id) => receivedLeads(fx.receiver).has(id)), 40_000, 'every committed lead delivered');
+        // The killed worker may have sent its last claims before dying without recording them: the
+        // receiver then has every lead before a survivor's next heartbeat releases those claims.
+        await Promise.any(workers.slice(1).map((w) => w.waitFor(/"msg":"released the claims of stopped workers"/, 20_000)));
 
         // A delivery is sent again only when the killed worker had sent it: the live workers
         // released its claims (its process is gone) and took them over; they never repeat each other.
@@ -105,7 +108,6 @@ for (const dialect of DIALECTS) {
         }
         const duplicates = [...at.values()].filter((t) => t.length > 1).length;
         assert.ok(duplicates <= 10, `at most the killed worker's in-flight deliveries repeat (got ${duplicates})`);
-        assert.match(workers.slice(1).map((w) => w.output()).join(''), /"msg":"released the claims of stopped workers"/);
         await Promise.all([apiServer, ...workers.slice(1)].map((c) => c.kill('SIGTERM')));
       });
     }
