@@ -1,6 +1,6 @@
 // The transactional outbox (docs/DESIGN.md): inside the change's own transaction, one delivery per
 // matching enabled webhook, built by delivery-row.ts (body composed once, lead sequence); workers are
-// told on commit (NOTIFY inside the transaction on PostgreSQL, the in-process signal after it).
+// told after commit (the in-process signal, and on PostgreSQL a coalesced NOTIFY: wakeup.ts).
 import type { Transaction } from 'kysely';
 import type { OutboxWriter, RecordedActivity } from '../activities/recorder.ts';
 import type { Schema } from '../storage/schema.ts';
@@ -10,7 +10,7 @@ import { insertDeliveries, type NewDelivery } from './store/rows.ts';
 import { enabledWebhooks } from './store/targets.ts';
 import type { WakeSignal } from './wakeup.ts';
 
-export function createOutboxWriter(store: Pick<DeliveryStore, 'notify'>, wake: WakeSignal): OutboxWriter {
+export function createOutboxWriter(store: Pick<DeliveryStore, 'announce'>, wake: WakeSignal): OutboxWriter {
   return {
     async enqueue(trx: Transaction<Schema>, activities: RecordedActivity[], now) {
       const byAccount = new Map<string, RecordedActivity[]>();
@@ -21,11 +21,12 @@ export function createOutboxWriter(store: Pick<DeliveryStore, 'notify'>, wake: W
       }
       if (rows.length === 0) return 0;
       await insertDeliveries(trx, rows);
-      await store.notify(trx);
       return rows.length;
     },
     committed() {
       wake.wake();
+      // Not awaited: the answer to the change does not wait for the wake-up of other processes.
+      void store.announce();
     },
   };
 }

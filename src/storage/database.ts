@@ -76,6 +76,7 @@ function openSqlite(dataDir: string, health: StorageHealth, logger: Logger | und
   const dialect = new WalSqliteDialect({ database: withStatementCache(sqlite) }, { busyTimeoutMs: 5000, inTransaction: () => sqlite.inTransaction });
   const db = kysely(dialect, health);
   const close = async () => {
+    await dialect.flush();
     checkpointBeforeClose(sqlite, logger);
     await db.destroy();
   };

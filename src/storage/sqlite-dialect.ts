@@ -1,6 +1,6 @@
 // Kysely's SQLite dialect, adjusted for several connections writing one WAL file (the API thread,
 // the delivery thread, the CLI):
-// - Transactions open with BEGIN IMMEDIATE instead of a deferred BEGIN. A deferred transaction that
+// - Transactions open with BEGIN IMMEDIATE (sqlite-group-commit.ts) instead of a deferred BEGIN. A deferred transaction that
 //   reads and then writes fails with SQLITE_BUSY when another connection wrote in between, and no
 //   busy timeout helps then; IMMEDIATE takes the write lock up front.
 // - Waiting for the write lock does not block the thread. SQLite's own busy handler sleeps inside
@@ -8,18 +8,23 @@
 //   moment the lock frees. Instead the connection has no busy timeout, and a statement refused with
 //   SQLITE_BUSY is retried asynchronously at short intervals until `busyTimeoutMs` has passed.
 //   A refused statement did nothing (SQLite statements are atomic), so retrying it is safe.
-// - ROLLBACK runs only while a transaction is open. SQLite ends a transaction by itself on some
-//   errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM); a ROLLBACK then fails with "no transaction is
-//   active", and Kysely would throw that instead of the error that says what happened.
+// - Transactions that arrive together share one COMMIT (sqlite-group-commit.ts), which also rolls
+//   back only while a transaction is open: SQLite ends a transaction by itself on some errors
+//   (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM), and a ROLLBACK would then fail with "no transaction
+//   is active" instead of the error that says what happened.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CompiledQuery, SqliteDialect, type DatabaseConnection, type Driver, type SqliteDialectConfig, type SqliteDriver } from 'kysely';
+import { SqliteDialect, type DatabaseConnection, type Driver, type SqliteDialectConfig, type SqliteDriver } from 'kysely';
+import { GroupCommitDriver, type GroupCommitOptions } from './sqlite-group-commit.ts';
 
 export interface BusyRetryOptions {
   /** Give up (and throw SQLITE_BUSY) after waiting this long for the lock. */
   busyTimeoutMs: number;
-  /** Whether the connection has a transaction open (better-sqlite3's `inTransaction`). */
-  inTransaction?: () => boolean;
 }
+
+export type WalSqliteOptions = BusyRetryOptions & Omit<GroupCommitOptions, 'maxMembers' | 'maxAgeMs'> & Partial<GroupCommitOptions>;
+
+/** A group commits after 64 transactions or 5 ms at most, whichever comes first. */
+const GROUP_DEFAULTS = { maxMembers: 64, maxAgeMs: 5 };
 
 const RETRY_DELAYS_MS = [0, 0, 1, 1, 2, 2, 4];
 
@@ -49,9 +54,11 @@ function retryingConnection(connection: DatabaseConnection, options: BusyRetryOp
 }
 
 export class WalSqliteDialect extends SqliteDialect {
+  private driver: GroupCommitDriver | undefined;
+
   constructor(
     config: SqliteDialectConfig,
-    private readonly busy: BusyRetryOptions,
+    private readonly options: WalSqliteOptions,
   ) {
     super(config);
   }
@@ -59,17 +66,13 @@ export class WalSqliteDialect extends SqliteDialect {
   override createDriver(): Driver {
     const driver = super.createDriver() as SqliteDriver;
     const acquire = driver.acquireConnection.bind(driver);
-    driver.acquireConnection = async () => retryingConnection(await acquire(), this.busy);
-    driver.beginTransaction = async (connection: DatabaseConnection) => {
-      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-    };
-    const inTransaction = this.busy.inTransaction;
-    if (inTransaction) {
-      const rollback = driver.rollbackTransaction.bind(driver);
-      driver.rollbackTransaction = async (connection: DatabaseConnection) => {
-        if (inTransaction()) await rollback(connection);
-      };
-    }
-    return driver;
+    driver.acquireConnection = async () => retryingConnection(await acquire(), this.options);
+    this.driver = new GroupCommitDriver(driver, { ...GROUP_DEFAULTS, ...this.options });
+    return this.driver;
+  }
+
+  /** Commits the open group, if any (before a checkpoint at close). */
+  async flush(): Promise<void> {
+    await this.driver?.flush();
   }
 }

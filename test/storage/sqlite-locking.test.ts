@@ -65,7 +65,7 @@ describe('SQLite with several writers', () => {
   it('gives up with SQLITE_BUSY once the busy timeout has passed', async () => {
     const sqlite = new SqliteDatabase(path.join(dir, 'leadhook.db'));
     sqlite.pragma('busy_timeout = 0');
-    const impatient = new Kysely<Record<string, never>>({ dialect: new WalSqliteDialect({ database: sqlite }, { busyTimeoutMs: 60 }) });
+    const impatient = new Kysely<Record<string, never>>({ dialect: new WalSqliteDialect({ database: sqlite }, { busyTimeoutMs: 60, inTransaction: () => sqlite.inTransaction }) });
     other.exec('begin immediate');
     try {
       const started = Date.now();

@@ -5,7 +5,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../storage/database.ts';
 import type { Schema } from '../../storage/schema.ts';
-import type { WakeSignal } from '../wakeup.ts';
+import { Announcer, type WakeSignal } from '../wakeup.ts';
 import { extendLeases, failOrphans, nextDueAt, releaseDeliveries, webhooksWithDueWork, type ClaimedDelivery, type ClaimOptions, type DueWebhook, type Held, type Lane } from './claim.ts';
 import type { DialectSql } from './dialect-sql.ts';
 import { postgresSql } from './postgres.ts';
@@ -41,8 +41,8 @@ export interface DeliveryStore {
   extendLeases(items: readonly Held[], until: number): Promise<void>;
   failOrphans(items: readonly Held[], now: number): Promise<void>;
   nextDueAt(now: number): Promise<number | null>;
-  /** Inside a transaction that created due work: tells workers in other processes on commit. */
-  notify(trx: Transaction<Schema>): Promise<void>;
+  /** After a commit that created due work: tells workers in other processes (coalesced, wakeup.ts). */
+  announce(): Promise<void>;
   /** Runs `work` in a transaction that wakes every worker (this process's and others) when it commits. */
   inWakingTransaction<T>(work: (trx: Transaction<Schema>) => Promise<T>): Promise<T>;
   retryNow(deliveryId: string, now: number): Promise<void>;
@@ -72,13 +72,12 @@ export interface DeliveryStore {
 export function createDeliveryStore(database: Pick<Database, 'db' | 'dialect'>, wake: WakeSignal): DeliveryStore {
   const { db } = database;
   const dialectSql: DialectSql = database.dialect === 'postgres' ? postgresSql : sqliteSql;
+  const announcer = new Announcer(() => dialectSql.announce(db));
+  const announce = () => announcer.poke();
   const inWakingTransaction = async <T>(work: (trx: Transaction<Schema>) => Promise<T>): Promise<T> => {
-    const result = await db.transaction().execute(async (trx) => {
-      const value = await work(trx);
-      await dialectSql.notify(trx);
-      return value;
-    });
+    const result = await db.transaction().execute(work);
     wake.wake();
+    await announce();
     return result;
   };
   return {
@@ -93,7 +92,7 @@ export function createDeliveryStore(database: Pick<Database, 'db' | 'dialect'>, 
     extendLeases: (items, until) => extendLeases(db, items, until),
     failOrphans: (items, now) => failOrphans(db, items, now),
     nextDueAt: (now) => nextDueAt(db, now),
-    notify: (trx) => dialectSql.notify(trx),
+    announce,
     inWakingTransaction,
     retryNow: (deliveryId, now) => retryDeliveryNow(inWakingTransaction, deliveryId, now),
     recoverFailed: (request, onBatch) => recoverFailed(db, inWakingTransaction, request, onBatch),

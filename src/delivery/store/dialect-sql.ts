@@ -1,6 +1,6 @@
 // What differs between SQLite and PostgreSQL in the delivery store; chosen once, in
 // createDeliveryStore (delivery-store.ts), so no other code asks which database it runs on.
-import type { Kysely, RawBuilder, Transaction } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import type { Dialect } from '../../storage/database.ts';
 import type { Schema } from '../../storage/schema.ts';
 import type { ClaimedDelivery, ClaimOptions, Lane } from './claim.ts';
@@ -11,6 +11,9 @@ export interface DialectSql {
   laneTable(lane: Lane): RawBuilder<unknown>;
   /** Claims up to each webhook's room; `rooms` holds only positive rooms. */
   claim(db: Kysely<Schema>, rooms: Array<[string, number]>, options: ClaimOptions): Promise<ClaimedDelivery[]>;
-  /** Tells workers in other processes, when `trx` commits, that there is new due work. */
-  notify(trx: Transaction<Schema>): Promise<void>;
+  /**
+   * Tells workers in other processes that there is new due work; called after the commit that
+   * created it, outside any transaction (wakeup.ts, Announcer).
+   */
+  announce(db: Kysely<Schema>): Promise<void>;
 }

@@ -1,6 +1,6 @@
 // The PostgreSQL half of the delivery store: the claim as one UPDATE over a lateral join of
 // per-webhook seeks with `FOR UPDATE SKIP LOCKED` (concurrent workers take disjoint rows), and
-// NOTIFY inside the enqueuing transaction (delivered to every listening worker only if it commits).
+// the NOTIFY sent after the enqueuing transaction committed (wakeup.ts, Announcer).
 import { sql, type RawBuilder } from 'kysely';
 import { NOTIFY_CHANNEL } from '../wakeup.ts';
 import { free, inLeadOrder, laneWhere, RETURNED, type ClaimedDelivery, type ClaimOptions } from './claim.ts';
@@ -38,7 +38,7 @@ export const postgresSql: DialectSql = {
       returning ${RETURNED}`.execute(db);
     return rows;
   },
-  async notify(trx) {
-    await sql`select pg_notify(${NOTIFY_CHANNEL}, '')`.execute(trx);
+  async announce(db) {
+    await sql`select pg_notify(${NOTIFY_CHANNEL}, '')`.execute(db);
   },
 };

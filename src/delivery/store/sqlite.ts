@@ -43,5 +43,5 @@ export const sqliteSql: DialectSql = {
     }
     return claimed;
   },
-  async notify() {},
+  async announce() {},
 };
