@@ -112,6 +112,7 @@ export class DeliveryWorker {
       onFinished: (attempt) => this.writer.add(attempt),
       onGiveBack: (held) => this.writer.giveBack(held),
       onRoom: wake,
+      mayStart: () => this.presence.mayStartWork(),
     });
     this.healing = new SelfHealing({
       store: deps.store,
@@ -131,7 +132,16 @@ export class DeliveryWorker {
       heal: () => this.healing.run(),
       ...(deps.hooks?.prune ? { prune: deps.hooks.prune } : {}),
     });
-    this.presence = new Presence({ store: deps.store, clock: deps.clock, logger: deps.logger, me: { id: this.id, host: hostname(), pid: process.pid }, onReleased: wake, onLiveWorkers: (n) => queues.setLiveWorkers(n) });
+    this.presence = new Presence({
+      store: deps.store,
+      clock: deps.clock,
+      logger: deps.logger,
+      me: { id: this.id, host: hostname(), pid: process.pid },
+      onReleased: wake,
+      onLiveWorkers: (n) => queues.setLiveWorkers(n),
+      onDeclaredDead: () => this.dispatcher.giveBackWaiting(),
+      onConfirmed: () => this.dispatcher.pump(),
+    });
   }
 
   /** One deterministic round: claim what is due now, send it all, record it, run maintenance. */

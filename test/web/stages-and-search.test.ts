@@ -63,7 +63,7 @@ for (const dialect of DIALECTS) {
         await page.getByLabel('Search').press('Enter');
         await page.waitForURL(/[?&]q=stark/);
         const board = page.getByRole('list', { name: 'Stages' });
-        await board.getByText('Unrelated deal').waitFor({ state: 'detached' });
+        await board.getByRole('link', { name: 'Unrelated deal' }).waitFor({ state: 'detached' });
         await board.getByRole('link', { name: 'Renewal 2027' }).waitFor();
         assert.equal(await board.getByRole('link', { name: 'Unrelated deal' }).count(), 0);
       } finally {

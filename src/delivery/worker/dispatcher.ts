@@ -33,6 +33,8 @@ export interface DispatcherDeps {
   onGiveBack(held: Held): void;
   /** A webhook may have more due work and has room for it: claim again. */
   onRoom(): void;
+  /** False while this worker may have been declared dead (presence.ts): nothing starts then. */
+  mayStart?(): boolean;
 }
 
 const held = (item: Queued): Held => ({ id: item.delivery.id, token: item.delivery.lease_token });
@@ -57,7 +59,7 @@ export class Dispatcher {
 
   /** Starts every queued delivery that may start now (after a claim, and when a request ends). */
   pump(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.deps.mayStart?.() === false) return;
     const latestStart = this.deps.clock.now().getTime() + this.deps.startMarginMs;
     const { start, expired, wakeAt } = this.deps.queues.takeStartable(this.deps.capacity, (item) => item.leaseUntil < latestStart);
     for (const item of start) this.startOne(item);
@@ -101,6 +103,11 @@ export class Dispatcher {
   stopStarting(): void {
     this.stopped = true;
     clearTimeout(this.wakeTimer);
+    this.giveBackWaiting();
+  }
+
+  /** Gives back everything waiting (its claims were released by others: the tokens no longer match). */
+  giveBackWaiting(): void {
     for (const item of this.deps.queues.takeAllWaiting()) this.deps.onGiveBack(held(item));
   }
 

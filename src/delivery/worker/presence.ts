@@ -17,9 +17,23 @@ export interface PresenceDeps {
   onReleased(): void;
   /** How many workers are live, this one included (at each sweep): they share each webhook's rate. */
   onLiveWorkers?(count: number): void;
+  /** This worker's row was gone: others declared it dead and released its claims (it registers again). */
+  onDeclaredDead?(): void;
+  /** A heartbeat confirmed this worker again after it had been silent too long to start work. */
+  onConfirmed?(): void;
   /** Whether a process of this host runs (tests pass their own). */
   isAlive?: (pid: number) => boolean;
+  /** Monotonic milliseconds (default `performance.now`; tests pass their own). */
+  monotonicNow?: () => number;
 }
+
+/**
+ * A worker starts deliveries only while its last confirmed heartbeat is this recent (real time): a
+ * worker that was paused (SIGSTOP, a frozen VM) or cut off may meanwhile have been declared dead by
+ * the others (silent for STALE_AFTER_MS) and its claims sent by them, so on waking it waits for a
+ * heartbeat to say whether its claims are still its own instead of sending them a second time.
+ */
+export const CONFIRMED_WITHIN_MS = STALE_AFTER_MS / 2;
 
 function processIsAlive(pid: number): boolean {
   try {
@@ -33,6 +47,7 @@ function processIsAlive(pid: number): boolean {
 export class Presence {
   private timer: NodeJS.Timeout | undefined;
   private readonly isAlive: (pid: number) => boolean;
+  private readonly monotonicNow: () => number;
   /**
    * Since when this worker's heartbeats have succeeded without a break (undefined: the last one
    * failed). Others' silence is judged only after this worker has itself beaten for
@@ -40,9 +55,12 @@ export class Presence {
    * worker's claims would have its queued deliveries sent twice.
    */
   private beatingSince: number | undefined;
+  /** `performance.now()` of the last heartbeat that found this worker registered; undefined before start. */
+  private confirmedAt: number | undefined;
 
   constructor(private readonly deps: PresenceDeps) {
     this.isAlive = deps.isAlive ?? processIsAlive;
+    this.monotonicNow = deps.monotonicNow ?? (() => performance.now());
   }
 
   /** Registers and sweeps; throws when another live process runs the SQLite worker. */
@@ -59,6 +77,7 @@ export class Presence {
     }
     await store.registerWorker(me, now);
     this.beatingSince = now;
+    this.confirmedAt = this.monotonicNow();
     await this.sweep();
     this.timer = setInterval(() => void this.tick(), HEARTBEAT_MS);
     this.timer.unref();
@@ -74,13 +93,24 @@ export class Presence {
     try {
       const now = this.deps.clock.now().getTime();
       // Declared dead while paused or cut off: its claims were released; come back as new.
-      if (!(await this.deps.store.beat(this.deps.me.id, now))) await this.deps.store.registerWorker(this.deps.me, now);
+      if (!(await this.deps.store.beat(this.deps.me.id, now))) {
+        this.deps.onDeclaredDead?.();
+        await this.deps.store.registerWorker(this.deps.me, now);
+      }
       this.beatingSince ??= now;
+      const wasHeld = !this.mayStartWork();
+      this.confirmedAt = this.monotonicNow();
+      if (wasHeld) this.deps.onConfirmed?.();
       await this.sweep();
     } catch (error) {
       this.beatingSince = undefined;
       this.deps.logger.debug({ err: error }, 'worker heartbeat failed');
     }
+  }
+
+  /** Whether a heartbeat lately confirmed this worker (always, before start: tests drive rounds by hand). */
+  mayStartWork(): boolean {
+    return this.confirmedAt === undefined || this.monotonicNow() - this.confirmedAt < CONFIRMED_WITHIN_MS;
   }
 
   private async sweep(): Promise<void> {
