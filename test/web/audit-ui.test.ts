@@ -80,6 +80,22 @@ for (const dialect of DIALECTS) {
         await page.getByRole('region', { name: 'Audit' }).getByLabel('Audit totals').waitFor();
         assert.equal(await page.getByRole('region', { name: 'Audit' }).getByTestId('audit-digest').textContent(), api.digest);
 
+        // Filtering the delivery log keeps the audit window in the URL (and the audit on the page).
+        await page.getByRole('search', { name: 'Filter deliveries' }).getByLabel('Status').selectOption('failed');
+        await page.waitForURL(/status=failed/);
+        const filtered = new URL(page.url().replace('#/', ''));
+        assert.deepEqual([filtered.searchParams.get('audit_from'), filtered.searchParams.get('audit_to')], [from, to]);
+        await page.getByRole('region', { name: 'Audit' }).getByLabel('Audit totals').waitFor();
+
+        // A disabled webhook cannot be replayed to: the button says why.
+        assert.equal((await ui.api('PUT', `/webhooks/${webhook._id}`, { enabled: false })).status, 200);
+        await page.reload();
+        const offCard = page.getByRole('region', { name: 'Audit' });
+        await offCard.getByText('Enable the webhook to replay what it missed.').waitFor();
+        assert.equal(await offCard.getByRole('button', { name: 'Replay missing for this window' }).isDisabled(), true);
+        assert.equal((await ui.api('PUT', `/webhooks/${webhook._id}`, { enabled: true })).status, 200);
+        await page.reload();
+
         await page.getByRole('region', { name: 'Audit' }).getByRole('button', { name: 'Replay missing for this window' }).click();
         await page.getByText('Queued 1 missed activity (2 already had a delivery)').waitFor();
         await eventually(async () => (receiver.requests.some((r) => noteOf(r.body) === 'missed') ? true : undefined));
