@@ -1,7 +1,7 @@
 // The webhook page's "Audit" card in a real Chromium: the window goes into the URL, the totals, the
 // digest (copyable) and the undelivered events show, each failed one links to its delivery — whose
 // page shows the lead sequence it carried — and "Replay missing for this window" queues what was
-// never attempted.
+// never attempted; a bookmarked window runs by itself and the list stops at 50 events.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DIALECTS } from '../helpers/databases.ts';
@@ -112,6 +112,29 @@ for (const dialect of DIALECTS) {
         assert.deepEqual([detail.lead_sequence, detail.previous_lead_sequence], [2, 1]);
         await page.getByText('#2', { exact: true }).waitFor();
         await page.getByText('(previous #1)').waitFor();
+      } finally {
+        await page.close();
+      }
+    });
+
+    it('runs an audit straight from a bookmarked window and lists at most 50 undelivered events, with the total', async () => {
+      // Past everything the other test recorded, so this window holds only this test's activities.
+      ui.clock.advance(3_600_000);
+      const from = ui.clock.now().toISOString();
+      const to = new Date(ui.clock.now().getTime() + 60_000).toISOString();
+      const webhook = (await ui.api('POST', '/webhooks', { url: receiver.url('/bounded'), events: ['note:created'], enabled: false })).body;
+      const pipeline = (await ui.api('GET', '/pipelines')).body[0];
+      const lead = (await ui.api('POST', '/leads', { name: 'Many notes', pipeline_id: pipeline._id })).body;
+      for (let i = 1; i <= 51; i += 1) assert.equal((await ui.api('POST', `/leads/${lead._id}/notes`, { content: `n${i}` })).status, 201);
+
+      const page = await loggedInPage(browser.context, ui);
+      try {
+        await page.goto(`${ui.url}/#/webhooks/${webhook._id}?audit_from=${encodeURIComponent(from)}&audit_to=${encodeURIComponent(to)}`);
+        const card = page.getByRole('region', { name: 'Audit' });
+        await card.getByLabel('Audit totals').waitFor();
+        assert.equal(await card.getByRole('table', { name: 'Events not delivered' }).locator('tbody tr').count(), 50);
+        await card.getByText('Showing 50 of 51;').waitFor();
+        assert.equal(await card.getByRole('link', { name: /^Open delivery/ }).count(), 0, 'nothing was attempted: no delivery to open');
       } finally {
         await page.close();
       }
