@@ -21,6 +21,8 @@ export interface AuditEvent {
   type: string;
   created_at: string;
   status: AuditStatus;
+  /** The delivery whose status this is; null when none was made or retention pruned it (the ledger's). */
+  delivery_id: string | null;
 }
 
 export interface Audit {
@@ -65,7 +67,7 @@ export async function auditWebhook(db: Kysely<Schema>, webhook: { id: string; ac
     for (const row of rows) {
       const known = statuses.get(row.id);
       if (!known && !wantsEvent(events, row.type)) continue;
-      out.push({ id: row.id, type: row.type, created_at: isoSeconds(new Date(row.created_at)), status: known ?? 'not_attempted' });
+      out.push({ id: row.id, type: row.type, created_at: isoSeconds(new Date(row.created_at)), status: known?.status ?? 'not_attempted', delivery_id: known?.deliveryId ?? null });
     }
     if (rows.length < PAGE) break;
   }
@@ -82,19 +84,26 @@ export async function auditWebhook(db: Kysely<Schema>, webhook: { id: string; ac
   };
 }
 
+interface Known {
+  status: AuditStatus;
+  deliveryId: string | null;
+}
+
 /** Status per activity: the delivery row's, else the ledger's (a pruned delivery), else none. */
-async function knownStatuses(db: Kysely<Schema>, webhookId: string, ids: string[]): Promise<Map<string, AuditStatus>> {
-  const statuses = new Map<string, AuditStatus>();
+async function knownStatuses(db: Kysely<Schema>, webhookId: string, ids: string[]): Promise<Map<string, Known>> {
+  const statuses = new Map<string, Known>();
   const ledger = await db.selectFrom('delivery_ledger').select(['activity_id', 'status']).where('webhook_id', '=', webhookId).where('activity_id', 'in', ids).execute();
-  for (const row of ledger) statuses.set(row.activity_id, row.status);
+  for (const row of ledger) statuses.set(row.activity_id, { status: row.status, deliveryId: null });
   const deliveries = await db
     .selectFrom('deliveries')
-    .select(['activity_id', 'status'])
+    .select(['id', 'activity_id', 'status'])
     .where('webhook_id', '=', webhookId)
     .where('activity_id', 'in', ids)
     .where('is_test', '=', 0)
     .execute();
   // A live row wins, except that a pruned success stays a success (it was received).
-  for (const row of deliveries) if (statuses.get(row.activity_id) !== 'succeeded') statuses.set(row.activity_id, row.status);
+  for (const row of deliveries) {
+    if (statuses.get(row.activity_id)?.status !== 'succeeded') statuses.set(row.activity_id, { status: row.status, deliveryId: row.id });
+  }
   return statuses;
 }

@@ -14,6 +14,12 @@ export interface DeliveryView {
   last_status: number | null;
   last_error: string | null;
   test: boolean;
+  /**
+   * The `leadhook-lead-sequence` / `leadhook-lead-previous-sequence` headers this delivery carries
+   * (docs/WEBHOOKS.md, "Per-lead ordering"); null for test deliveries and rows older than them.
+   */
+  lead_sequence: number | null;
+  previous_lead_sequence: number | null;
   created_at: string;
 }
 
@@ -29,8 +35,15 @@ export function toDeliveryView(row: Omit<DeliveryRow, 'retry_base'>): DeliveryVi
     last_status: row.last_status,
     last_error: row.last_error,
     test: row.is_test === 1,
+    ...leadSequence(row),
     created_at: isoSeconds(new Date(row.created_at)),
   };
+}
+
+/** Both numbers or neither, as the headers are sent (deliver-one.ts). */
+function leadSequence(row: Pick<DeliveryRow, 'lead_seq' | 'lead_prev_seq'>): Pick<DeliveryView, 'lead_sequence' | 'previous_lead_sequence'> {
+  if (row.lead_seq === null || row.lead_prev_seq === null) return { lead_sequence: null, previous_lead_sequence: null };
+  return { lead_sequence: Number(row.lead_seq), previous_lead_sequence: Number(row.lead_prev_seq) };
 }
 
 export interface AttemptView {

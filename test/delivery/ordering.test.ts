@@ -197,6 +197,35 @@ for (const dialect of DIALECTS) {
       assert.equal(test.headers['leadhook-lead-previous-sequence'], undefined);
     });
 
+    it('shows in the API the sequence numbers a delivery carries, null for a test delivery and for a row older than them', async () => {
+      const r = await fresh();
+      const acct = await h().account();
+      const notes = await createWebhook(acct, { url: r.url('/notes'), events: ['lead:created', 'note:created'] });
+      const lead = await createLead(acct, 'V');
+      await record(h(), acct, lead._id, [{ type: 'todo:created', fields: { todo_name: 'Call', todo_type: 'Call' } } as ActivityChange]);
+      await record(h(), acct, lead._id, [note('V3')]);
+      assert.equal((await acct.api('POST', `/webhooks/${notes._id}/test`)).status, 202);
+      await h().worker().drain();
+
+      type Listed = { _id: string; type: string; test: boolean; lead_sequence: number | null; previous_lead_sequence: number | null };
+      const listed = (await deliveriesOf(acct, notes._id)) as Listed[];
+      const numbers = (d: Listed) => [d.type, d.lead_sequence, d.previous_lead_sequence];
+      assert.deepEqual(listed.map(numbers).sort(), [['lead:created', 1, 0], ['note:created', 3, 1], ['webhook:test', null, null]]);
+      // The view says what the request carried.
+      const sentNote = r.requests.find((q) => JSON.parse(q.body).activity.type === 'note:created')!;
+      assert.deepEqual(sequence(sentNote), [3, 1]);
+      const noteDelivery = listed.find((d) => d.type === 'note:created')!;
+      const detail = (await acct.api('GET', `/deliveries/${noteDelivery._id}`)).body;
+      assert.equal(detail.lead_sequence, 3);
+      assert.equal(detail.previous_lead_sequence, 1);
+
+      // A row written before the numbers existed has neither.
+      await h().ctx.db.updateTable('deliveries').set({ lead_seq: null, lead_prev_seq: null }).where('id', '=', noteDelivery._id).execute();
+      const old = (await acct.api('GET', `/deliveries/${noteDelivery._id}`)).body;
+      assert.equal(old.lead_sequence, null);
+      assert.equal(old.previous_lead_sequence, null);
+    });
+
     it('keeps each lead in order while two workers claim from the same webhook at once', async () => {
       const r = await fresh();
       const acct = await h().account();

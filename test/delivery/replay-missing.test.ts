@@ -116,11 +116,12 @@ for (const dialect of DIALECTS) {
       const beforeReplay = await acct.api('GET', `/webhooks/${hook._id}/audit?from=${encodeURIComponent(window.from)}`);
       assert.equal(beforeReplay.status, 200);
       assert.deepEqual(
-        beforeReplay.body.events.map((e: any) => [e.id, e.status]),
+        beforeReplay.body.events.map((e: any) => [e.id, e.status, e.delivery_id]),
         [
-          [ok!.id, 'succeeded'],
-          [failing!.id, 'failed'],
+          [ok!.id, 'succeeded', null],
+          [failing!.id, 'failed', null],
         ],
+        'a pruned delivery leaves no delivery to link to',
       );
 
       receiver.behave((_req, res) => res.writeHead(200).end());
@@ -160,6 +161,13 @@ for (const dialect of DIALECTS) {
         ],
       );
       assert.deepEqual(failedNow.body.totals, { expected: 4, succeeded: 2, pending: 0, failed: 1, not_attempted: 1 });
+      // Each attempted event names its delivery (the UI links to it); a missed one has none.
+      const deliveryOf = new Map((await deliveriesOf(acct, hook._id)).map((d) => [d.activity_id, d._id]));
+      assert.deepEqual(
+        failedNow.body.events.map((e: any) => e.delivery_id),
+        [deliveryOf.get(good1!.id), deliveryOf.get(bad!.id), deliveryOf.get(good2!.id), null],
+      );
+      assert.ok(deliveryOf.get(bad!.id));
 
       // The receiver's side: the ids it answered 2xx to, sorted, joined by "\n", SHA-256 hex.
       const got = receiver.requests.filter((r) => !noteOf(r.body)?.startsWith('bad')).map((r) => String(r.headers['webhook-id']));

@@ -1,7 +1,8 @@
 // Self-healing endpoints (docs/WEBHOOKS.md): after an auto-disable, a webhook with self_heal is
 // probed at 1, 3, 7, 15, 31, 55, … h with a signed webhook:test logged as a test delivery; a 2xx
 // re-enables it, replays what it missed, requeues its failures and emails its creator; no 2xx in
-// 7 days leaves it disabled; a manual disable (or a webhook without self_heal) is never probed.
+// 7 days leaves it disabled and emails the creator once; a manual disable (or a webhook without
+// self_heal) is never probed.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { DIALECTS } from '../helpers/databases.ts';
@@ -92,12 +93,16 @@ for (const dialect of DIALECTS) {
       assert.match(healed.text, /Failed deliveries queued again \(recover\): 1/);
     });
 
-    it('stops after the probing period without a 2xx and leaves the webhook disabled', async () => {
+    it('stops after the probing period without a 2xx, leaves the webhook disabled and emails the creator once', async () => {
       const receiver = await failingReceiver();
       const acct = await h().account();
       const { hook, disabledAt } = await autoDisabled(acct, receiver, true);
       const before = receiver.requests.length;
-      for (const hours of probeHours) await runAt(disabledAt + hours * HOUR);
+      const gaveUpMail = () =>
+        h().ctx.db.selectFrom('email_outbox').select(['subject', 'text', 'to_address']).where('webhook_id', '=', hook._id).where('subject', 'like', 'leadhook: stopped probing%').execute();
+      for (const hours of probeHours.slice(0, -1)) await runAt(disabledAt + hours * HOUR);
+      assert.deepEqual(await gaveUpMail(), [], 'no email while probes remain');
+      await runAt(disabledAt + probeHours.at(-1)! * HOUR);
       const probes = receiver.requests.slice(before);
       assert.equal(probes.length, probeHours.length);
       assert.ok(probes.every((r) => typeOf(r.body) === 'webhook:test'));
@@ -107,6 +112,14 @@ for (const dialect of DIALECTS) {
       assert.match(view.disabled_reason, /self-heal: 10 probes over 151 h without a 2xx, stays disabled/);
       await runAt(disabledAt + 10 * 24 * HOUR);
       assert.equal(receiver.requests.length, before + probeHours.length, 'no probe after the period');
+      const mail = await gaveUpMail();
+      assert.equal(mail.length, 1, 'one email, not one per later maintenance run');
+      assert.equal(mail[0]!.to_address, (await acct.api('GET', '/me')).body.email);
+      assert.equal(mail[0]!.subject, `leadhook: stopped probing, webhook stays disabled — ${receiver.url()}`);
+      assert.match(mail[0]!.text, /stopped probing/);
+      assert.match(mail[0]!.text, /10 probes between .+; the webhook stays disabled\./);
+      assert.match(mail[0]!.text, /Reason: .*no successful delivery.*self-heal: 10 probes over 151 h/);
+      assert.match(mail[0]!.text, new RegExp(`https://crm\\.example\\.test/#/webhooks/${hook._id}`));
     });
 
     it('never probes a webhook disabled by a user, or one without self_heal', async () => {

@@ -25,7 +25,7 @@ export interface HealingStore {
   dueProbes(now: number): Promise<string[]>;
   claimProbe(webhookId: string, now: number, leaseMs: number): Promise<ProbeClaim | null>;
   insertProbeDelivery(claim: ProbeClaim, lease: { workerId: string; token: string; until: number }, now: Date): Promise<ClaimedDelivery>;
-  probeFailed(claim: ProbeClaim, now: number): Promise<{ ended: boolean }>;
+  probeFailed(claim: ProbeClaim, now: number): Promise<{ ended?: { disabledReason: string | null } }>;
   probeSucceeded(claim: ProbeClaim, now: number): Promise<{ failingSince: number | null } | null>;
   releaseProbe(claim: ProbeClaim): Promise<void>;
   creatorEmail(userId: string): Promise<string | null>;

@@ -78,19 +78,24 @@ export async function claimProbe(db: Kysely<Schema>, webhookId: string, now: num
 
 /**
  * A probe without a 2xx: schedules the next one, or ends the period (the webhook stays disabled,
- * its reason says so). Returns whether the schedule was still this one's.
+ * its reason says so). `ended` carries the new reason only to the one caller whose conditional
+ * UPDATE ended this schedule, so the "stopped probing" email goes out once; a user's action in
+ * between (or another worker) leaves it undefined.
  */
-export async function probeFailed(db: Kysely<Schema>, claim: ProbeClaim, now: number): Promise<{ ended: boolean }> {
+export async function probeFailed(db: Kysely<Schema>, claim: ProbeClaim, now: number): Promise<{ ended?: { disabledReason: string | null } }> {
   const probes = claim.probes + 1;
   const next = nextProbeAt(claim.startedAt, probes);
   const query = db.updateTable('webhooks').where('id', '=', claim.webhookId).where('enabled', '=', 0).where('heal_started_at', '=', claim.startedAt);
   if (next !== null) {
     await query.set({ heal_probes: probes, heal_next_probe_at: next, heal_lease_until: null, updated_at: now }).execute();
-    return { ended: false };
+    return {};
   }
   const suffix = `; self-heal: ${probes} probes over ${Math.round((now - claim.startedAt) / 3_600_000)} h without a 2xx, stays disabled`;
-  await query.set({ ...NOT_HEALING, heal_probes: probes, disabled_reason: sql<string>`coalesce(disabled_reason, '') || ${suffix}`, updated_at: now }).execute();
-  return { ended: true };
+  const row = await query
+    .set({ ...NOT_HEALING, heal_probes: probes, disabled_reason: sql<string>`coalesce(disabled_reason, '') || ${suffix}`, updated_at: now })
+    .returning('disabled_reason')
+    .executeTakeFirst();
+  return row ? { ended: { disabledReason: row.disabled_reason } } : {};
 }
 
 /**
@@ -117,7 +122,7 @@ export async function releaseProbe(db: Kysely<Schema>, claim: ProbeClaim): Promi
   await db.updateTable('webhooks').set({ heal_lease_until: null }).where('id', '=', claim.webhookId).where('heal_started_at', '=', claim.startedAt).execute();
 }
 
-/** The creator's address, for the "re-enabled" email. */
+/** The creator's address, for the "re-enabled" and "stopped probing" emails. */
 export async function creatorEmail(db: Kysely<Schema>, userId: string): Promise<string | null> {
   const row = await db.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirst();
   return row?.email ?? null;

@@ -3,7 +3,8 @@
 // send one signed `webhook:test` through the same guarded sender and signing as deliveries
 // (deliver-one.ts), and record it as a test delivery with its attempt. A 2xx re-enables the
 // webhook, replays what it missed since the disable, requeues its failed deliveries and emails its
-// creator; anything else schedules the next probe or, after the period, leaves it disabled.
+// creator; anything else schedules the next probe or, after the period, leaves it disabled and
+// emails the creator that leadhook stopped probing.
 // Probes run beside the delivery rounds, never inside them: a hanging endpoint must not stall them.
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../shared/clock.ts';
@@ -72,7 +73,8 @@ export class SelfHealing {
     await store.writeResults([{ ...sent, next: healed ? { status: 'succeeded' } : { status: 'failed' } }], now);
     if (!healed) {
       const { ended } = await store.healing.probeFailed(claim, now);
-      logger.info({ webhook: claim.webhookId, probe: claim.probes + 1, ended }, 'self-heal probe failed');
+      logger.info({ webhook: claim.webhookId, probe: claim.probes + 1, ended: ended !== undefined }, 'self-heal probe failed');
+      if (ended) await this.emailCreator(claim, sent.url, { kind: 'gave_up', disabledReason: ended.disabledReason, gaveUp: { at: now, probes: claim.probes + 1, since: claim.startedAt } });
       return;
     }
     const reenabled = await store.healing.probeSucceeded(claim, now);
@@ -80,20 +82,17 @@ export class SelfHealing {
     const replay = await store.replayMissing({ webhookId: claim.webhookId, from: claim.startedAt, to: now + 1, now });
     const recovered = await store.recoverFailed({ webhookId: claim.webhookId, since: reenabled.failingSince ?? claim.startedAt, now });
     logger.info({ webhook: claim.webhookId, probe: claim.probes + 1, replayed: replay.created, recovered }, 'self-heal probe answered 2xx: webhook re-enabled');
-    const to = await store.healing.creatorEmail(claim.createdBy);
+    await this.emailCreator(claim, sent.url, {
+      kind: 'healed',
+      disabledReason: null,
+      healed: { at: now, probe: claim.probes + 1, status: sent.outcome.response?.status ?? null, replayed: replay.created, recovered },
+    });
+  }
+
+  /** The end of a probing period, either way, is told to the webhook's creator (when they still exist). */
+  private async emailCreator(claim: ProbeClaim, url: string, facts: Pick<EmailDue, 'kind' | 'disabledReason' | 'healed' | 'gaveUp'>): Promise<void> {
+    const to = await this.deps.store.healing.creatorEmail(claim.createdBy);
     if (!to) return;
-    await this.deps.sendEmails([
-      {
-        kind: 'healed',
-        accountId: claim.accountId,
-        webhookId: claim.webhookId,
-        url: sent.url,
-        to,
-        errorCount: 0,
-        lastError: null,
-        disabledReason: null,
-        healed: { at: now, probe: claim.probes + 1, status: sent.outcome.response?.status ?? null, replayed: replay.created, recovered },
-      },
-    ]);
+    await this.deps.sendEmails([{ ...facts, accountId: claim.accountId, webhookId: claim.webhookId, url, to, errorCount: 0, lastError: null }]);
   }
 }

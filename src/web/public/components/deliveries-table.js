@@ -14,7 +14,8 @@ import { useEffect, useState } from 'preact/hooks';
 
 const SIZE = 25;
 
-export function DeliveriesTable({ webhookId, filters, version, setNotice }) {
+/** `keep`: the URL's other params (the audit window), kept when the filters change. */
+export function DeliveriesTable({ webhookId, filters, keep = {}, version, setNotice }) {
   const filterKey = JSON.stringify(filters);
   const [page, setPage] = useState(1);
   const [tick, setTick] = useState(0);
@@ -40,7 +41,7 @@ export function DeliveriesTable({ webhookId, filters, version, setNotice }) {
       <h2 id="deliveries-title">Deliveries</h2>
       <button type="button" onClick=${() => setTick((t) => t + 1)}>Refresh</button>
     </div>
-    <${DeliveryFilters} key=${filterKey} webhookId=${webhookId} filters=${filters} />
+    <${DeliveryFilters} key=${filterKey} webhookId=${webhookId} filters=${filters} keep=${keep} />
     ${list.error ? html`<${LoadError} error=${list.error} retry=${list.reload} />` : null}
     ${list.data && list.data.length === 0 ? html`<p class="muted">${filterKey === '{}' ? 'No deliveries yet.' : 'No deliveries match these filters.'}</p>` : null}
     ${list.data && list.data.length > 0
@@ -48,7 +49,7 @@ export function DeliveriesTable({ webhookId, filters, version, setNotice }) {
           <thead><tr><th scope="col">Event</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Last answer</th><th scope="col">Created</th><th scope="col">Next attempt</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
           <tbody>${list.data.map((d) => html`<tr key=${d._id}>
             <td data-label="Event"><a href=${`#/deliveries/${d._id}`}>${d.type}</a>${d.test ? html` <span class="badge">test</span>` : html` <${LeadOfActivity} activityId=${d.activity_id} label="lead"
-              filterHref=${filters.lead ? undefined : (leadId) => href(`webhooks/${webhookId}`, { ...filters, lead: leadId })} />`}</td>
+              filterHref=${filters.lead ? undefined : (leadId) => href(`webhooks/${webhookId}`, { ...keep, ...filters, lead: leadId })} />`}</td>
             <td data-label="Status"><${DeliveryStatus} status=${d.status} /></td>
             <td data-label="Attempts">${d.attempts}</td>
             <td data-label="Last answer">${d.last_status ?? ''} ${d.last_error ? html`<span class="small muted">${d.last_error}</span>` : null}</td>

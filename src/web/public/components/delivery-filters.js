@@ -32,13 +32,13 @@ export function deliveryQuery(filters) {
 const localOf = (iso) => (iso && !Number.isNaN(Date.parse(iso)) ? toLocalInput(new Date(iso)) : '');
 const isoOf = (local) => (local ? localInputToIso(local) : '');
 
-export function DeliveryFilters({ webhookId, filters }) {
+export function DeliveryFilters({ webhookId, filters, keep = {} }) {
   const types = useLoad(() => api.get('/event-types'), []);
   const [type, setType] = useState(filters.type ?? '');
   const [from, setFrom] = useState(localOf(filters.from));
   const [to, setTo] = useState(localOf(filters.to));
   const [lead, setLead] = useState(filters.lead ?? '');
-  const go = (change) => navigate(href(`webhooks/${webhookId}`, { ...filters, ...change }));
+  const go = (change) => navigate(href(`webhooks/${webhookId}`, { ...keep, ...filters, ...change }));
   const apply = (event) => {
     event.preventDefault();
     go({ type, from: isoOf(from), to: isoOf(to), lead: lead.trim() });
@@ -57,7 +57,7 @@ export function DeliveryFilters({ webhookId, filters }) {
     <${TextInput} label="Lead id" name="delivery_lead" value=${lead} onValue=${setLead} placeholder="24 hex characters" />
     <div class="form-actions">
       <button type="submit">Apply filters</button>
-      ${any ? html`<a href=${href(`webhooks/${webhookId}`)}>Clear filters</a>` : null}
+      ${any ? html`<a href=${href(`webhooks/${webhookId}`, keep)}>Clear filters</a>` : null}
     </div>
   </form>`;
 }

@@ -8,6 +8,35 @@ import { html } from '../html.js';
 import { localInputToIso, toLocalInput } from '../format.js';
 import { TextInput } from './field.js';
 
+/**
+ * Replays [from, to) one batch per request, reporting each step's running totals through `onStep`
+ * ({scanned, total, created, finished}); resolves with the last. The audit card uses it too.
+ */
+export async function replayWindow(webhookId, from, to, onStep) {
+  let state = { scanned: 0, total: 0, created: 0, finished: false };
+  onStep(state);
+  for (let cursor = null; ; ) {
+    const step = await api.post(`/webhooks/${webhookId}/replay-missing`, { from, to, cursor, max_batches: 1 });
+    state = { scanned: state.scanned + step.scanned, total: step.total, created: state.created + step.created, finished: false };
+    onStep(state);
+    if (step.done) return state;
+    cursor = step.cursor;
+  }
+}
+
+/** "Queued 2 missed activities (1 already had a delivery)". */
+export function replayedText(state) {
+  return `Queued ${state.created} missed ${state.created === 1 ? 'activity' : 'activities'} (${state.total - state.created} already had a delivery)`;
+}
+
+export function ReplayProgress({ progress }) {
+  if (!progress) return null;
+  return html`<div class="replay-progress" role="status" aria-live="polite">
+    <progress max=${Math.max(progress.total, 1)} value=${progress.finished && progress.total === 0 ? 1 : progress.scanned}></progress>
+    <span>${progress.scanned} of ${progress.total} activities looked at, ${progress.created} queued${progress.finished ? ' — done' : '…'}</span>
+  </div>`;
+}
+
 export function ReplayMissingForm({ webhookId, heading, intro, since, alsoRecover, setNotice, onDone }) {
   const [value, setValue] = useState(toLocalInput(since ? new Date(since) : new Date(Date.now() - 24 * 3_600_000)));
   const [progress, setProgress] = useState(null);
@@ -16,20 +45,15 @@ export function ReplayMissingForm({ webhookId, heading, intro, since, alsoRecove
   const submit = async (event) => {
     event.preventDefault();
     const from = localInputToIso(value);
-    const to = new Date().toISOString();
-    let state = { scanned: 0, total: 0, created: 0, finished: false };
-    setProgress(state);
+    let state = null;
     try {
-      for (let cursor = null; ; ) {
-        const step = await api.post(`/webhooks/${webhookId}/replay-missing`, { from, to, cursor, max_batches: 1 });
-        state = { scanned: state.scanned + step.scanned, total: step.total, created: state.created + step.created, finished: false };
-        setProgress(state);
-        if (step.done) break;
-        cursor = step.cursor;
-      }
+      state = await replayWindow(webhookId, from, new Date().toISOString(), (step) => {
+        state = step;
+        setProgress(step);
+      });
       const recovered = alsoRecover ? (await api.post(`/webhooks/${webhookId}/recover`, { since: from })).recovered : null;
       setProgress({ ...state, finished: true });
-      const parts = [`Queued ${state.created} missed ${state.created === 1 ? 'activity' : 'activities'} (${state.total - state.created} already had a delivery)`];
+      const parts = [replayedText(state)];
       if (recovered !== null) parts.push(`requeued ${recovered} failed ${recovered === 1 ? 'delivery' : 'deliveries'}`);
       setNotice({ kind: 'success', text: parts.join('; ') });
       onDone?.();
@@ -46,11 +70,6 @@ export function ReplayMissingForm({ webhookId, heading, intro, since, alsoRecove
       <${TextInput} label="Since" name="since" type="datetime-local" required value=${value} onValue=${setValue} />
       <button type="submit" class="primary" disabled=${running}>${alsoRecover ? 'Replay missed and failed' : 'Replay missing'}</button>
     </form>
-    ${progress
-      ? html`<div class="replay-progress" role="status" aria-live="polite">
-          <progress max=${Math.max(progress.total, 1)} value=${progress.finished && progress.total === 0 ? 1 : progress.scanned}></progress>
-          <span>${progress.scanned} of ${progress.total} activities looked at, ${progress.created} queued${progress.finished ? ' — done' : '…'}</span>
-        </div>`
-      : null}
+    <${ReplayProgress} progress=${progress} />
   </section>`;
 }

@@ -37,6 +37,9 @@ export function DeliveryPage({ id }) {
       <dt>Status</dt><dd><${DeliveryStatus} status=${d.status} /></dd>
       <dt>webhook-id</dt><dd><code>${d.activity_id}</code></dd>
       ${d.test ? null : html`<dt>Lead</dt><dd><${LeadOfActivity} activityId=${d.activity_id} label="Open the lead" /></dd>`}
+      ${d.lead_sequence === null || d.lead_sequence === undefined ? null : html`<dt>Lead sequence</dt>
+        <dd><span class="lead-sequence">#${d.lead_sequence}</span>
+          <span class="muted small">${d.previous_lead_sequence === 0 ? ' (first for this webhook)' : ` (previous #${d.previous_lead_sequence})`}</span></dd>`}
       <dt>Created</dt><dd>${formatTime(d.created_at)}</dd>
       <dt>Next attempt</dt><dd>${d.status === 'pending' ? formatTime(d.next_attempt_at) : '—'}</dd>
       <dt>Last error</dt><dd>${d.last_error ?? '—'}</dd>

@@ -1,6 +1,6 @@
 // One webhook: its settings and controls (send test, send an example of a type, enable/disable,
 // show or rotate the secret, replay missing, recover, edit, delete), its self-heal state, its
-// health chart, and its filtered deliveries.
+// health chart, its filtered deliveries and the completeness audit of a window.
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { html } from '../html.js';
@@ -16,6 +16,7 @@ import { WebhookStatus } from '../components/status-badge.js';
 import { HealthChart } from '../components/health-chart.js';
 import { DeliveriesTable } from '../components/deliveries-table.js';
 import { deliveryFilters } from '../components/delivery-filters.js';
+import { AUDIT_KEYS, WebhookAudit } from '../components/webhook-audit.js';
 import { RevealSecret } from '../components/reveal-secret.js';
 import { SendExample } from '../components/send-example.js';
 import { TextInput } from '../components/field.js';
@@ -103,7 +104,9 @@ export function WebhookPage({ id, params }) {
           <${WebhookForm} webhook=${w} busy=${busy} submitLabel="Save webhook" onSubmit=${save} onCancel=${() => setEditing(false)} /></section>`
       : null}
     <${Health} id=${id} version=${version} />
-    <${DeliveriesTable} webhookId=${id} filters=${deliveryFilters(params)} version=${version} setNotice=${setNotice} />
+    <${DeliveriesTable} webhookId=${id} filters=${deliveryFilters(params)} keep=${pick(params, AUDIT_KEYS)} version=${version} setNotice=${setNotice} />
+    <${WebhookAudit} key=${AUDIT_KEYS.map((k) => params?.[k] ?? '').join('|')} webhookId=${id} enabled=${w.enabled} params=${params ?? {}}
+      setNotice=${setNotice} onReplayed=${refresh} />
     ${offerReplay || !w.enabled
       ? null
       : html`<${ReplayMissingForm} webhookId=${id} heading="Replay missing" setNotice=${setNotice} onDone=${refresh}
@@ -117,6 +120,11 @@ function selfHealText(w) {
   if (!w.self_heal) return 'Off';
   if (!w.healing) return 'On: after an automatic disable, probed for 7 days';
   return `Probing: ${w.healing.probes} ${w.healing.probes === 1 ? 'probe' : 'probes'} since ${formatTime(w.healing.since)}, next ${formatTime(w.healing.next_probe_at)}`;
+}
+
+/** The params among `keys` that are set (what another card keeps in the URL). */
+function pick(params = {}, keys) {
+  return Object.fromEntries(keys.filter((k) => params[k]).map((k) => [k, params[k]]));
 }
 
 /** The earliest of some ISO times (missing ones ignored). */
