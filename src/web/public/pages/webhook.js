@@ -79,6 +79,8 @@ export function WebhookPage({ id, params }) {
       <dt>Description</dt><dd>${w.description ?? '—'}</dd>
       <dt>Maximum rate</dt><dd>${w.max_rate_per_second === null ? 'No limit' : `${w.max_rate_per_second} requests a second`}</dd>
       <dt>Self-heal</dt><dd>${selfHealText(w)}</dd>
+      <dt>Delivery order</dt><dd>${w.ordering === 'per_lead' ? "Per lead: each lead's deliveries one at a time, in activity order" : 'Parallel'}</dd>
+      <dt>Traceparent</dt><dd>${w.send_traceparent ? 'Sent while tracing is on' : 'Not sent'}</dd>
       <dt>Created</dt><dd>${formatTime(w.created_at)} by ${w.created_by?.name ?? '—'}</dd>
     </dl>
     <div class="toolbar" role="group" aria-label="Webhook actions">
