@@ -38,6 +38,8 @@ for (const dialect of DIALECTS) {
         await row.locator('.last-error').waitFor();
         await row.getByRole('link', { name: /^Manage/ }).click();
         await page.waitForURL(new RegExp(`#/webhooks/${hook._id}`));
+        // The webhook's own page says it is failing too, not only "Enabled".
+        await page.locator('.facts [data-health="failing"]').waitFor();
         await page.locator('.chart rect.bar-failed').first().waitFor();
         const deliveries = page.getByRole('region', { name: 'Deliveries' });
         await deliveries.getByRole('link', { name: 'lead', exact: true }).first().click();

@@ -13,6 +13,7 @@ import { WebhookForm } from '../components/webhook-form.js';
 import { SecretBox } from '../components/secret-box.js';
 import { describeEvents } from '../components/events-picker.js';
 import { WebhookStatus } from '../components/status-badge.js';
+import { WebhookHealth } from '../components/webhook-health.js';
 import { HealthChart } from '../components/health-chart.js';
 import { DeliveriesTable } from '../components/deliveries-table.js';
 import { deliveryFilters } from '../components/delivery-filters.js';
@@ -74,6 +75,7 @@ export function WebhookPage({ id, params }) {
       : null}
     <dl class="facts">
       <dt>Status</dt><dd><${WebhookStatus} webhook=${w} /></dd>
+      <dt>Health</dt><dd><${WebhookHealth} webhook=${w} /></dd>
       <dt>Events</dt><dd>${describeEvents(w.events)}</dd>
       <dt>Handshake key</dt><dd>${w.handshake_key ? 'Set' : 'None'}</dd>
       <dt>Description</dt><dd>${w.description ?? '—'}</dd>
