@@ -101,6 +101,8 @@ for (const dialect of DIALECTS) {
       const acct = await h().account();
       const hook = await createWebhook(acct, { url: r.url(), ordering: 'per_lead' });
       const a = await createLead(acct, 'A');
+      // A's first delivery strictly the oldest: with equal due times the claim may take B's first.
+      h().clock.advance(1);
       const b = await createLead(acct, 'B');
       await record(h(), acct, a._id, [note('A2')]);
       await record(h(), acct, a._id, [note('A3')]);
@@ -118,7 +120,7 @@ for (const dialect of DIALECTS) {
         workerId: 'worker-silent',
         leaseToken: 'worker-silent.1',
       });
-      assert.deepEqual(held.map((d) => [d.type, d.lead_seq]), [['lead:created', 1]]);
+      assert.deepEqual(held.map((d) => [d.type, d.lead_seq, JSON.parse(d.body).lead._id]), [['lead:created', 1, a._id]]);
 
       const worker = h().worker();
       await worker.drain();
