@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ACTIVITY_CATALOGUE, ACTIVITY_TYPES, type ActivityChange } from '../../src/activities/catalogue.ts';
 import { DIALECTS } from '../helpers/databases.ts';
 import { useHarness } from '../helpers/harness.ts';
-import { startReceiver, verifySignature, type Receiver } from '../helpers/receiver.ts';
+import { useFreshReceiver, verifySignature } from '../helpers/receiver.ts';
 import { WEBHOOK_ENV, createLead, createWebhook, deliveriesOf, noJitter, record } from '../helpers/webhooks.ts';
 
 const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
@@ -15,16 +15,7 @@ const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString()
 for (const dialect of DIALECTS) {
   describe(`delivery [${dialect}]`, () => {
     const h = useHarness(dialect, { ...WEBHOOK_ENV, LEADHOOK_DELIVERY_TIMEOUT_MS: '800' }, { overrides: noJitter, clockStart: START });
-    // A new receiver per test: retries left over from an earlier test hit a closed port, not this one.
-    let receiver: Receiver | undefined;
-    after(async () => {
-      await receiver?.close();
-    });
-    const fresh = async () => {
-      await receiver?.close();
-      receiver = await startReceiver();
-      return receiver;
-    };
+    const fresh = useFreshReceiver();
 
     it('delivers all 33 activity types with the exact §3 body and a signature standardwebhooks verifies', async () => {
       const receiver = await fresh();

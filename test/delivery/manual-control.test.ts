@@ -1,10 +1,10 @@
 // Manual control and the request's edges: retry now, recover, signing through a secret rotation,
 // and webhook:test deliveries.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DIALECTS } from '../helpers/databases.ts';
 import { useHarness } from '../helpers/harness.ts';
-import { startReceiver, verifySignature, type Receiver } from '../helpers/receiver.ts';
+import { useFreshReceiver, verifySignature } from '../helpers/receiver.ts';
 import { WEBHOOK_ENV, createLead, createWebhook, deliveriesOf, noJitter, record } from '../helpers/webhooks.ts';
 
 const START = Date.UTC(2026, 0, 5, 9, 0, 0);
@@ -12,15 +12,7 @@ const START = Date.UTC(2026, 0, 5, 9, 0, 0);
 for (const dialect of DIALECTS) {
   describe(`manual control and test deliveries [${dialect}]`, () => {
     const h = useHarness(dialect, { ...WEBHOOK_ENV, LEADHOOK_DELIVERY_TIMEOUT_MS: '800' }, { overrides: noJitter, clockStart: START });
-    let receiver: Receiver | undefined;
-    after(async () => {
-      await receiver?.close();
-    });
-    const fresh = async () => {
-      await receiver?.close();
-      receiver = await startReceiver();
-      return receiver;
-    };
+    const fresh = useFreshReceiver();
 
     it('retries one delivery now and recovers every failed delivery since a time', async () => {
       const receiver = await fresh();

@@ -2,12 +2,12 @@
 // sequence"): one lead's deliveries go one at a time in activity order through retries, an expired
 // lease and a final failure, while other leads flow; the headers let a receiver find gaps.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { ActivityChange } from '../../src/activities/catalogue.ts';
 import { verify } from '../../src/receiver/verify.ts';
 import { DIALECTS } from '../helpers/databases.ts';
 import { useHarness } from '../helpers/harness.ts';
-import { startReceiver, type ReceivedRequest, type Receiver } from '../helpers/receiver.ts';
+import { useFreshReceiver, type ReceivedRequest, type Receiver } from '../helpers/receiver.ts';
 import { WEBHOOK_ENV, createLead, createWebhook, deliveriesOf, noJitter, record } from '../helpers/webhooks.ts';
 
 const note = (content: string): ActivityChange => ({ type: 'note:created', fields: { note_content: content } }) as ActivityChange;
@@ -33,15 +33,7 @@ const sequence = (r: ReceivedRequest) => [Number(r.headers['leadhook-lead-sequen
 for (const dialect of DIALECTS) {
   describe(`per-lead ordering [${dialect}]`, () => {
     const h = useHarness(dialect, WEBHOOK_ENV, { overrides: noJitter });
-    let receiver: Receiver | undefined;
-    after(async () => {
-      await receiver?.close();
-    });
-    const fresh = async () => {
-      await receiver?.close();
-      receiver = await startReceiver();
-      return receiver;
-    };
+    const fresh = useFreshReceiver();
     /** Fails the first `times` requests whose label is `failing`, answers 200 to the rest. */
     const failFirst = (r: Receiver, failing: string, times: number) => {
       let failed = 0;

@@ -4,11 +4,11 @@
 // the test recomputes on its own from what the receiver got.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { keepInLedger } from '../../src/delivery/store/ledger.ts';
 import { DIALECTS } from '../helpers/databases.ts';
 import { useHarness } from '../helpers/harness.ts';
-import { startReceiver, type Receiver } from '../helpers/receiver.ts';
+import { useFreshReceiver, type Receiver } from '../helpers/receiver.ts';
 import { WEBHOOK_ENV, createLead, createWebhook, deliveriesOf, noJitter, record } from '../helpers/webhooks.ts';
 
 const START = Date.UTC(2026, 2, 2, 9, 0, 0);
@@ -20,15 +20,7 @@ const noteOf = (body: string) => (JSON.parse(body) as { activity: { note_content
 for (const dialect of DIALECTS) {
   describe(`replay missing and audit [${dialect}]`, () => {
     const h = useHarness(dialect, WEBHOOK_ENV, { overrides: noJitter, clockStart: START });
-    let receiver: Receiver | undefined;
-    after(async () => {
-      await receiver?.close();
-    });
-    const fresh = async () => {
-      await receiver?.close();
-      receiver = await startReceiver();
-      return receiver;
-    };
+    const fresh = useFreshReceiver();
     const drainAll = async () => {
       h().clock.advance(5_000);
       await h().worker().drain();
@@ -78,10 +70,10 @@ for (const dialect of DIALECTS) {
     });
 
     it('walks a window batch by batch with a cursor', async () => {
-      await fresh();
+      const receiver = await fresh();
       const acct = await h().account();
       const lead = await createLead(acct);
-      const hook = await createWebhook(acct, { url: receiver!.url(), events: ['note:created'], enabled: false });
+      const hook = await createWebhook(acct, { url: receiver.url(), events: ['note:created'], enabled: false });
       await record(h(), acct, lead._id, Array.from({ length: 501 }, (_, i) => note(`n${i}`)));
       await acct.api('PUT', `/webhooks/${hook._id}`, { enabled: true });
       const from = new Date(START - DAY).toISOString();

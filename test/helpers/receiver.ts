@@ -1,5 +1,6 @@
 // A real HTTP receiver on 127.0.0.1 for webhook tests: records every request (raw body bytes as
 // text) and answers with a programmable behaviour.
+import { after } from 'node:test';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
@@ -107,4 +108,20 @@ export function verifySignature(secret: string, req: ReceivedRequest): unknown {
   } finally {
     Date.now = realNow;
   }
+}
+
+/**
+ * For a describe block: `fresh()` closes the previous receiver and starts a new one, so retries left
+ * over from an earlier test hit a closed port, not this test's receiver; the last is closed after.
+ */
+export function useFreshReceiver(): () => Promise<Receiver> {
+  let receiver: Receiver | undefined;
+  after(async () => {
+    await receiver?.close();
+  });
+  return async () => {
+    await receiver?.close();
+    receiver = await startReceiver();
+    return receiver;
+  };
 }
