@@ -32,7 +32,11 @@ const STEPS: Record<string, Step> = {
   '022-webhook-traceparent': webhookTraceparent,
 };
 
-export async function migrate(database: Database): Promise<string[]> {
+/**
+ * Runs the migrations not yet run, all of them or up to and including `upTo` (the upgrade tests
+ * stop at an old schema, insert what an upgrade finds, then run the rest).
+ */
+export async function migrate(database: Database, upTo?: string): Promise<string[]> {
   const migrations: Record<string, Migration> = {};
   for (const [name, step] of Object.entries(STEPS)) {
     migrations[name] = { up: (db) => step.up(db, database.dialect) };
@@ -41,7 +45,7 @@ export async function migrate(database: Database): Promise<string[]> {
     db: database.db,
     provider: { getMigrations: async () => migrations },
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await (upTo === undefined ? migrator.migrateToLatest() : migrator.migrateTo(upTo));
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -3,23 +3,11 @@
 // gain `revoked_at` without losing anything.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Migrator, type Kysely } from 'kysely';
-import * as initial from '../../src/storage/migrations/001-initial.ts';
-import * as deliveryLanes from '../../src/storage/migrations/002-delivery-lanes.ts';
-import * as claimIndexes from '../../src/storage/migrations/003-delivery-claim-indexes.ts';
+import type { Kysely } from 'kysely';
 import { openDatabase, type Database } from '../../src/storage/database.ts';
 import { migrate } from '../../src/storage/migrate.ts';
 import type { Schema } from '../../src/storage/schema.ts';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../helpers/databases.ts';
-
-async function migrateTo003(database: Database): Promise<void> {
-  const steps = { '001-initial': initial, '002-delivery-lanes': deliveryLanes, '003-delivery-claim-indexes': claimIndexes };
-  const migrations = Object.fromEntries(
-    Object.entries(steps).map(([name, step]) => [name, { up: (db: Kysely<unknown>) => step.up(db, database.dialect) }]),
-  );
-  const { error } = await new Migrator({ db: database.db, provider: { getMigrations: async () => migrations } }).migrateToLatest();
-  if (error) throw error;
-}
 
 const user = (id: string, accountId: string, email: string) => ({
   id, account_id: accountId, name: `User ${id}`, email, photo_url: null, role: 'admin', password_hash: 'scrypt$16384$8$1$c2FsdA==$aGFzaA==', created_at: 1,
@@ -39,7 +27,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('keeps users and keys, adds disabled/revoked_at, and makes emails unique per account only', async () => {
-      await migrateTo003(database);
+      await migrate(database, '003-delivery-claim-indexes');
       const db = database.db as unknown as Kysely<any>;
       await db.insertInto('accounts').values([{ id: 'a'.repeat(24), name: 'A', created_at: 1 }, { id: 'b'.repeat(24), name: 'B', created_at: 1 }]).execute();
       await db.insertInto('users').values([user('1'.repeat(24), 'a'.repeat(24), 'ann@example.test'), user('2'.repeat(24), 'b'.repeat(24), 'bob@example.test')]).execute();

@@ -3,23 +3,11 @@
 // counter continues from its last number.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Migrator, type Kysely } from 'kysely';
-import * as initial from '../../src/storage/migrations/001-initial.ts';
-import * as deliveryLanes from '../../src/storage/migrations/002-delivery-lanes.ts';
-import * as claimIndexes from '../../src/storage/migrations/003-delivery-claim-indexes.ts';
+import type { Kysely } from 'kysely';
 import { openDatabase, type Database } from '../../src/storage/database.ts';
 import { migrate } from '../../src/storage/migrate.ts';
 import type { Schema } from '../../src/storage/schema.ts';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../helpers/databases.ts';
-
-async function migrateTo003(database: Database): Promise<void> {
-  const steps = { '001-initial': initial, '002-delivery-lanes': deliveryLanes, '003-delivery-claim-indexes': claimIndexes };
-  const migrations = Object.fromEntries(
-    Object.entries(steps).map(([name, step]) => [name, { up: (db: Kysely<unknown>) => step.up(db, database.dialect) }]),
-  );
-  const { error } = await new Migrator({ db: database.db, provider: { getMigrations: async () => migrations } }).migrateToLatest();
-  if (error) throw error;
-}
 
 const ACCOUNT = 'a'.repeat(24);
 const lead = (id: string) => ({ id, account_id: ACCOUNT, name: id, size: null, pipeline_id: 'p'.repeat(24), stage_id: 's'.repeat(24), user_id: null, status: 'open', archived: 0, created_at: 1, updated_at: 1 });
@@ -41,7 +29,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('numbers existing activities per lead in recording order and continues each lead’s counter', async () => {
-      await migrateTo003(database);
+      await migrate(database, '003-delivery-claim-indexes');
       const db = database.db as unknown as Kysely<any>;
       const [one, two, idle] = ['1'.repeat(24), '2'.repeat(24), '3'.repeat(24)];
       await db.insertInto('leads').values([lead(one), lead(two), lead(idle)]).execute();

@@ -18,17 +18,25 @@ export interface UiServer {
 
 let seq = 0;
 
-/** leadhook on a fresh database with no account at all (the first-run case). */
-export async function startBareUiServer(dialect: 'sqlite' | 'postgres'): Promise<{ url: string; stop(): Promise<void> }> {
-  const database: TestDatabase = await createTestDatabase(dialect);
-  const config = loadConfig({
+/** Loopback on an ephemeral port, quiet, no API rate limit, deliveries to loopback without jitter. */
+function uiConfig(database: TestDatabase, env: Record<string, string> = {}) {
+  return loadConfig({
     LEADHOOK_DATA_DIR: database.dataDir,
     DATABASE_URL: database.databaseUrl ?? '',
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: 'silent',
     LEADHOOK_API_RATE_LIMIT: '0',
+    LEADHOOK_ALLOW_PRIVATE_TARGETS: 'loopback',
+    LEADHOOK_RETRY_JITTER: '0',
+    ...env,
   });
+}
+
+/** leadhook on a fresh database with no account at all (the first-run case). */
+export async function startBareUiServer(dialect: 'sqlite' | 'postgres'): Promise<{ url: string; stop(): Promise<void> }> {
+  const database: TestDatabase = await createTestDatabase(dialect);
+  const config = uiConfig(database);
   const server = await serve(config, { api: true, worker: false }, { clock: new ManualClock(Date.now()) });
   return {
     url: server.url!,
@@ -41,17 +49,7 @@ export async function startBareUiServer(dialect: 'sqlite' | 'postgres'): Promise
 
 export async function startUiServer(dialect: 'sqlite' | 'postgres', env: Record<string, string> = {}): Promise<UiServer> {
   const database: TestDatabase = await createTestDatabase(dialect);
-  const config = loadConfig({
-    LEADHOOK_DATA_DIR: database.dataDir,
-    DATABASE_URL: database.databaseUrl ?? '',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    LEADHOOK_API_RATE_LIMIT: '0',
-    LEADHOOK_ALLOW_PRIVATE_TARGETS: 'loopback',
-    LEADHOOK_RETRY_JITTER: '0',
-    ...env,
-  });
+  const config = uiConfig(database, env);
   // The manual clock starts at the real time so that the browser's "since" inputs and the
   // server's timestamps agree; tests move it forward instead of waiting.
   const clock = new ManualClock(Date.now());
