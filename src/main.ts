@@ -20,6 +20,7 @@ export interface ServeOptions {
 /** `leadhook serve` (api + worker), `serve --no-worker` (api) and `leadhook worker` (worker). */
 export async function serve(config: Readonly<Config>, options: ServeOptions, overrides: ContextOverrides = {}): Promise<RunningServer> {
   const ctx = await createContext(config, overrides);
+  ctx.database.checkpointInBackground();
   const app = options.api ? await createApp(ctx) : undefined;
   let stopWorker = async () => {};
   if (options.worker) stopWorker = workerOnItsOwnThread(config, options, overrides) ? await startWorkerThread(ctx) : await startWorker(ctx);

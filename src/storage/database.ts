@@ -9,6 +9,7 @@ import { Kysely, PostgresDialect, type Dialect as KyselyDialect } from 'kysely';
 import type { Logger } from '../shared/logger.ts';
 import { observeDialect } from './observed-dialect.ts';
 import type { Schema } from './schema.ts';
+import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.ts';
 import { WalSqliteDialect } from './sqlite-dialect.ts';
 import { withStatementCache } from './statement-cache.ts';
 import { createStorageHealth, type StorageHealth } from './storage-health.ts';
@@ -22,6 +23,11 @@ export interface Database {
   postgresUrl: string | undefined;
   /** What the statements run so far say about the database (for /readyz). */
   health: StorageHealth;
+  /**
+   * For long-running processes: SQLite checkpoints its WAL on a thread of its own from now on
+   * (sqlite-checkpointer.ts); nothing to do on PostgreSQL.
+   */
+  checkpointInBackground(): void;
   close(): Promise<void>;
 }
 
@@ -60,7 +66,7 @@ function openPostgres(url: string, max: number, health: StorageHealth): Database
   pool.on('connect', (client) => client.on('error', (error) => health.failed(error)));
   pool.on('error', (error) => health.failed(error));
   const db = kysely(new PostgresDialect({ pool }), health);
-  return { db, dialect: 'postgres', postgresUrl: url, health, close: () => db.destroy() };
+  return { db, dialect: 'postgres', postgresUrl: url, health, checkpointInBackground: () => {}, close: () => db.destroy() };
 }
 
 function openSqlite(dataDir: string, health: StorageHealth, logger: Logger | undefined): Database {
@@ -72,15 +78,22 @@ function openSqlite(dataDir: string, health: StorageHealth, logger: Logger | und
   // Other connections (the delivery thread, the CLI) write the same file: waiting for the lock is
   // done without blocking by WalSqliteDialect, so SQLite itself must not wait.
   sqlite.pragma('busy_timeout = 0');
+  // Never inside a COMMIT on this thread: see sqlite-checkpointer.ts.
+  sqlite.pragma('wal_autocheckpoint = 0');
   sqlite.pragma('foreign_keys = OFF');
   const dialect = new WalSqliteDialect({ database: withStatementCache(sqlite) }, { busyTimeoutMs: 5000, inTransaction: () => sqlite.inTransaction });
   const db = kysely(dialect, health);
+  let checkpointer: Checkpointer | undefined;
+  const checkpointInBackground = () => {
+    checkpointer ??= startCheckpointer(file, logger);
+  };
   const close = async () => {
+    await checkpointer?.stop();
     await dialect.flush();
     checkpointBeforeClose(sqlite, logger);
     await db.destroy();
   };
-  return { db, dialect: 'sqlite', postgresUrl: undefined, health, close };
+  return { db, dialect: 'sqlite', postgresUrl: undefined, health, checkpointInBackground, close };
 }
 
 /**
