@@ -52,7 +52,7 @@ export interface Checkpointer {
 /** Starts checkpointing `file` (a WAL-mode SQLite database) every `everyMs` on its own thread. */
 export function startCheckpointer(file: string, logger: Logger | undefined, everyMs = CHECKPOINT_EVERY_MS): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const thread = new Worker(THREAD_SOURCE, { eval: true, workerData: { driver, file, everyMs } });
+  const thread = new Worker(THREAD_SOURCE, { eval: true, workerData: { driver, file, everyMs }, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
   // Never what keeps a process alive; Database#close() stops it.
   thread.unref();
   thread.on('message', (message: { message: string; code?: string }) => {
