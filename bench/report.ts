@@ -5,7 +5,7 @@ import { formatNumber } from './lib/table.ts';
 import type { BacklogResult } from './scenarios/backlog.ts';
 import type { IsolationResult } from './scenarios/isolation.ts';
 import type { LatencyResult } from './scenarios/leadhook-latency.ts';
-import type { LeadhookThroughput } from './scenarios/leadhook-throughput.ts';
+import { DRIVER_CONCURRENCY, type LeadhookThroughput } from './scenarios/leadhook-throughput.ts';
 import type { ThroughputResult } from './scenarios/limit.ts';
 import type { OrderedRun, OrderingResult } from './scenarios/ordering.ts';
 import { BENCH_DELIVERY_TIMEOUT_MS, CONCURRENCY, FAN_OUT, ISOLATION_HANGING, ISOLATION_WEBHOOKS, LATENCY_RATE, ORDERED_LEADS, type Sizes } from './sizes.ts';
@@ -48,13 +48,14 @@ export function buildRows(m: Partial<Measurements>, errors: Record<string, strin
       vsBaseline === null ? '' : `${x(vsBaseline)} baseline`,
       vsLimit === null ? '' : `${x(vsLimit)} limit`,
       `API ${formatNumber(t.apiPerSecond)} activities/s`,
+      `${formatNumber(t.cpuUsPerDelivery)} µs CPU per delivery (whole process)`,
       t.duplicates > 0 ? `${t.duplicates} duplicates` : '',
       t.cut ? `CUT at the deadline after ${formatNumber(t.seconds)} s with ${formatNumber(t.deliveries)} delivered` : '',
     ].filter(Boolean).join(', ');
     const base = row(throughput, label, t.perSecond, '/s', note);
     rows.push(judged(base, '≥ 2× baseline', vsBaseline === null ? null : vsBaseline >= 2));
     const apiTarget = key === 'throughputSqlite' ? 5_000 : 3_000;
-    rows.push(judged(row(throughput, `${label}: API writes while delivering`, t.apiPerSecond, 'activities/s', '32 concurrent callers'), `≥ ${formatNumber(apiTarget)}/s`, t.apiPerSecond >= apiTarget));
+    rows.push(judged(row(throughput, `${label}: API writes while delivering`,  t.apiPerSecond, 'activities/s', `${DRIVER_CONCURRENCY} concurrent callers, API thread ${formatNumber(t.apiCpuUsPerActivity)} µs CPU per activity`), `≥ ${formatNumber(apiTarget)}/s`, t.apiPerSecond >= apiTarget));
   }
 
   const latency = `activity → receiver latency at ${formatNumber(LATENCY_RATE)}/s (open loop, ${sizes.latencySeconds} s)`;

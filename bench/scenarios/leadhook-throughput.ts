@@ -1,6 +1,7 @@
-// Sustained deliveries per second: activities created through the API as fast as 16 callers go,
+// Sustained deliveries per second: activities created through the API as fast as 32 callers go,
 // each fanned out to FAN_OUT webhooks by one `leadhook serve` (API + worker in one process).
 // Measured from the first API call to the arrival of the last delivery.
+import { cpuSince, cpuTimes } from '../lib/cpu.ts';
 import { DeadlineError, now } from '../lib/deadline.ts';
 import type { Dialect } from '../lib/databases.ts';
 import type { Receiver } from '../lib/receiver-handle.ts';
@@ -9,7 +10,7 @@ import { okPaths, openSession, type Session } from '../leadhook/session.ts';
 import { FAN_OUT } from '../sizes.ts';
 import type { ThroughputResult } from './limit.ts';
 
-export const DRIVER_CONCURRENCY = 16;
+export const DRIVER_CONCURRENCY = 32;
 
 export interface LeadhookThroughput extends ThroughputResult {
   /** Activities per second the API accepted while the worker was delivering. */
@@ -17,6 +18,10 @@ export interface LeadhookThroughput extends ThroughputResult {
   duplicates: number;
   /** True when the deadline cut the run: the rate is then what arrived over the time elapsed. */
   cut: boolean;
+  /** CPU of the API thread (serve's main thread) per activity, µs. */
+  apiCpuUsPerActivity: number;
+  /** CPU of the whole serve process (API, delivery thread, checkpoints) per delivery, µs. */
+  cpuUsPerDelivery: number;
 }
 
 /** A few hundred deliveries first, so JIT, pools and caches are warm for the measured run. */
@@ -31,6 +36,7 @@ export async function leadhookThroughput(dialect: Dialect, receiver: Receiver, a
   try {
     await warmUp(session, receiver, FAN_OUT, deadline);
     await receiver.reset(true);
+    const cpuBefore = cpuTimes(session.server.pid);
     const started = now();
     const created = await createLeadsClosedLoop(session.api, session.pipelineId, activities, DRIVER_CONCURRENCY, deadline);
     const apiSeconds = (now() - started) / 1000;
@@ -42,9 +48,11 @@ export async function leadhookThroughput(dialect: Dialect, receiver: Receiver, a
       if (!(error instanceof DeadlineError)) throw error;
       cut = true;
     }
+    const cpu = cpuSince(session.server.pid, cpuBefore);
     const stats = await receiver.stats();
     const seconds = ((cut ? now() : stats.lastOkAt) - started) / 1000;
-    return { deliveries: stats.ok, seconds, perSecond: stats.ok / seconds, apiPerSecond: created / apiSeconds, duplicates: stats.duplicates, cut };
+    return { deliveries: stats.ok, seconds, perSecond: stats.ok / seconds, apiPerSecond: created / apiSeconds, duplicates: stats.duplicates, cut,
+      apiCpuUsPerActivity: (cpu.mainThreadMs * 1000) / Math.max(1, created), cpuUsPerDelivery: (cpu.processMs * 1000) / Math.max(1, stats.ok) };
   } finally {
     await session.close();
   }
