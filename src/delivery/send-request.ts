@@ -60,6 +60,14 @@ export interface Sender {
   close(): Promise<void>;
 }
 
+/** A parsed webhook URL: where to connect, and whether its host is a refused literal address. */
+interface Destination {
+  url: URL;
+  /** host:port, the key of the remote address seen per origin. */
+  origin: string;
+  literalBlocked: boolean;
+}
+
 export function createSender(options: SenderOptions): Sender {
   const lookup = createGuardedLookup(options.resolver, options.policy);
   const base = (options.connector ?? defaultConnector)(lookup, options.connectTimeoutMs);
@@ -81,13 +89,26 @@ export function createSender(options: SenderOptions): Sender {
     keepAliveTimeout: 4_000,
   });
 
+  // A webhook's URL is parsed once, not once per request (a small cache, cleared when it grows).
+  const destinations = new Map<string, Destination>();
+  const destinationOf = (raw: string): Destination => {
+    let destination = destinations.get(raw);
+    if (!destination) {
+      if (destinations.size > 10_000) destinations.clear();
+      const url = new URL(raw);
+      const origin = `${url.hostname.replace(/^\[|\]$/g, '')}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+      destination = { url, origin, literalBlocked: checkLiteralHost(options.policy, url.hostname) !== undefined };
+      destinations.set(raw, destination);
+    }
+    return destination;
+  };
+
   async function send(input: SendInput): Promise<SendResult> {
     const started = performance.now();
-    const url = new URL(input.url);
+    const { url, origin, literalBlocked } = destinationOf(input.url);
     const elapsed = () => Math.round(performance.now() - started);
-    const origin = `${url.hostname.replace(/^\[|\]$/g, '')}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
     const remote = () => remoteByOrigin.get(origin) ?? null;
-    const blocked = checkLiteralHost(options.policy, url.hostname);
+    const blocked = literalBlocked ? checkLiteralHost(options.policy, url.hostname) : undefined;
     if (blocked) return { ok: false, error: blocked, durationMs: 0, remoteAddress: null, timedOut: false, interrupted: false };
 
     // One timer and one controller per request, both dropped when it ends. (AbortSignal.timeout()
