@@ -19,12 +19,23 @@ export interface HealthSettings {
 
 export async function recordWebhookHealth(db: Kysely<Schema>, recorded: readonly FinishedAttempt[], settings: HealthSettings): Promise<EmailDue[]> {
   if (recorded.length === 0) return [];
+  // Nearly every batch: one statement, no transaction (it takes the rows in id order by itself).
+  const healthy = allHealthy(recorded);
+  if (healthy) {
+    await markHealthy(db, healthy, settings.now);
+    return [];
+  }
   return db.transaction().execute((trx) => recordWebhookHealthIn(trx, recorded, settings));
 }
 
 /** recordWebhookHealth inside the caller's transaction (SQLite: the results' own, dialect-sql.ts). */
 export async function recordWebhookHealthIn(trx: Transaction<Schema>, recorded: readonly FinishedAttempt[], settings: HealthSettings): Promise<EmailDue[]> {
   const { now } = settings;
+  const healthy = allHealthy(recorded);
+  if (healthy) {
+    await markHealthy(trx, healthy, now);
+    return [];
+  }
   const groups = [...groupByWebhook(recorded)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const emails: EmailDue[] = [];
   for (const [webhookId, attempts] of groups) {
@@ -56,6 +67,28 @@ export async function recordWebhookHealthIn(trx: Transaction<Schema>, recorded: 
     emails.push(...(await claimErrorEmail(trx, webhookId, settings, { force: false })));
   }
   return emails;
+}
+
+/**
+ * The batch's webhooks in id order when every attempt in it was delivered without a pause (then
+ * each webhook's health comes to the same few columns), else undefined.
+ */
+function allHealthy(recorded: readonly FinishedAttempt[]): string[] | undefined {
+  const ids = new Set<string>();
+  for (const attempt of recorded) {
+    if (attempt.outcome.kind !== 'delivered' || attempt.pauseUntil !== null) return undefined;
+    ids.add(attempt.delivery.webhook_id);
+  }
+  return [...ids].sort();
+}
+
+/** What a batch of deliveries alone does to its webhooks' health: succeeding, no new error. */
+async function markHealthy(db: Kysely<Schema>, webhookIds: readonly string[], now: number): Promise<void> {
+  await db
+    .updateTable('webhooks')
+    .set({ failing_since: null, last_success_at: now, last_attempt_status: 'succeeded', last_attempt_at: now })
+    .where('id', 'in', webhookIds)
+    .execute();
 }
 
 function latestPause(attempts: readonly FinishedAttempt[]): number | null {
