@@ -120,9 +120,9 @@ export function createSender(options: SenderOptions): Sender {
       timedOut = true;
       controller.abort(new DOMException(`the delivery timeout (${options.timeoutMs} ms) ran out`, 'TimeoutError'));
     }, options.timeoutMs);
-    const stop = () => controller.abort(input.signal.reason);
-    if (input.signal.aborted) stop();
-    else input.signal.addEventListener('abort', stop, { once: true });
+    const requests = inFlightOn(input.signal);
+    if (input.signal.aborted) controller.abort(input.signal.reason);
+    else requests.add(controller);
     try {
       const response = await request(url, { method: 'POST', headers: input.headers, body: input.body, signal: controller.signal, dispatcher: agent });
       const { body, truncated } = await readBounded(response.body, RESPONSE_BODY_LIMIT);
@@ -143,11 +143,30 @@ export function createSender(options: SenderOptions): Sender {
       };
     } finally {
       clearTimeout(timer);
-      input.signal.removeEventListener('abort', stop);
+      requests.delete(controller);
     }
   }
 
   return { send, close: () => agent.close() };
+}
+
+/**
+ * The requests in flight under a caller's signal (the worker's stop), aborted with it: one listener
+ * per signal instead of one added and removed per request on its EventTarget.
+ */
+const inFlight = new WeakMap<AbortSignal, Set<AbortController>>();
+
+function inFlightOn(signal: AbortSignal): Set<AbortController> {
+  let requests = inFlight.get(signal);
+  if (!requests) {
+    const set = new Set<AbortController>();
+    signal.addEventListener('abort', () => {
+      for (const controller of set) controller.abort(signal.reason);
+    }, { once: true });
+    inFlight.set(signal, set);
+    requests = set;
+  }
+  return requests;
 }
 
 /** Reads at most `limit` bytes, then destroys the stream (the rest is never downloaded). */
