@@ -39,12 +39,8 @@ export async function writeResults(db: Kysely<Schema>, finished: readonly Finish
   return db.transaction().execute((trx) => writeResultsIn(trx, finished, now));
 }
 
-/** writeResults inside the caller's transaction. */
-export async function writeResultsIn(trx: Transaction<Schema>, finished: readonly FinishedAttempt[], now: number): Promise<FinishedAttempt[]> {
-  const sorted = inDeliveryOrder(finished);
-  const matched = new Set<string>();
-  // Successes (nearly every attempt) share their new state: one UPDATE per response status.
-  // `attempts + 1` in SQL equals the claimed count + 1 while the token matches.
+/** Successes grouped by response status (they share their new state but it), and the other attempts, in order. */
+export function bySuccess(sorted: readonly FinishedAttempt[]): { succeeded: Map<number | null, FinishedAttempt[]>; others: FinishedAttempt[] } {
   const succeeded = new Map<number | null, FinishedAttempt[]>();
   const others: FinishedAttempt[] = [];
   for (const attempt of sorted) {
@@ -56,6 +52,16 @@ export async function writeResultsIn(trx: Transaction<Schema>, finished: readonl
       else succeeded.set(status, [attempt]);
     }
   }
+  return { succeeded, others };
+}
+
+/** writeResults inside the caller's transaction. */
+export async function writeResultsIn(trx: Transaction<Schema>, finished: readonly FinishedAttempt[], now: number): Promise<FinishedAttempt[]> {
+  const sorted = inDeliveryOrder(finished);
+  const matched = new Set<string>();
+  // Successes (nearly every attempt) share their new state: one UPDATE per response status.
+  // `attempts + 1` in SQL equals the claimed count + 1 while the token matches.
+  const { succeeded, others } = bySuccess(sorted);
   for (const [status, list] of succeeded) {
     for (let i = 0; i < list.length; i += CHUNK) {
       const rows = await trx
@@ -76,6 +82,17 @@ export async function writeResultsIn(trx: Transaction<Schema>, finished: readonl
       for (const row of rows) matched.add(row.id);
     }
   }
+  for (const id of await writeOtherOutcomes(trx, others, now)) matched.add(id);
+  const recorded = sorted.filter((a) => matched.has(a.delivery.id));
+  for (let i = 0; i < recorded.length; i += CHUNK) {
+    await trx.insertInto('delivery_attempts').values(recorded.slice(i, i + CHUNK).map(attemptRow)).execute();
+  }
+  return recorded;
+}
+
+/** The fenced UPDATE of each attempt that did not succeed (its own next state); returns the ids written. */
+export async function writeOtherOutcomes(trx: Transaction<Schema>, others: readonly FinishedAttempt[], now: number): Promise<string[]> {
+  const matched: string[] = [];
   for (const attempt of others) {
     const { outcome, next, delivery } = attempt;
     const row = await trx
@@ -95,11 +112,7 @@ export async function writeResultsIn(trx: Transaction<Schema>, finished: readonl
       .where('lease_token', '=', delivery.lease_token)
       .returning('id')
       .executeTakeFirst();
-    if (row) matched.add(row.id);
+    if (row) matched.push(row.id);
   }
-  const recorded = sorted.filter((a) => matched.has(a.delivery.id));
-  for (let i = 0; i < recorded.length; i += CHUNK) {
-    await trx.insertInto('delivery_attempts').values(recorded.slice(i, i + CHUNK).map(attemptRow)).execute();
-  }
-  return recorded;
+  return matched;
 }

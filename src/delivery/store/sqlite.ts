@@ -6,7 +6,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Schema } from '../../storage/schema.ts';
 import { free, inLeadOrder, laneWhere, RETURNED, type ClaimedDelivery, type ClaimOptions, type Lane } from './claim.ts';
 import type { DialectSql } from './dialect-sql.ts';
-import { writeResultsIn } from './results.ts';
+import { writeResultsSqlite } from './sqlite-results.ts';
 import { recordWebhookHealthIn } from './webhook-health.ts';
 
 /** SQLite allows at most 500 terms in a compound SELECT. */
@@ -53,7 +53,7 @@ export const sqliteSql: DialectSql = {
   async recordResults(db, finished, health) {
     if (finished.length === 0) return { recorded: [], emails: [] };
     return db.transaction().execute(async (trx) => {
-      const recorded = await writeResultsIn(trx, finished, health.now);
+      const recorded = await writeResultsSqlite(trx, finished, health.now);
       const emails = recorded.length === 0 ? [] : await recordWebhookHealthIn(trx, recorded, health);
       return { recorded, emails };
     });
