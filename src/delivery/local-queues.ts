@@ -34,8 +34,14 @@ export interface QueueLimits {
   perAccountCap: number;
   /** Deliveries one webhook may hold per lane, in flight + waiting; bounds the wait before a start. */
   holdPerLane: number;
-  /** A webhook is claimed for only when it has at least this much room, so claims are not tiny. */
+  /** A claim is made only when a webhook has at least this much room, so claims are not tiny. */
   minRoom: number;
+  /**
+   * Once one webhook has `minRoom`, every other with at least this much room joins the same claim
+   * (default `minRoom`): one claim then takes neighbouring rows of many webhooks (an activity's
+   * deliveries sit side by side), so the database writes each page once for all of them.
+   */
+  topUpRoom?: number;
 }
 
 class WebhookQueue {
@@ -86,23 +92,26 @@ export class LocalQueues {
   rooms(lane: Lane, candidates: Iterable<string>): Map<string, number> {
     const rooms = new Map<string, number>();
     const now = this.now();
+    let triggered = false;
     for (const webhookId of candidates) {
       // Paused here (its pause may not be in the database yet): claim nothing until it ends.
       if (this.pressure.pausedUntil(webhookId, now) !== null) continue;
       const queue = this.hooks.get(webhookId);
-      const { hold, minRoom } = this.holdOf(webhookId);
+      const { hold, minRoom, topUpRoom } = this.holdOf(webhookId);
       const room = hold - (queue?.held[lane] ?? 0);
-      if (room >= minRoom) rooms.set(webhookId, room);
-      else if (queue) queue.moreDue[lane] = true;
+      if (room >= minRoom) triggered = true;
+      if (room >= topUpRoom) rooms.set(webhookId, room);
+      if (room < minRoom && queue) queue.moreDue[lane] = true;
     }
-    return rooms;
+    return triggered ? rooms : new Map();
   }
 
   /** Hold and minimum room shrink with a webhook's adaptive limit: a slowed endpoint holds only what it can send in its lease. */
-  private holdOf(webhookId: string): { hold: number; minRoom: number } {
-    const share = this.pressure.limit(webhookId) / this.limits.perWebhookCap;
-    if (share >= 1) return { hold: this.limits.holdPerLane, minRoom: this.limits.minRoom };
-    return { hold: Math.max(1, Math.ceil(this.limits.holdPerLane * share)), minRoom: Math.max(1, Math.ceil(this.limits.minRoom * share)) };
+  private holdOf(webhookId: string): { hold: number; minRoom: number; topUpRoom: number } {
+    const share = Math.min(1, this.pressure.limit(webhookId) / this.limits.perWebhookCap);
+    const scaled = (n: number) => (share >= 1 ? n : Math.max(1, Math.ceil(n * share)));
+    const { holdPerLane, minRoom, topUpRoom = minRoom } = this.limits;
+    return { hold: scaled(holdPerLane), minRoom: scaled(minRoom), topUpRoom: scaled(Math.min(topUpRoom, minRoom)) };
   }
 
   /** How many live workers share each webhook's rate (presence.ts counts them). */

@@ -60,6 +60,14 @@ export interface Sender {
   close(): Promise<void>;
 }
 
+/** A parsed webhook URL: where to connect, and whether its host is a refused literal address. */
+interface Destination {
+  url: URL;
+  /** host:port, the key of the remote address seen per origin. */
+  origin: string;
+  literalBlocked: boolean;
+}
+
 export function createSender(options: SenderOptions): Sender {
   const lookup = createGuardedLookup(options.resolver, options.policy);
   const base = (options.connector ?? defaultConnector)(lookup, options.connectTimeoutMs);
@@ -81,13 +89,26 @@ export function createSender(options: SenderOptions): Sender {
     keepAliveTimeout: 4_000,
   });
 
+  // A webhook's URL is parsed once, not once per request (a small cache, cleared when it grows).
+  const destinations = new Map<string, Destination>();
+  const destinationOf = (raw: string): Destination => {
+    let destination = destinations.get(raw);
+    if (!destination) {
+      if (destinations.size > 10_000) destinations.clear();
+      const url = new URL(raw);
+      const origin = `${url.hostname.replace(/^\[|\]$/g, '')}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+      destination = { url, origin, literalBlocked: checkLiteralHost(options.policy, url.hostname) !== undefined };
+      destinations.set(raw, destination);
+    }
+    return destination;
+  };
+
   async function send(input: SendInput): Promise<SendResult> {
     const started = performance.now();
-    const url = new URL(input.url);
+    const { url, origin, literalBlocked } = destinationOf(input.url);
     const elapsed = () => Math.round(performance.now() - started);
-    const origin = `${url.hostname.replace(/^\[|\]$/g, '')}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
     const remote = () => remoteByOrigin.get(origin) ?? null;
-    const blocked = checkLiteralHost(options.policy, url.hostname);
+    const blocked = literalBlocked ? checkLiteralHost(options.policy, url.hostname) : undefined;
     if (blocked) return { ok: false, error: blocked, durationMs: 0, remoteAddress: null, timedOut: false, interrupted: false };
 
     // One timer and one controller per request, both dropped when it ends. (AbortSignal.timeout()
@@ -99,9 +120,9 @@ export function createSender(options: SenderOptions): Sender {
       timedOut = true;
       controller.abort(new DOMException(`the delivery timeout (${options.timeoutMs} ms) ran out`, 'TimeoutError'));
     }, options.timeoutMs);
-    const stop = () => controller.abort(input.signal.reason);
-    if (input.signal.aborted) stop();
-    else input.signal.addEventListener('abort', stop, { once: true });
+    const requests = inFlightOn(input.signal);
+    if (input.signal.aborted) controller.abort(input.signal.reason);
+    else requests.add(controller);
     try {
       const response = await request(url, { method: 'POST', headers: input.headers, body: input.body, signal: controller.signal, dispatcher: agent });
       const { body, truncated } = await readBounded(response.body, RESPONSE_BODY_LIMIT);
@@ -122,11 +143,30 @@ export function createSender(options: SenderOptions): Sender {
       };
     } finally {
       clearTimeout(timer);
-      input.signal.removeEventListener('abort', stop);
+      requests.delete(controller);
     }
   }
 
   return { send, close: () => agent.close() };
+}
+
+/**
+ * The requests in flight under a caller's signal (the worker's stop), aborted with it: one listener
+ * per signal instead of one added and removed per request on its EventTarget.
+ */
+const inFlight = new WeakMap<AbortSignal, Set<AbortController>>();
+
+function inFlightOn(signal: AbortSignal): Set<AbortController> {
+  let requests = inFlight.get(signal);
+  if (!requests) {
+    const set = new Set<AbortController>();
+    signal.addEventListener('abort', () => {
+      for (const controller of set) controller.abort(signal.reason);
+    }, { once: true });
+    inFlight.set(signal, set);
+    requests = set;
+  }
+  return requests;
 }
 
 /** Reads at most `limit` bytes, then destroys the stream (the rest is never downloaded). */

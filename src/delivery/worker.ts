@@ -3,7 +3,7 @@
 //   - WakeLoop (worker/wake-loop.ts): when to run a round — on a signal (in-process or NOTIFY), when
 //     the next retry falls due, or on the fallback poll; one round at a time; backoff on failure.
 //   - ClaimRound (worker/claim-round.ts): claims due deliveries per webhook into LocalQueues, each
-//     webhook up to 4 × the per-webhook cap per lane, claimed again when it has room for a cap's worth.
+//     webhook up to 6 × the per-webhook cap per lane, claimed again when one has room for 2 caps' worth.
 //   - Dispatcher (worker/dispatcher.ts): starts requests as slots free up and hands results on.
 //   - ResultWriter (worker/result-writer.ts): batched, fenced, retried-never-dropped result writes,
 //     then webhook health and emails.
@@ -83,10 +83,16 @@ export class DeliveryWorker {
     // its lease still covers a whole request (`startMarginMs`), else it is given back.
     const leaseMs = s.connectTimeoutMs + 2 * s.deliveryTimeoutMs + 5_000;
     const cap = s.maxInFlightPerWebhook;
-    // Each webhook holds up to 4 × cap per lane and is claimed for again when it has room for a
-    // cap's worth: a fast endpoint must not run dry during a claim round trip; a slow one only
-    // holds what it will send within its lease.
-    const queues = new LocalQueues({ perWebhookCap: cap, perAccountCap: s.maxInFlightPerAccount, holdPerLane: 4 * cap, minRoom: cap }, () => deps.clock.now().getTime());
+    // Each webhook holds up to 6 × cap per lane, and a claim is made when one has room for 2 × cap;
+    // every other webhook with room for half a cap joins that claim. A fast endpoint must not run
+    // dry during a claim round trip, a slow one only holds what it will send within its lease, and
+    // claims are few and wide: one claim writes the neighbouring rows of many webhooks (an
+    // activity's deliveries) on the same database pages, where per-webhook claims of a cap each
+    // wrote every page once per webhook.
+    const queues = new LocalQueues(
+      { perWebhookCap: cap, perAccountCap: s.maxInFlightPerAccount, holdPerLane: 6 * cap, minRoom: 2 * cap, topUpRoom: Math.ceil(cap / 2) },
+      () => deps.clock.now().getTime(),
+    );
     const emails = createEmailSender(deps.mailer, s.publicUrl, deps.logger);
     const wake = () => {
       if (this.state === 'running') this.loop.signal();

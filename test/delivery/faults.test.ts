@@ -78,12 +78,12 @@ for (const dialect of DIALECTS) {
       const worker = h().ctx.createWorker({
         wrapStore: (store) => ({
           ...store,
-          async writeResults(finished, now) {
+          async recordResults(finished, health) {
             if (failures === 0) {
               failures += 1;
               throw new Error('injected: could not serialize access');
             }
-            return store.writeResults(finished, now);
+            return store.recordResults(finished, health);
           },
         }),
       });

@@ -25,6 +25,14 @@ describe('local queues', () => {
     assert.deepEqual([...queues.rooms('retry', ['w1'])], [['w1', 8]]);
   });
 
+  it('lets webhooks with the top-up room join a claim that another webhook with the minimum room makes', () => {
+    const queues = new LocalQueues({ perAccountCap: 100, perWebhookCap: 2, holdPerLane: 8, minRoom: 4, topUpRoom: 2 });
+    for (let i = 0; i < 5; i++) queues.add(item('w1', 'first')); // room 3: above the top-up, below the minimum
+    for (let i = 0; i < 7; i++) queues.add(item('w2', 'first')); // room 1: below both
+    assert.deepEqual([...queues.rooms('first', ['w1', 'w2'])], [], 'nobody has the minimum room: no claim');
+    assert.deepEqual([...queues.rooms('first', ['w1', 'w2', 'w3'])], [['w1', 3], ['w3', 8]]);
+  });
+
   it('starts at most the per-webhook cap, first attempts before retries, within each lane capacity', () => {
     const queues = new LocalQueues({ perAccountCap: 100, perWebhookCap: 2, holdPerLane: 8, minRoom: 1 });
     const retry = item('w1', 'retry');

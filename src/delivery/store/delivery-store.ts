@@ -7,7 +7,7 @@ import type { Database } from '../../storage/database.ts';
 import type { Schema } from '../../storage/schema.ts';
 import { Announcer, type WakeSignal } from '../wakeup.ts';
 import { extendLeases, failOrphans, nextDueAt, releaseDeliveries, webhooksWithDueWork, type ClaimedDelivery, type ClaimOptions, type DueWebhook, type Held, type Lane } from './claim.ts';
-import type { DialectSql } from './dialect-sql.ts';
+import type { DialectSql, RecordedResults } from './dialect-sql.ts';
 import { postgresSql } from './postgres.ts';
 import { countFailedSince, recoverFailed, retryDeliveryNow } from './requeue.ts';
 import { replayMissing, type ReplayProgress, type ReplayRequest } from './replay.ts';
@@ -53,6 +53,11 @@ export interface DeliveryStore {
   loadWebhookTargets(ids: string[]): Promise<Map<string, WebhookTarget>>;
   /** Records a batch fenced by lease token; returns the attempts recorded. */
   writeResults(finished: readonly FinishedAttempt[], now: number): Promise<FinishedAttempt[]>;
+  /**
+   * The worker's batches: writeResults, and the recorded attempts' webhook health when the dialect
+   * writes both at once (`emails` is then not null; else recordHealth follows).
+   */
+  recordResults(finished: readonly FinishedAttempt[], health: HealthSettings): Promise<RecordedResults>;
   /** Webhook health for recorded attempts; returns the emails to send after commit. */
   recordHealth(recorded: readonly FinishedAttempt[], settings: HealthSettings): Promise<EmailDue[]>;
   disableOverdueWebhooks(settings: MaintenanceSettings): Promise<EmailDue[]>;
@@ -100,6 +105,7 @@ export function createDeliveryStore(database: Pick<Database, 'db' | 'dialect'>, 
     replayMissing: (request, onBatch) => replayMissing(db, inWakingTransaction, request, onBatch),
     loadWebhookTargets: (ids) => loadWebhookTargets(db, ids),
     writeResults: (finished, now) => writeResults(db, finished, now),
+    recordResults: (finished, health) => dialectSql.recordResults(db, finished, health),
     recordHealth: (recorded, settings) => recordWebhookHealth(db, recorded, settings),
     disableOverdueWebhooks: (settings) => disableOverdueWebhooks(db, settings),
     healing: {

@@ -4,6 +4,15 @@ import type { Kysely, RawBuilder } from 'kysely';
 import type { Dialect } from '../../storage/database.ts';
 import type { Schema } from '../../storage/schema.ts';
 import type { ClaimedDelivery, ClaimOptions, Lane } from './claim.ts';
+import type { EmailDue } from './error-emails.ts';
+import type { FinishedAttempt } from './results.ts';
+import type { HealthSettings } from './webhook-health.ts';
+
+/** A recorded batch; `emails` is null when its webhook health is still to be written (recordWebhookHealth). */
+export interface RecordedResults {
+  recorded: FinishedAttempt[];
+  emails: EmailDue[] | null;
+}
 
 export interface DialectSql {
   dialect: Dialect;
@@ -16,4 +25,9 @@ export interface DialectSql {
    * created it, outside any transaction (wakeup.ts, Announcer).
    */
   announce(db: Kysely<Schema>): Promise<void>;
+  /**
+   * Records a batch of finished attempts, fenced by lease token (results.ts), and where it is
+   * cheaper the webhook health of the recorded ones in the same transaction.
+   */
+  recordResults(db: Kysely<Schema>, finished: readonly FinishedAttempt[], health: HealthSettings): Promise<RecordedResults>;
 }

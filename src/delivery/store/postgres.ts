@@ -1,10 +1,13 @@
 // The PostgreSQL half of the delivery store: the claim as one UPDATE over a lateral join of
 // per-webhook seeks with `FOR UPDATE SKIP LOCKED` (concurrent workers take disjoint rows), and
-// the NOTIFY sent after the enqueuing transaction committed (wakeup.ts, Announcer).
+// the NOTIFY sent after the enqueuing transaction committed (wakeup.ts, Announcer). Results are one
+// statement per batch (postgres-results.ts); webhook health follows in its own transaction, so a
+// results write never holds the hot `webhooks` rows (webhook-health.ts).
 import { sql, type RawBuilder } from 'kysely';
 import { NOTIFY_CHANNEL } from '../wakeup.ts';
 import { free, inLeadOrder, laneWhere, RETURNED, type ClaimedDelivery, type ClaimOptions } from './claim.ts';
 import type { DialectSql } from './dialect-sql.ts';
+import { writeResultsInOneStatement } from './postgres-results.ts';
 
 const leadOrder = inLeadOrder(sql.raw('deliveries as prior'));
 
@@ -40,5 +43,8 @@ export const postgresSql: DialectSql = {
   },
   async announce(db) {
     await sql`select pg_notify(${NOTIFY_CHANNEL}, '')`.execute(db);
+  },
+  async recordResults(db, finished, health) {
+    return { recorded: await writeResultsInOneStatement(db, finished, health.now), emails: null };
   },
 };

@@ -1,10 +1,13 @@
 // The SQLite half of the delivery store: the claim as one UPDATE over a UNION ALL of per-webhook
-// index seeks (each arm names the lane's partial index), and no cross-process notification (one
-// process runs the SQLite worker; it is woken in-process).
+// index seeks (each arm names the lane's partial index), results and webhook health in one
+// transaction, and no cross-process notification (one process runs the SQLite worker; it is woken
+// in-process).
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Schema } from '../../storage/schema.ts';
 import { free, inLeadOrder, laneWhere, RETURNED, type ClaimedDelivery, type ClaimOptions, type Lane } from './claim.ts';
 import type { DialectSql } from './dialect-sql.ts';
+import { writeResultsSqlite } from './sqlite-results.ts';
+import { recordWebhookHealthIn } from './webhook-health.ts';
 
 /** SQLite allows at most 500 terms in a compound SELECT. */
 const ARMS_PER_STATEMENT = 400;
@@ -44,4 +47,15 @@ export const sqliteSql: DialectSql = {
     return claimed;
   },
   async announce() {},
+  // One writer at a time holds the whole database, so the webhook rows cannot deadlock with the
+  // results here (the reason PostgreSQL writes them apart), and a COMMIT — what a batch costs most
+  // — is saved.
+  async recordResults(db, finished, health) {
+    if (finished.length === 0) return { recorded: [], emails: [] };
+    return db.transaction().execute(async (trx) => {
+      const recorded = await writeResultsSqlite(trx, finished, health.now);
+      const emails = recorded.length === 0 ? [] : await recordWebhookHealthIn(trx, recorded, health);
+      return { recorded, emails };
+    });
+  },
 };

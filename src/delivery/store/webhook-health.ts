@@ -19,40 +19,76 @@ export interface HealthSettings {
 
 export async function recordWebhookHealth(db: Kysely<Schema>, recorded: readonly FinishedAttempt[], settings: HealthSettings): Promise<EmailDue[]> {
   if (recorded.length === 0) return [];
-  const { now } = settings;
-  const groups = [...groupByWebhook(recorded)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return db.transaction().execute(async (trx) => {
-    const emails: EmailDue[] = [];
-    for (const [webhookId, attempts] of groups) {
-      const last = attempts[attempts.length - 1]!;
-      const failures = attempts.filter((a) => a.outcome.kind === 'failed');
-      const lastOutcome = last.outcome;
-      await pauseWebhook(trx, webhookId, latestPause(attempts));
-      await trx
-        .updateTable('webhooks')
-        .set((eb) =>
-          lastOutcome.kind === 'delivered'
-            ? { failing_since: null, last_success_at: now, last_attempt_status: 'succeeded' }
-            : { failing_since: eb.fn.coalesce('failing_since', eb.val(now)), last_attempt_status: lastOutcome.category },
-        )
-        .set((eb) => ({ last_attempt_at: now, errors_since_email: eb('errors_since_email', '+', failures.length) }))
-        .where('id', '=', webhookId)
-        .execute();
-      if (failures.length === 0) continue;
+  // Nearly every batch: one statement, no transaction (it takes the rows in id order by itself).
+  const healthy = allHealthy(recorded);
+  if (healthy) {
+    await markHealthy(db, healthy, settings.now);
+    return [];
+  }
+  return db.transaction().execute((trx) => recordWebhookHealthIn(trx, recorded, settings));
+}
 
-      const gone = failures.some((a) => a.outcome.kind === 'failed' && a.outcome.gone);
-      const disabledFor = gone ? `the endpoint answered 410 Gone at ${new Date(now).toISOString()}` : await autoDisableReason(trx, webhookId, settings);
-      if (disabledFor && (await disableWebhook(trx, webhookId, disabledFor, now))) {
-        // An auto-disable starts self-healing probes (if opted in); 410 Gone is the receiver
-        // asking to stop, so it is never probed.
-        if (!gone) await startHealing(trx, webhookId, now);
-        emails.push(...(await claimErrorEmail(trx, webhookId, settings, { force: true, disabledReason: disabledFor })));
-        continue;
-      }
-      emails.push(...(await claimErrorEmail(trx, webhookId, settings, { force: false })));
+/** recordWebhookHealth inside the caller's transaction (SQLite: the results' own, dialect-sql.ts). */
+export async function recordWebhookHealthIn(trx: Transaction<Schema>, recorded: readonly FinishedAttempt[], settings: HealthSettings): Promise<EmailDue[]> {
+  const { now } = settings;
+  const healthy = allHealthy(recorded);
+  if (healthy) {
+    await markHealthy(trx, healthy, now);
+    return [];
+  }
+  const groups = [...groupByWebhook(recorded)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const emails: EmailDue[] = [];
+  for (const [webhookId, attempts] of groups) {
+    const last = attempts[attempts.length - 1]!;
+    const failures = attempts.filter((a) => a.outcome.kind === 'failed');
+    const lastOutcome = last.outcome;
+    await pauseWebhook(trx, webhookId, latestPause(attempts));
+    await trx
+      .updateTable('webhooks')
+      .set((eb) =>
+        lastOutcome.kind === 'delivered'
+          ? { failing_since: null, last_success_at: now, last_attempt_status: 'succeeded' }
+          : { failing_since: eb.fn.coalesce('failing_since', eb.val(now)), last_attempt_status: lastOutcome.category },
+      )
+      .set((eb) => ({ last_attempt_at: now, errors_since_email: eb('errors_since_email', '+', failures.length) }))
+      .where('id', '=', webhookId)
+      .execute();
+    if (failures.length === 0) continue;
+
+    const gone = failures.some((a) => a.outcome.kind === 'failed' && a.outcome.gone);
+    const disabledFor = gone ? `the endpoint answered 410 Gone at ${new Date(now).toISOString()}` : await autoDisableReason(trx, webhookId, settings);
+    if (disabledFor && (await disableWebhook(trx, webhookId, disabledFor, now))) {
+      // An auto-disable starts self-healing probes (if opted in); 410 Gone is the receiver
+      // asking to stop, so it is never probed.
+      if (!gone) await startHealing(trx, webhookId, now);
+      emails.push(...(await claimErrorEmail(trx, webhookId, settings, { force: true, disabledReason: disabledFor })));
+      continue;
     }
-    return emails;
-  });
+    emails.push(...(await claimErrorEmail(trx, webhookId, settings, { force: false })));
+  }
+  return emails;
+}
+
+/**
+ * The batch's webhooks in id order when every attempt in it was delivered without a pause (then
+ * each webhook's health comes to the same few columns), else undefined.
+ */
+function allHealthy(recorded: readonly FinishedAttempt[]): string[] | undefined {
+  const ids = new Set<string>();
+  for (const attempt of recorded) {
+    if (attempt.outcome.kind !== 'delivered' || attempt.pauseUntil !== null) return undefined;
+    ids.add(attempt.delivery.webhook_id);
+  }
+  return [...ids].sort();
+}
+
+/** What a batch of deliveries alone does to its webhooks' health: succeeding, no new error. */
+async function markHealthy(db: Kysely<Schema>, webhookIds: readonly string[], now: number): Promise<void> {
+  await db
+    .updateTable('webhooks')
+    .set({ failing_since: null, last_success_at: now, last_attempt_status: 'succeeded', last_attempt_at: now })
+    .where('id', 'in', webhookIds)
+    .execute();
 }
 
 function latestPause(attempts: readonly FinishedAttempt[]): number | null {

@@ -110,17 +110,21 @@ export class ResultWriter {
     }
     if (this.results.length > 0) {
       const batch = this.results.splice(0, FLUSH_BATCH);
-      const now = this.deps.clock.now().getTime();
-      const recorded = await this.store(() => this.deps.store.writeResults(batch, now), () => this.results.unshift(...batch));
-      this.health.push(...recorded);
+      const { recorded, emails } = await this.store(() => this.deps.store.recordResults(batch, this.healthSettings()), () => this.results.unshift(...batch));
+      // Health written with the results (SQLite), or still to write (PostgreSQL: its own transaction).
+      if (emails) await this.deps.sendEmails(emails);
+      else this.health.push(...recorded);
       if (recorded.some((a) => a.holdsLead && a.next.status !== 'pending')) this.deps.onLeadFreed();
     }
     if (this.health.length > 0) {
       const batch = this.health.splice(0);
-      const settings = { now: this.deps.clock.now().getTime(), autoDisableAfterS: this.deps.autoDisableAfterS, errorEmailIntervalS: this.deps.errorEmailIntervalS };
-      const emails = await this.store(() => this.deps.store.recordHealth(batch, settings), () => this.health.unshift(...batch));
+      const emails = await this.store(() => this.deps.store.recordHealth(batch, this.healthSettings()), () => this.health.unshift(...batch));
       await this.deps.sendEmails(emails);
     }
+  }
+
+  private healthSettings() {
+    return { now: this.deps.clock.now().getTime(), autoDisableAfterS: this.deps.autoDisableAfterS, errorEmailIntervalS: this.deps.errorEmailIntervalS };
   }
 
   /** Runs a write; on failure puts its items back first, in order, then rethrows. */
