@@ -125,11 +125,12 @@ export class Presence {
     // Live: not dead, and heard from lately (before judging silence, a stale row is not counted).
     this.deps.onLiveWorkers?.(1 + others.filter((o) => !dead.includes(o) && now - o.heartbeat_at < STALE_AFTER_MS).length);
     if (dead.length === 0) return;
-    this.released(await store.releaseWorkers(dead.map((o) => o.id)), dead.map((o) => o.id).join(', '));
+    // Logged even when they held nothing: a worker that stopped heartbeating is news to an operator.
+    this.released(await store.releaseWorkers(dead.map((o) => o.id)), dead.map((o) => o.id).join(', '), true);
   }
 
-  private released(count: number, from: string): void {
-    if (count === 0) return;
+  private released(count: number, from: string, always = false): void {
+    if (count === 0 && !always) return;
     this.deps.logger.info({ released: count, from }, 'released the claims of stopped workers');
     this.deps.onReleased();
   }
