@@ -3,7 +3,7 @@
 // `recorder.transaction(…)` and call `tx.record(…)`; the recorder orders several changes of one
 // call as docs/SPEC.md §2's table does, and numbers each activity within its lead (the lead
 // sequence of docs/WEBHOOKS.md).
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { ExpressionBuilder, InsertQueryBuilder, InsertResult, Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
 import type { Schema } from '../storage/schema.ts';
@@ -27,9 +27,18 @@ export interface RecordedActivity {
 export interface OutboxWriter {
   /** Writes deliveries for the activities; returns how many it wrote. */
   enqueue(db: Kysely<Schema>, activities: RecordedActivity[], now: Date): Promise<number>;
+  /**
+   * Optional, instead of `enqueue` after the activities were inserted: writes them by running
+   * `insertActivities` itself, in the same statement as their deliveries where it can (one round
+   * trip fewer on PostgreSQL); returns how many deliveries it wrote.
+   */
+  enqueueWithInsert?(db: Kysely<Schema>, insertActivities: ActivityInsert, activities: RecordedActivity[], now: Date): Promise<number>;
   /** Called after the transaction committed, when `enqueue` wrote deliveries. */
   committed(count: number): void;
 }
+
+/** The INSERT of recorded activities, built but not run. */
+export type ActivityInsert = InsertQueryBuilder<Schema, 'activities', InsertResult>;
 
 export interface Actor {
   accountId: string;
@@ -70,8 +79,14 @@ export class ActivityRecorder {
         db: trx,
         now,
         record: async (actor, leadId, changes, lead, seqAfter) => {
-          const activities = await insertActivities(trx, now, actor, leadId, changes, lead, seqAfter);
-          if (this.outbox && activities.length > 0) enqueued += await this.outbox.enqueue(trx, activities, now);
+          if (changes.length === 0) return [];
+          const { activities, insert } = await prepareActivities(trx, now, actor, leadId, changes, lead, seqAfter);
+          if (this.outbox?.enqueueWithInsert) {
+            enqueued += await this.outbox.enqueueWithInsert(trx, insert, activities, now);
+          } else {
+            await insert.execute();
+            if (this.outbox) enqueued += await this.outbox.enqueue(trx, activities, now);
+          }
           return activities;
         },
       }),
@@ -81,7 +96,8 @@ export class ActivityRecorder {
   }
 }
 
-async function insertActivities(
+/** The activities of one record() call (at least one change), numbered, and their INSERT (not yet run). */
+async function prepareActivities(
   db: Kysely<Schema>,
   now: Date,
   actor: Actor,
@@ -89,8 +105,7 @@ async function insertActivities(
   changes: ActivityChange[],
   lead: LeadSnapshot | undefined,
   seqAfter: number | undefined,
-): Promise<RecordedActivity[]> {
-  if (changes.length === 0) return [];
+): Promise<{ activities: RecordedActivity[]; insert: ActivityInsert }> {
   const ordered = [...changes].sort((a, b) => catalogueOrder(a.type) - catalogueOrder(b.type));
   const firstSeq = seqAfter === undefined ? await takeLeadSequence(db, actor.accountId, leadId, ordered.length) : seqAfter - ordered.length + 1;
   const leadJson = JSON.stringify(lead ?? (await loadLeadSnapshot(db, actor.accountId, leadId)));
@@ -107,23 +122,20 @@ async function insertActivities(
       leadJson,
     };
   });
-  await db
-    .insertInto('activities')
-    .values(
-      activities.map((a) => ({
-        id: a.id,
-        account_id: a.accountId,
-        lead_id: a.leadId,
-        type: a.type,
-        user_id: actor.user._id,
-        created_at: a.createdAt,
-        activity_json: a.activityJson,
-        lead_json: a.leadJson,
-        lead_seq: a.leadSeq,
-      })),
-    )
-    .execute();
-  return activities;
+  const insert = db.insertInto('activities').values(
+    activities.map((a) => ({
+      id: a.id,
+      account_id: a.accountId,
+      lead_id: a.leadId,
+      type: a.type,
+      user_id: actor.user._id,
+      created_at: a.createdAt,
+      activity_json: a.activityJson,
+      lead_json: a.leadJson,
+      lead_seq: a.leadSeq,
+    })),
+  );
+  return { activities, insert };
 }
 
 /**

@@ -7,6 +7,7 @@
 // the outbox reads the webhooks and inserts again, in the same transaction. Nothing is remembered
 // when the account has no webhook: that answer is always read.
 import { sql, type Kysely } from 'kysely';
+import type { ActivityInsert } from '../activities/recorder.ts';
 import type { Schema, WebhookRow } from '../storage/schema.ts';
 import type { NewDelivery } from './store/rows.ts';
 import { enabledWebhooks } from './store/targets.ts';
@@ -20,8 +21,11 @@ export interface OutboxTargets {
   remembered(accountId: string): { targets: OutboxTarget[]; fingerprint: string } | undefined;
   /** Reads them (in id order) and remembers the answer. */
   read(db: Kysely<Schema>, accountId: string): Promise<OutboxTarget[]>;
-  /** Inserts `rows` if the account's enabled webhooks still match `fingerprint`; false (nothing inserted) otherwise. */
-  insertIfCurrent(db: Kysely<Schema>, accountId: string, fingerprint: string, rows: NewDelivery[]): Promise<boolean>;
+  /**
+   * Inserts `rows` if the account's enabled webhooks still match `fingerprint`; false (nothing
+   * inserted) otherwise. `activities`, when given, runs in the same statement, and always.
+   */
+  insertIfCurrent(db: Kysely<Schema>, accountId: string, fingerprint: string, rows: NewDelivery[], activities?: ActivityInsert): Promise<boolean>;
 }
 
 /**
@@ -46,12 +50,13 @@ export function createOutboxTargets(): OutboxTargets {
       else known.delete(accountId);
       return targets;
     },
-    async insertIfCurrent(db, accountId, fingerprint, rows) {
+    async insertIfCurrent(db, accountId, fingerprint, rows, activities) {
       const columns = Object.keys(rows[0] ?? {}) as Array<keyof NewDelivery>;
-      if (columns.length === 0) return true;
       const list = sql.join(columns.map((c) => sql.ref(c)));
+      // A data-modifying WITH runs to completion whether or not the main INSERT adds rows.
+      const recorded = activities ? sql`with recorded as (${activities}) ` : sql``;
       // Byte order (collate "C"), the order `read` sorts the remembered ones in.
-      const result = await sql`
+      const result = await sql`${recorded}
         insert into deliveries (${list})
         select ${list} from json_populate_recordset(null::deliveries, ${JSON.stringify(rows)}::json)
         where (

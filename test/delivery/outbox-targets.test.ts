@@ -56,6 +56,8 @@ for (const dialect of DIALECTS) {
       await acct.api('PUT', `/leads/${lead._id}`, { size: 4 });
       const [keyed] = await deliveredTo(5);
       assert.equal(JSON.parse(keyed!.body).handshake_key, 'k-1');
+      const recorded = (await acct.api('GET', `/leads/${lead._id}/activities?order=asc`)).body as Array<{ type: string }>;
+      assert.equal(recorded.length, 5, 'every activity is recorded, also when the remembered webhooks were out of date');
     });
   });
 }
