@@ -6,16 +6,26 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import pg from 'pg';
 import { createAccount } from '../src/accounts/accounts.service.ts';
 import { loadConfig } from '../src/config.ts';
 import { createContext } from '../src/context.ts';
 import { createApp } from '../src/http/app.ts';
 
+// Round trips to PostgreSQL: every statement a pooled client sends (BEGIN and COMMIT included).
+let roundTrips = 0;
+const query = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  roundTrips++;
+  return (query as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof query;
+const perCall = () => (process.env.DATABASE_URL ? `, ${(roundTrips / n).toFixed(1)} round trips` : '');
+
 const n = Number(process.argv[2] ?? 3000);
 const webhooks = Number(process.argv[3] ?? 0);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadhook-measure-'));
 const ctx = await createContext(loadConfig({ LEADHOOK_DATA_DIR: dataDir, LOG_LEVEL: 'silent', LEADHOOK_API_RATE_LIMIT: '0', LEADHOOK_ALLOW_PRIVATE_TARGETS: 'loopback', DATABASE_URL: process.env.DATABASE_URL ?? '' }));
-if (!process.env.NO_BACKGROUND_CHECKPOINTS) ctx.database.checkpointInBackground(); // as `serve` does
+ctx.database.checkpointInBackground(); // as `serve` does
 const app = await createApp(ctx);
 const { apiKey } = await createAccount(ctx.db, { name: 'M', owner: { name: 'M', email: `m${Date.now()}@x.io` } }, new Date());
 const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
@@ -31,14 +41,16 @@ const ids: string[] = [];
 const busy = () => performance.eventLoopUtilization().active * 1000;
 let cpu = process.cpuUsage();
 let main = busy();
+roundTrips = 0;
 for (let i = 0; i < n; i++) ids.push(JSON.parse((await post(i)).body)._id);
 cpu = process.cpuUsage(cpu);
 main = busy() - main;
-console.log(`POST /leads: ${((cpu.user + cpu.system) / n).toFixed(0)} µs CPU per call, main thread busy ${(main / n).toFixed(0)} µs`);
+console.log(`POST /leads: ${((cpu.user + cpu.system) / n).toFixed(0)} µs CPU per call, main thread busy ${(main / n).toFixed(0)} µs${perCall()}`);
 cpu = process.cpuUsage();
+roundTrips = 0;
 for (let i = 0; i < n; i++) await app.inject({ method: 'PUT', url: `/api/v1/leads/${ids[i]}`, headers, payload: JSON.stringify({ size: i + 1 }) });
 cpu = process.cpuUsage(cpu);
-console.log(`PUT /leads/:id: ${((cpu.user + cpu.system) / n).toFixed(0)} µs CPU per call`);
+console.log(`PUT /leads/:id: ${((cpu.user + cpu.system) / n).toFixed(0)} µs CPU per call${perCall()}`);
 await app.close();
 await ctx.close();
 fs.rmSync(dataDir, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { createAddressPolicy, systemResolver, type AddressPolicy, type Resolver 
 import { createDeliveryWorker, type WorkerTuning } from './delivery/assemble.ts';
 import { createDeliveryMetrics, type DeliveryMetrics } from './delivery/metrics.ts';
 import { createOutboxWriter } from './delivery/outbox.ts';
+import { createOutboxTargets } from './delivery/outbox-targets.ts';
 import type { ConnectorFactory } from './delivery/send-request.ts';
 import { createDeliveryStore, type DeliveryStore } from './delivery/store/delivery-store.ts';
 import { WakeSignal } from './delivery/wakeup.ts';
@@ -68,7 +69,9 @@ export async function createContext(config: Readonly<Config>, overrides: Context
   const recorder = new ActivityRecorder(database.db, clock);
   const wake = new WakeSignal();
   const deliveries = createDeliveryStore(database, wake);
-  recorder.setOutbox(withOutboxTracing(createOutboxWriter(deliveries, wake)));
+  // PostgreSQL: the outbox remembers each account's webhooks and its insert checks them (outbox-targets.ts).
+  const outboxTargets = database.dialect === 'postgres' ? createOutboxTargets() : undefined;
+  recorder.setOutbox(withOutboxTracing(createOutboxWriter(deliveries, wake, outboxTargets)));
   const smtp = config.smtpUrl ? createSmtpTransport(config.smtpUrl) : undefined;
   const mailer = overrides.mailer ?? createMailer(database.db, clock, smtp?.send);
   const metrics = overrides.metrics ?? createDeliveryMetrics(database.db, clock);

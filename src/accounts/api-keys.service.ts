@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { isoSeconds } from '../shared/clock.ts';
 import { forbidden, notFound } from '../shared/errors.ts';
 import type { ApiKeyRow, Schema } from '../storage/schema.ts';
+import { credentialsChanged } from './api-key-cache.ts';
 
 export interface ApiKeyView {
   _id: string;
@@ -61,6 +62,18 @@ export async function revokeApiKey(db: Kysely<Schema>, caller: KeyCaller, keyId:
   if (!row || (caller.role !== 'admin' && row.user_id !== caller.userId)) throw notFound('API key');
   if (row.revoked_at !== null) return;
   await db.updateTable('api_keys').set({ revoked_at: now.getTime() }).where('id', '=', row.id).execute();
+  credentialsChanged();
+}
+
+/** Revokes every key of the user; call `credentialsChanged()` once `db`'s transaction has committed. */
+export async function revokeKeysOfUser(db: Kysely<Schema>, accountId: string, userId: string, now: Date): Promise<void> {
+  await db
+    .updateTable('api_keys')
+    .set({ revoked_at: now.getTime() })
+    .where('user_id', '=', userId)
+    .where('account_id', '=', accountId)
+    .where('revoked_at', 'is', null)
+    .execute();
 }
 
 /** Members may create keys for themselves only. */
@@ -68,8 +81,9 @@ export function checkKeyOwner(caller: KeyCaller, userId: string): void {
   if (caller.role !== 'admin' && userId !== caller.userId) throw forbidden('Members may create API keys for themselves only');
 }
 
-/** Records a use of the key, unless one was recorded less than LAST_USED_RESOLUTION_MS ago. */
-export async function touchApiKey(db: Kysely<Schema>, key: { id: string; last_used_at: number | null }, now: Date): Promise<void> {
-  if (key.last_used_at !== null && now.getTime() - key.last_used_at < LAST_USED_RESOLUTION_MS) return;
+/** Records a use of the key, unless one was recorded less than LAST_USED_RESOLUTION_MS ago; true if it wrote. */
+export async function touchApiKey(db: Kysely<Schema>, key: { id: string; last_used_at: number | null }, now: Date): Promise<boolean> {
+  if (key.last_used_at !== null && now.getTime() - key.last_used_at < LAST_USED_RESOLUTION_MS) return false;
   await db.updateTable('api_keys').set({ last_used_at: now.getTime() }).where('id', '=', key.id).execute();
+  return true;
 }

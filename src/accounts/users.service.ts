@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import { AppError } from '../shared/errors.ts';
 import type { Schema, UserRow } from '../storage/schema.ts';
+import { credentialsChanged } from './api-key-cache.ts';
 import { getUserRow } from './users.ts';
 
 export interface UserChange {
@@ -32,7 +33,7 @@ async function otherEnabledAdmins(db: Kysely<Schema>, accountId: string, userId:
 }
 
 export async function updateUser(db: Kysely<Schema>, accountId: string, userId: string, change: UserChange): Promise<UserRow> {
-  return db.transaction().execute(async (trx) => {
+  const updated = await db.transaction().execute(async (trx) => {
     await lockAccount(trx, accountId);
     const user = await getUserRow(trx, accountId, userId);
     const set: Partial<UserRow> = {};
@@ -48,6 +49,9 @@ export async function updateUser(db: Kysely<Schema>, accountId: string, userId: 
     if (set.disabled === 1) await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
     return { ...user, ...set };
   });
+  // The name, role and disabled flag are part of what a cached API key stands for.
+  credentialsChanged();
+  return updated;
 }
 
 /** Removes the user with their keys and sessions; their leads keep their data but lose their owner. */
@@ -61,4 +65,5 @@ export async function removeUser(db: Kysely<Schema>, accountId: string, userId: 
     await trx.deleteFrom('password_resets').where('user_id', '=', userId).execute();
     await trx.deleteFrom('users').where('id', '=', userId).where('account_id', '=', accountId).execute();
   });
+  credentialsChanged();
 }

@@ -3,7 +3,7 @@
 // `recorder.transaction(…)` and call `tx.record(…)`; the recorder orders several changes of one
 // call as docs/SPEC.md §2's table does, and numbers each activity within its lead (the lead
 // sequence of docs/WEBHOOKS.md).
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, InsertQueryBuilder, InsertResult, Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
 import type { Schema } from '../storage/schema.ts';
@@ -27,9 +27,18 @@ export interface RecordedActivity {
 export interface OutboxWriter {
   /** Writes deliveries for the activities; returns how many it wrote. */
   enqueue(db: Kysely<Schema>, activities: RecordedActivity[], now: Date): Promise<number>;
+  /**
+   * Optional, instead of `enqueue` after the activities were inserted: writes them by running
+   * `insertActivities` itself, in the same statement as their deliveries where it can (one round
+   * trip fewer on PostgreSQL); returns how many deliveries it wrote.
+   */
+  enqueueWithInsert?(db: Kysely<Schema>, insertActivities: ActivityInsert, activities: RecordedActivity[], now: Date): Promise<number>;
   /** Called after the transaction committed, when `enqueue` wrote deliveries. */
   committed(count: number): void;
 }
+
+/** The INSERT of recorded activities, built but not run. */
+export type ActivityInsert = InsertQueryBuilder<Schema, 'activities', InsertResult>;
 
 export interface Actor {
   accountId: string;
@@ -42,8 +51,11 @@ export interface Tx {
   /**
    * Records the changes to one lead, in catalogue order, after the change has been written.
    * `lead` is the lead as it is now, when the caller already has it (else it is read).
+   * `seqAfter`: the caller already reserved `changes.length` sequence numbers in the lead's own row
+   * write (an insert with `activity_seq: changes.length`, or an update that set `reserveSequence`)
+   * and read back `activity_seq`; the recorder then writes no lead UPDATE of its own.
    */
-  record(actor: Actor, leadId: string, changes: ActivityChange[], lead?: LeadSnapshot): Promise<RecordedActivity[]>;
+  record(actor: Actor, leadId: string, changes: ActivityChange[], lead?: LeadSnapshot, seqAfter?: number): Promise<RecordedActivity[]>;
 }
 
 export class ActivityRecorder {
@@ -66,9 +78,15 @@ export class ActivityRecorder {
       work({
         db: trx,
         now,
-        record: async (actor, leadId, changes, lead) => {
-          const activities = await insertActivities(trx, now, actor, leadId, changes, lead);
-          if (this.outbox && activities.length > 0) enqueued += await this.outbox.enqueue(trx, activities, now);
+        record: async (actor, leadId, changes, lead, seqAfter) => {
+          if (changes.length === 0) return [];
+          const { activities, insert } = await prepareActivities(trx, now, actor, leadId, changes, lead, seqAfter);
+          if (this.outbox?.enqueueWithInsert) {
+            enqueued += await this.outbox.enqueueWithInsert(trx, insert, activities, now);
+          } else {
+            await insert.execute();
+            if (this.outbox) enqueued += await this.outbox.enqueue(trx, activities, now);
+          }
           return activities;
         },
       }),
@@ -78,17 +96,18 @@ export class ActivityRecorder {
   }
 }
 
-async function insertActivities(
+/** The activities of one record() call (at least one change), numbered, and their INSERT (not yet run). */
+async function prepareActivities(
   db: Kysely<Schema>,
   now: Date,
   actor: Actor,
   leadId: string,
   changes: ActivityChange[],
   lead: LeadSnapshot | undefined,
-): Promise<RecordedActivity[]> {
-  if (changes.length === 0) return [];
+  seqAfter: number | undefined,
+): Promise<{ activities: RecordedActivity[]; insert: ActivityInsert }> {
   const ordered = [...changes].sort((a, b) => catalogueOrder(a.type) - catalogueOrder(b.type));
-  const firstSeq = await takeLeadSequence(db, actor.accountId, leadId, ordered.length);
+  const firstSeq = seqAfter === undefined ? await takeLeadSequence(db, actor.accountId, leadId, ordered.length) : seqAfter - ordered.length + 1;
   const leadJson = JSON.stringify(lead ?? (await loadLeadSnapshot(db, actor.accountId, leadId)));
   const activities = ordered.map((change, i): RecordedActivity => {
     const id = newId(now);
@@ -103,23 +122,20 @@ async function insertActivities(
       leadJson,
     };
   });
-  await db
-    .insertInto('activities')
-    .values(
-      activities.map((a) => ({
-        id: a.id,
-        account_id: a.accountId,
-        lead_id: a.leadId,
-        type: a.type,
-        user_id: actor.user._id,
-        created_at: a.createdAt,
-        activity_json: a.activityJson,
-        lead_json: a.leadJson,
-        lead_seq: a.leadSeq,
-      })),
-    )
-    .execute();
-  return activities;
+  const insert = db.insertInto('activities').values(
+    activities.map((a) => ({
+      id: a.id,
+      account_id: a.accountId,
+      lead_id: a.leadId,
+      type: a.type,
+      user_id: actor.user._id,
+      created_at: a.createdAt,
+      activity_json: a.activityJson,
+      lead_json: a.leadJson,
+      lead_seq: a.leadSeq,
+    })),
+  );
+  return { activities, insert };
 }
 
 /**
@@ -131,11 +147,20 @@ async function insertActivities(
 async function takeLeadSequence(db: Kysely<Schema>, accountId: string, leadId: string, count: number): Promise<number> {
   const row = await db
     .updateTable('leads')
-    .set((eb) => ({ activity_seq: eb('activity_seq', '+', count) }))
+    .set((eb) => ({ activity_seq: reserveSequence(eb, count) }))
     .where('id', '=', leadId)
     .where('account_id', '=', accountId)
     .returning('activity_seq')
     .executeTakeFirst();
   if (!row) throw new Error(`activities recorded for a lead that does not exist: ${leadId}`);
   return Number(row.activity_seq) - count + 1;
+}
+
+/**
+ * The new `activity_seq` of a lead row that reserves `count` numbers, for a service that updates the
+ * lead anyway: the same row lock as takeLeadSequence, one statement fewer. Pass the value read back
+ * (RETURNING) to `Tx.record` as `seqAfter`.
+ */
+export function reserveSequence(eb: ExpressionBuilder<Schema, 'leads'>, count: number) {
+  return eb('activity_seq', '+', count);
 }

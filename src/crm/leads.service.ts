@@ -1,7 +1,7 @@
 // Leads: create, update (every field, each change its activity), archive/restore, delete.
 // docs/SPEC.md §2: archiving and deleting record no activity; reopening a won/lost lead and clearing
 // its value (size: null) are changes without an activity type of their own and record none.
-import type { ActivityRecorder, Actor, Tx } from '../activities/recorder.ts';
+import { reserveSequence, type ActivityRecorder, type Actor, type Tx } from '../activities/recorder.ts';
 import type { ActivityChange } from '../activities/catalogue.ts';
 import type { LeadSnapshot } from '../activities/payload.ts';
 import { getUserRow } from '../accounts/users.ts';
@@ -11,7 +11,7 @@ import { newId } from '../shared/ids.ts';
 import type { LeadRow } from '../storage/schema.ts';
 import type { AttachmentFiles } from './attachment-files.ts';
 import { getLeadRow, getLeadView, type LeadViewRow } from './leads.repository.ts';
-import { getPipeline, getStageRow } from './pipelines.service.ts';
+import { getPipeline, getStageWithPipeline } from './pipelines.service.ts';
 
 export interface Lead {
   _id: string;
@@ -75,7 +75,8 @@ export async function createLead(tx: Tx, actor: Actor, input: NewLead): Promise<
     status: 'open',
     archived: 0,
     close_reason: null,
-    activity_seq: 0,
+    // lead:created takes number 1 here, so the recorder writes no sequence UPDATE (Tx.record's seqAfter).
+    activity_seq: 1,
     created_at: tx.now.getTime(),
     updated_at: tx.now.getTime(),
   };
@@ -89,7 +90,7 @@ export async function createLead(tx: Tx, actor: Actor, input: NewLead): Promise<
     user_photo_url: user?.photo_url ?? null,
     next_todo_date: null,
   };
-  await tx.record(actor, row.id, [{ type: 'lead:created', fields: {} }], snapshotOf(view));
+  await tx.record(actor, row.id, [{ type: 'lead:created', fields: {} }], snapshotOf(view), row.activity_seq);
   return toLead(view);
 }
 
@@ -112,14 +113,18 @@ export interface LeadUpdate {
 export async function updateLead(tx: Tx, actor: Actor, leadId: string, input: LeadUpdate): Promise<Lead> {
   const before = await getLeadView(tx.db, actor.accountId, leadId);
   const set: Partial<LeadRow> = {};
+  // The names the lead view shows for what changes, so the answer needs no read after the update.
+  const names: Partial<Pick<LeadViewRow, 'stage_name' | 'pipeline_name' | 'user_name' | 'user_photo_url'>> = {};
   const changes: ActivityChange[] = [];
 
   if (input.stage_id !== undefined && input.stage_id !== before.stage_id) {
-    const stage = await getStageRow(tx.db, actor.accountId, input.stage_id).catch(() => {
+    const stage = await getStageWithPipeline(tx.db, actor.accountId, input.stage_id).catch(() => {
       throw invalid('stage_id is not a stage of this account', [{ field: 'stage_id', message: 'unknown stage' }]);
     });
     set.stage_id = stage.id;
     set.pipeline_id = stage.pipeline_id;
+    names.stage_name = stage.name;
+    names.pipeline_name = stage.pipeline_name;
     changes.push({ type: 'lead:moved', fields: { old_stage_name: before.stage_name, new_stage_name: stage.name } });
   }
   if (input.name !== undefined && input.name !== before.name) {
@@ -136,9 +141,13 @@ export async function updateLead(tx: Tx, actor: Actor, leadId: string, input: Le
     set.user_id = input.user_id;
     if (input.user_id === null) {
       changes.push({ type: 'lead:unassigned', fields: { old_lead_assigned_to_name: before.user_name ?? '' } });
+      names.user_name = null;
+      names.user_photo_url = null;
     } else {
       const user = await assignee(tx, actor, input.user_id);
       changes.push({ type: 'lead:assigned', fields: { lead_assigned_to_name: user.name } });
+      names.user_name = user.name;
+      names.user_photo_url = user.photo_url;
     }
   }
   if (input.size !== undefined && input.size !== before.size) {
@@ -156,13 +165,15 @@ export async function updateLead(tx: Tx, actor: Actor, leadId: string, input: Le
   }
 
   if (Object.keys(set).length > 0) {
-    await tx.db
+    // The same UPDATE reserves the activities' sequence numbers (Tx.record's seqAfter).
+    const updated = await tx.db
       .updateTable('leads')
-      .set({ ...set, updated_at: tx.now.getTime() })
+      .set((eb) => ({ ...set, updated_at: tx.now.getTime(), activity_seq: reserveSequence(eb, changes.length) }))
       .where('id', '=', leadId)
-      .execute();
-    const after = await getLeadView(tx.db, actor.accountId, leadId);
-    await tx.record(actor, leadId, changes, snapshotOf(after));
+      .returning('activity_seq')
+      .executeTakeFirstOrThrow();
+    const after: LeadViewRow = { ...before, ...set, ...names, updated_at: tx.now.getTime(), activity_seq: updated.activity_seq };
+    await tx.record(actor, leadId, changes, snapshotOf(after), updated.activity_seq);
     return toLead(after);
   }
   return toLead(before);

@@ -47,11 +47,20 @@ function toPipeline(row: PipelineRow, stages: StageRow[]): Pipeline {
   return { _id: row.id, name: row.name, stages: stages.map(toStage) };
 }
 
+/** The pipeline with its stages in order, in one statement (a pipeline without stages gives one row of nulls). */
 export async function getPipeline(db: Kysely<Schema>, accountId: string, id: string): Promise<Pipeline> {
-  const row = await db.selectFrom('pipelines').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
-  if (!row) throw notFound('Pipeline');
-  const stages = await db.selectFrom('stages').selectAll().where('pipeline_id', '=', id).orderBy('position').execute();
-  return toPipeline(row, stages);
+  const rows = await db
+    .selectFrom('pipelines')
+    .leftJoin('stages', 'stages.pipeline_id', 'pipelines.id')
+    .select(['pipelines.name', 'stages.id as stage_id', 'stages.name as stage_name'])
+    .where('pipelines.account_id', '=', accountId)
+    .where('pipelines.id', '=', id)
+    .orderBy('stages.position')
+    .execute();
+  const first = rows[0];
+  if (!first) throw notFound('Pipeline');
+  const stages = rows.flatMap((row) => (row.stage_id !== null && row.stage_name !== null ? [{ _id: row.stage_id, name: row.stage_name }] : []));
+  return { _id: id, name: first.name, stages };
 }
 
 export async function addPipeline(db: Kysely<Schema>, accountId: string, name: string, stages: string[], now: Date): Promise<Pipeline> {
@@ -77,6 +86,20 @@ export async function getStageRow(db: Kysely<Schema>, accountId: string, id: str
   let query = db.selectFrom('stages').selectAll().where('account_id', '=', accountId).where('id', '=', id);
   if (pipelineId !== undefined) query = query.where('pipeline_id', '=', pipelineId);
   const row = await query.executeTakeFirst();
+  if (!row) throw notFound('Stage');
+  return row;
+}
+
+/** A stage with its pipeline's name. */
+export async function getStageWithPipeline(db: Kysely<Schema>, accountId: string, id: string): Promise<StageRow & { pipeline_name: string }> {
+  const row = await db
+    .selectFrom('stages')
+    .innerJoin('pipelines', 'pipelines.id', 'stages.pipeline_id')
+    .selectAll('stages')
+    .select('pipelines.name as pipeline_name')
+    .where('stages.account_id', '=', accountId)
+    .where('stages.id', '=', id)
+    .executeTakeFirst();
   if (!row) throw notFound('Stage');
   return row;
 }

@@ -1,27 +1,62 @@
 // The transactional outbox (docs/DESIGN.md): inside the change's own transaction, one delivery per
 // matching enabled webhook, built by delivery-row.ts (body composed once, lead sequence); workers are
 // told after commit (the in-process signal, and on PostgreSQL a coalesced NOTIFY: wakeup.ts).
+// On PostgreSQL the account's webhooks are remembered between writes and checked by the insert
+// itself (outbox-targets.ts), one round trip fewer per write; on SQLite they are read every time.
 import type { Transaction } from 'kysely';
-import type { OutboxWriter, RecordedActivity } from '../activities/recorder.ts';
+import type { ActivityInsert, OutboxWriter, RecordedActivity } from '../activities/recorder.ts';
 import type { Schema } from '../storage/schema.ts';
 import { deliveryRowsFor } from './delivery-row.ts';
+import type { OutboxTargets, OutboxTarget } from './outbox-targets.ts';
 import type { DeliveryStore } from './store/delivery-store.ts';
 import { insertDeliveries, type NewDelivery } from './store/rows.ts';
 import { enabledWebhooks } from './store/targets.ts';
 import type { WakeSignal } from './wakeup.ts';
 
-export function createOutboxWriter(store: Pick<DeliveryStore, 'announce'>, wake: WakeSignal): OutboxWriter {
-  return {
-    async enqueue(trx: Transaction<Schema>, activities: RecordedActivity[], now) {
-      const byAccount = new Map<string, RecordedActivity[]>();
-      for (const activity of activities) byAccount.set(activity.accountId, [...(byAccount.get(activity.accountId) ?? []), activity]);
-      const rows: NewDelivery[] = [];
-      for (const [accountId, list] of byAccount) {
-        for (const webhook of await enabledWebhooks(trx, accountId)) rows.push(...(await deliveryRowsFor(trx, webhook, list, now)));
+export function createOutboxWriter(store: Pick<DeliveryStore, 'announce'>, wake: WakeSignal, targets?: OutboxTargets): OutboxWriter {
+  async function rowsFor(trx: Transaction<Schema>, webhooks: readonly OutboxTarget[], activities: RecordedActivity[], now: Date) {
+    const rows: NewDelivery[] = [];
+    for (const webhook of webhooks) rows.push(...(await deliveryRowsFor(trx, webhook, activities, now)));
+    return rows;
+  }
+
+  /**
+   * The deliveries of one account's activities, written; returns how many. `insert`, when given,
+   * writes the activities: with the deliveries in one statement when the remembered webhooks allow.
+   */
+  async function enqueueAccount(trx: Transaction<Schema>, accountId: string, activities: RecordedActivity[], now: Date, insert?: ActivityInsert): Promise<number> {
+    const remembered = targets?.remembered(accountId);
+    if (remembered) {
+      const rows = await rowsFor(trx, remembered.targets, activities, now);
+      if (rows.length > 0) {
+        const current = await targets!.insertIfCurrent(trx, accountId, remembered.fingerprint, rows, insert);
+        insert = undefined; // the activities are in, whatever the check said
+        if (current) return rows.length;
       }
-      if (rows.length === 0) return 0;
-      await insertDeliveries(trx, rows);
-      return rows.length;
+    }
+    if (insert) await insert.execute();
+    const webhooks = targets ? await targets.read(trx, accountId) : await enabledWebhooks(trx, accountId);
+    const rows = await rowsFor(trx, webhooks, activities, now);
+    if (rows.length > 0) await insertDeliveries(trx, rows);
+    return rows.length;
+  }
+
+  async function enqueue(trx: Transaction<Schema>, activities: RecordedActivity[], now: Date): Promise<number> {
+    const byAccount = new Map<string, RecordedActivity[]>();
+    for (const activity of activities) byAccount.set(activity.accountId, [...(byAccount.get(activity.accountId) ?? []), activity]);
+    let count = 0;
+    for (const [accountId, list] of byAccount) count += await enqueueAccount(trx, accountId, list, now);
+    return count;
+  }
+
+  return {
+    enqueue,
+    async enqueueWithInsert(trx: Transaction<Schema>, insert: ActivityInsert, activities: RecordedActivity[], now) {
+      const accountIds = new Set(activities.map((a) => a.accountId));
+      const [accountId] = accountIds;
+      if (accountIds.size === 1 && accountId !== undefined) return enqueueAccount(trx, accountId, activities, now, insert);
+      await insert.execute();
+      return enqueue(trx, activities, now);
     },
     committed() {
       wake.wake();

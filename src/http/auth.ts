@@ -1,9 +1,11 @@
 // Who is calling: an API key (HTTP Basic with username `api-key`, as ClinchPad, or Bearer) or a
 // web session cookie with its CSRF token on state-changing requests (docs/SECURITY.md, "Keys and users"). Revoked keys and
-// disabled users are refused on every request, so a revocation takes effect at once.
+// disabled users are refused from the next request; a key's lookup is cached for a moment
+// (api-key-cache.ts), and a change made in another process is seen within API_KEY_CACHE_TTL_MS.
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
+import { createKeyCache } from '../accounts/api-key-cache.ts';
 import { hashSecret } from '../accounts/api-keys.ts';
 import { touchApiKey } from '../accounts/api-keys.service.ts';
 import { SESSION_COOKIE, findSession } from '../accounts/sessions.ts';
@@ -49,19 +51,31 @@ export function createAuthenticator(db: Kysely<Schema>, clock: Clock) {
     return { accountId, user: { _id: user.id, name: user.name, email: user.email, photo_url: user.photo_url, role: user.role } };
   }
 
+  const keys = createKeyCache<{ actor: Actor; key: { id: string; last_used_at: number | null } }>(clock);
+
   async function byApiKey(key: string): Promise<Actor | undefined> {
+    const hash = hashSecret(key);
+    const found = keys.get(hash) ?? (await keys.load(hash, () => lookUpKey(hash)));
+    if (!found) return undefined;
+    const now = clock.now();
+    // The cached entry remembers the last write, so `last_used_at` stays at most once a minute.
+    if (await touchApiKey(db, found.key, now)) found.key.last_used_at = now.getTime();
+    return found.actor;
+  }
+
+  async function lookUpKey(hash: string) {
     const row = await db
       .selectFrom('api_keys')
       .innerJoin('users', (join) => join.onRef('users.id', '=', 'api_keys.user_id').onRef('users.account_id', '=', 'api_keys.account_id'))
       .select(['users.account_id', 'users.id', 'users.name', 'users.email', 'users.photo_url', 'users.role'])
       .select(['api_keys.id as key_id', 'api_keys.last_used_at'])
-      .where('api_keys.key_hash', '=', hashSecret(key))
+      .where('api_keys.key_hash', '=', hash)
       .where('api_keys.revoked_at', 'is', null)
       .where('users.disabled', '=', 0)
       .executeTakeFirst();
     if (!row) return undefined;
-    await touchApiKey(db, { id: row.key_id, last_used_at: row.last_used_at }, clock.now());
-    return { accountId: row.account_id, user: { _id: row.id, name: row.name, email: row.email, photo_url: row.photo_url, role: row.role } };
+    const actor: Actor = { accountId: row.account_id, user: { _id: row.id, name: row.name, email: row.email, photo_url: row.photo_url, role: row.role } };
+    return { actor, key: { id: row.key_id, last_used_at: row.last_used_at } };
   }
 
   async function bySession(request: FastifyRequest): Promise<Actor | undefined> {

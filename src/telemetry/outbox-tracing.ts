@@ -6,7 +6,13 @@ import { traceActivities, traceOutboxRows } from './delivery-spans.ts';
 import { tracingEnabled } from './tracing.ts';
 
 export function withOutboxTracing(writer: OutboxWriter): OutboxWriter {
-  return {
+  const traced: OutboxWriter = {
+    // With tracing on, the activities are inserted first and traced through `enqueue` below.
+    async enqueueWithInsert(db, insert, activities, now) {
+      if (writer.enqueueWithInsert && !tracingEnabled()) return writer.enqueueWithInsert(db, insert, activities, now);
+      await insert.execute();
+      return traced.enqueue(db, activities, now);
+    },
     async enqueue(db, activities, now) {
       if (!tracingEnabled()) return writer.enqueue(db, activities, now);
       traceActivities(activities);
@@ -23,4 +29,5 @@ export function withOutboxTracing(writer: OutboxWriter): OutboxWriter {
     },
     committed: (count) => writer.committed(count),
   };
+  return traced;
 }

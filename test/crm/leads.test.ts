@@ -71,3 +71,57 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+for (const dialect of DIALECTS) {
+  describe(`lead writes without read-back [${dialect}]`, () => {
+    const h = useHarness(dialect);
+
+    it('answers a PUT with the lead as a read shows it, moved to another pipeline and reassigned', async () => {
+      const acct = await h().account();
+      const pipe = await acct.pipeline();
+      const other = await acct.api('POST', '/pipelines', { name: 'Renewals', stages: ['Due', 'Renewed'] });
+      const member = await acct.api('POST', '/users', { name: 'Mia', email: `mia-leads-${dialect}@example.test`, role: 'member', photo_url: 'https://example.test/mia.png' });
+      const lead = (await acct.api('POST', '/leads', { name: 'Acme', pipeline_id: pipe._id, user_id: acct.userId })).body;
+      assert.deepEqual(lead, (await acct.api('GET', `/leads/${lead._id}`)).body, 'POST answers what GET shows');
+
+      h().clock.advance(1_000);
+      const renewed = other.body.stages[1]._id;
+      const moved = await acct.api('PUT', `/leads/${lead._id}`, { stage_id: renewed, user_id: member.body._id, status: 'won', close_reason: 'price' });
+      assert.equal(moved.status, 200);
+      assert.deepEqual(moved.body.pipeline, { _id: other.body._id, name: 'Renewals' });
+      assert.deepEqual(moved.body.stage, { _id: renewed, name: 'Renewed' });
+      assert.deepEqual(moved.body.user, { _id: member.body._id, name: 'Mia', photo_url: 'https://example.test/mia.png' });
+      assert.deepEqual(moved.body, (await acct.api('GET', `/leads/${lead._id}`)).body);
+      const unassigned = await acct.api('PUT', `/leads/${lead._id}`, { user_id: null, archived: true });
+      assert.equal(unassigned.body.user, null);
+      assert.deepEqual(unassigned.body, (await acct.api('GET', `/leads/${lead._id}`)).body);
+      h().clock.advance(-1_000);
+    });
+
+    it('numbers the activities of a lead 1, 2, 3, … across creates and updates, and the webhook snapshot shows the new stage', async () => {
+      const acct = await h().account();
+      const pipe = await acct.pipeline();
+      await acct.api('POST', '/webhooks', { url: 'https://example.test/hook' });
+      const lead = (await acct.api('POST', '/leads', { name: 'Acme', pipeline_id: pipe._id })).body;
+      await acct.api('PUT', `/leads/${lead._id}`, { size: 10 });
+      await acct.api('PUT', `/leads/${lead._id}`, { archived: true }); // no activity: takes no number
+      await acct.api('PUT', `/leads/${lead._id}`, { name: 'Acme Corp', stage_id: pipe.stages[2]!._id });
+      const rows = await h()
+        .ctx.db.selectFrom('deliveries')
+        .select(['type', 'lead_seq', 'lead_prev_seq', 'body'])
+        .where('lead_id', '=', lead._id)
+        .orderBy('lead_seq')
+        .execute();
+      assert.deepEqual(
+        rows.map((r) => [r.type, r.lead_seq, r.lead_prev_seq]),
+        [
+          ['lead:created', 1, 0],
+          ['lead:size_changed', 2, 1],
+          ['lead:moved', 3, 2],
+          ['lead:name_changed', 4, 3],
+        ],
+      );
+      assert.deepEqual(JSON.parse(rows[3]!.body).lead.stage, { _id: pipe.stages[2]!._id, name: pipe.stages[2]!.name });
+    });
+  });
+}

@@ -3,6 +3,8 @@
 // take about the same time (a dummy hash is verified when there is no user), so the login form
 // does not reveal which emails have accounts.
 import type { Kysely } from 'kysely';
+import { credentialsChanged } from '../../accounts/api-key-cache.ts';
+import { revokeKeysOfUser } from '../../accounts/api-keys.service.ts';
 import { hashPassword, needsRehash, verifyPassword } from '../../accounts/passwords.ts';
 import { createSession, deleteSession } from '../../accounts/sessions.ts';
 import { AppError, invalid } from '../../shared/errors.ts';
@@ -97,14 +99,7 @@ export async function changePassword(
       .where('user_id', '=', user.userId)
       .where('id_hash', '!=', user.sessionIdHash)
       .execute();
-    if (revokeKeys) {
-      await trx
-        .updateTable('api_keys')
-        .set({ revoked_at: now.getTime() })
-        .where('user_id', '=', user.userId)
-        .where('account_id', '=', user.accountId)
-        .where('revoked_at', 'is', null)
-        .execute();
-    }
+    if (revokeKeys) await revokeKeysOfUser(trx, user.accountId, user.userId, now);
   });
+  if (revokeKeys) credentialsChanged();
 }

@@ -1,0 +1,68 @@
+// Which enabled webhooks an account's new activities go to, for the outbox. Reading them costs a
+// round trip per write; on PostgreSQL the outbox instead remembers the last answer per account and
+// lets the deliveries INSERT check it: the insert adds its rows only if the account's enabled
+// webhooks (ids, event filters, handshake keys) are still exactly the remembered ones, compared
+// inside the statement. A webhook created, changed, disabled (by anyone, auto-disable included) or
+// deleted in any process therefore shows on the next write everywhere: the insert adds nothing, and
+// the outbox reads the webhooks and inserts again, in the same transaction. Nothing is remembered
+// when the account has no webhook: that answer is always read.
+import { sql, type Kysely } from 'kysely';
+import type { ActivityInsert } from '../activities/recorder.ts';
+import type { Schema, WebhookRow } from '../storage/schema.ts';
+import type { NewDelivery } from './store/rows.ts';
+import { enabledWebhooks } from './store/targets.ts';
+
+export type OutboxTarget = Pick<WebhookRow, 'id' | 'events' | 'handshake_key'>;
+
+const CAPACITY = 10_000;
+
+export interface OutboxTargets {
+  /** The account's enabled webhooks as last read in this process, or undefined. */
+  remembered(accountId: string): { targets: OutboxTarget[]; fingerprint: string } | undefined;
+  /** Reads them (in id order) and remembers the answer. */
+  read(db: Kysely<Schema>, accountId: string): Promise<OutboxTarget[]>;
+  /**
+   * Inserts `rows` if the account's enabled webhooks still match `fingerprint`; false (nothing
+   * inserted) otherwise. `activities`, when given, runs in the same statement, and always.
+   */
+  insertIfCurrent(db: Kysely<Schema>, accountId: string, fingerprint: string, rows: NewDelivery[], activities?: ActivityInsert): Promise<boolean>;
+}
+
+/**
+ * The remembered webhooks as one string, each field prefixed with its length in UTF-8 bytes (a null
+ * key is `-`): no two lists give the same string, whatever a handshake key contains. The guarded
+ * insert builds the same string from the table (`CURRENT`).
+ */
+const fingerprintOf = (targets: readonly OutboxTarget[]) => targets.map((t) => field(t.id) + field(t.events) + (t.handshake_key === null ? '-' : field(t.handshake_key))).join('');
+const field = (text: string) => `${Buffer.byteLength(text)}:${text}`;
+const CURRENT = sql`string_agg(octet_length(id) || ':' || id || octet_length(events) || ':' || events || coalesce(octet_length(handshake_key) || ':' || handshake_key, '-'), '' order by id collate "C")`;
+
+/** PostgreSQL only: the guarded insert types its rows by the `deliveries` row type (json_populate_recordset). */
+export function createOutboxTargets(): OutboxTargets {
+  const known = new Map<string, { targets: OutboxTarget[]; fingerprint: string }>();
+  return {
+    remembered: (accountId) => known.get(accountId),
+    async read(db, accountId) {
+      const targets = await enabledWebhooks(db, accountId);
+      targets.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      if (known.size >= CAPACITY) known.clear();
+      if (targets.length > 0) known.set(accountId, { targets, fingerprint: fingerprintOf(targets) });
+      else known.delete(accountId);
+      return targets;
+    },
+    async insertIfCurrent(db, accountId, fingerprint, rows, activities) {
+      const columns = Object.keys(rows[0] ?? {}) as Array<keyof NewDelivery>;
+      const list = sql.join(columns.map((c) => sql.ref(c)));
+      // A data-modifying WITH runs to completion whether or not the main INSERT adds rows.
+      const recorded = activities ? sql`with recorded as (${activities}) ` : sql``;
+      // Byte order (collate "C"), the order `read` sorts the remembered ones in.
+      const result = await sql`${recorded}
+        insert into deliveries (${list})
+        select ${list} from json_populate_recordset(null::deliveries, ${JSON.stringify(rows)}::json)
+        where (
+          select ${CURRENT} from webhooks where account_id = ${accountId} and enabled = 1
+        ) = ${fingerprint}`.execute(db);
+      return Number(result.numAffectedRows ?? 0) === rows.length;
+    },
+  };
+}
