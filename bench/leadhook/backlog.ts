@@ -8,6 +8,7 @@ import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import type { BenchDatabase } from '../lib/databases.ts';
 import { newDeliveryRow } from '../../src/delivery/store/rows.ts';
+import { NOTIFY_CHANNEL } from '../../src/delivery/wakeup.ts';
 import { sampleBody } from '../lib/sample-body.ts';
 
 export interface BacklogTarget {
@@ -98,6 +99,40 @@ async function insertPostgres(database: BenchDatabase, target: BacklogTarget, co
     }
     if (size > 0) await flush();
     await client.query('analyze deliveries');
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * PostgreSQL only: pauses the webhooks (`paused_until`, the back-pressure pause every worker obeys)
+ * until every one of `workers` delivery processes has registered, then lets them go. Without it the
+ * first worker to start delivers while the others still load, and their start-up falls inside the
+ * measured window (first → last arrival) of a multi-worker drain.
+ */
+export async function releaseWhenWorkersReady(database: BenchDatabase, webhookIds: string[], workers: number, deadline: number): Promise<void> {
+  const client = new pg.Client({ connectionString: database.databaseUrl });
+  await client.connect();
+  try {
+    for (;;) {
+      const { rows } = await client.query<{ n: string }>('select count(*) as n from delivery_workers');
+      if (Number(rows[0]?.n) >= workers) break;
+      if (Date.now() > deadline) throw new Error(`only ${rows[0]?.n} of ${workers} workers registered`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await client.query('update webhooks set paused_until = null where id = any($1)', [webhookIds]);
+    await client.query(`notify ${NOTIFY_CHANNEL}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** PostgreSQL only: holds the webhooks (see releaseWhenWorkersReady). */
+export async function holdWebhooks(database: BenchDatabase, webhookIds: string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: database.databaseUrl });
+  await client.connect();
+  try {
+    await client.query('update webhooks set paused_until = $2 where id = any($1)', [webhookIds, Date.now() + 3_600_000]);
   } finally {
     await client.end();
   }

@@ -4,6 +4,7 @@
 // wall-clock rates do not.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { now } from './deadline.ts';
 
 export interface CpuTimes {
   /** Milliseconds of user + system time, all threads. */
@@ -30,4 +31,38 @@ export function cpuTimes(pid: number): CpuTimes {
 export function cpuSince(pid: number, before: CpuTimes): CpuTimes {
   const after = cpuTimes(pid);
   return { processMs: after.processMs - before.processMs, mainThreadMs: after.mainThreadMs - before.mainThreadMs };
+}
+
+/** CPU seconds (all threads) of the processes, sampled every `everyMs`; an exited one keeps its last reading. */
+export function sampleCpu(pids: number[], everyMs = 50): { secondsAt(at: number): number; stop(): void } {
+  const last = new Map<number, number>();
+  const read = (): number => {
+    let total = 0;
+    for (const pid of pids) {
+      try {
+        last.set(pid, cpuTimes(pid).processMs / 1000);
+      } catch {
+        // exited
+      }
+      total += last.get(pid) ?? 0;
+    }
+    return total;
+  };
+  const samples: Array<[number, number]> = [[now(), read()]];
+  const timer = setInterval(() => samples.push([now(), read()]), everyMs);
+  return {
+    /** Interpolated between the samples around `at` (the bench clock's ms). */
+    secondsAt(at) {
+      let before = samples[0]!;
+      for (const sample of samples) {
+        if (sample[0] > at) {
+          const span = sample[0] - before[0];
+          return span <= 0 ? sample[1] : before[1] + ((sample[1] - before[1]) * (at - before[0])) / span;
+        }
+        before = sample;
+      }
+      return before[1];
+    },
+    stop: () => clearInterval(timer),
+  };
 }

@@ -5,12 +5,14 @@
 // the peak RSS of the delivery processes, sampled from /proc/<pid>/status, and their CPU time per
 // delivery between the first and the last arrival (/proc/<pid>/stat): on a machine whose cores the
 // receiver and the database share, CPU per delivery is the figure a wall-clock rate hides.
-import fs from 'node:fs';
+// PostgreSQL workers are held until all of them have registered (releaseWhenWorkersReady), so no
+// worker's start-up falls inside the measured window.
 import { DeadlineError, now } from '../lib/deadline.ts';
 import type { Dialect } from '../lib/databases.ts';
 import type { Receiver } from '../lib/receiver-handle.ts';
+import { sampleCpu } from '../lib/cpu.ts';
 import { sampleRss } from '../lib/rss.ts';
-import { insertBacklog } from '../leadhook/backlog.ts';
+import { holdWebhooks, insertBacklog, releaseWhenWorkersReady } from '../leadhook/backlog.ts';
 import { startServe, startWorker, type LeadhookProcess } from '../leadhook/deployment.ts';
 import { okPaths, openSession } from '../leadhook/session.ts';
 import { FAN_OUT } from '../sizes.ts';
@@ -43,11 +45,13 @@ export async function backlogDrain(dialect: Dialect, receiver: Receiver, count: 
     const insertSeconds = (now() - insertStarted) / 1000;
 
     await receiver.reset();
+    if (dialect === 'postgres') await holdWebhooks(session.database, session.webhookIds);
     const started = now();
     if (dialect === 'sqlite') processes.push(await startServe(session.database, { worker: true }));
     else for (let i = 0; i < workers; i++) processes.push(startWorker(session.database));
     const samplers = processes.map((p) => sampleRss(p.pid));
     const cpu = sampleCpu(processes.map((p) => p.pid));
+    if (dialect === 'postgres') await releaseWhenWorkersReady(session.database, session.webhookIds, workers, deadline);
     let timedOut = false;
     try {
       await receiver.waitForOk(count, deadline, `backlog of ${count} on ${dialect}`);
@@ -75,42 +79,4 @@ export async function backlogDrain(dialect: Dialect, receiver: Receiver, count: 
     for (const p of processes) await p.stop();
     await session.close();
   }
-}
-
-/** CPU seconds (user + system, all threads) of the processes, sampled every `everyMs`. */
-function sampleCpu(pids: number[], everyMs = 50): { secondsAt(at: number): number; stop(): void } {
-  const ticksPerSecond = 100; // USER_HZ, 100 on Linux
-  const last = new Map<number, number>();
-  const read = (): number => {
-    let total = 0;
-    for (const pid of pids) {
-      try {
-        // Fields after the command name: state is 3rd, utime 14th, stime 15th (proc(5)).
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        last.set(pid, (Number(fields[11]) + Number(fields[12])) / ticksPerSecond);
-      } catch {
-        // exited: keep its last reading
-      }
-      total += last.get(pid) ?? 0;
-    }
-    return total;
-  };
-  const samples: Array<[number, number]> = [[now(), read()]];
-  const timer = setInterval(() => samples.push([now(), read()]), everyMs);
-  return {
-    /** Interpolated between the samples around `at` (epoch ms). */
-    secondsAt(at) {
-      let before = samples[0]!;
-      for (const sample of samples) {
-        if (sample[0] > at) {
-          const span = sample[0] - before[0];
-          return span <= 0 ? sample[1] : before[1] + ((sample[1] - before[1]) * (at - before[0])) / span;
-        }
-        before = sample;
-      }
-      return before[1];
-    },
-    stop: () => clearInterval(timer),
-  };
 }
