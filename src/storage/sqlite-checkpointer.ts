@@ -25,6 +25,7 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 1000');
+db.pragma('cache_size = 16'); // pages: a checkpoint copies WAL frames and needs no page cache
 let lastError = '';
 const checkpoint = () => {
   try {
@@ -52,7 +53,7 @@ export interface Checkpointer {
 /** Starts checkpointing `file` (a WAL-mode SQLite database) every `everyMs` on its own thread. */
 export function startCheckpointer(file: string, logger: Logger | undefined, everyMs = CHECKPOINT_EVERY_MS): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const thread = new Worker(THREAD_SOURCE, { eval: true, workerData: { driver, file, everyMs }, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
+  const thread = new Worker(THREAD_SOURCE, { eval: true, workerData: { driver, file, everyMs }, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8, stackSizeMb: 1 } });
   // Never what keeps a process alive; Database#close() stops it.
   thread.unref();
   thread.on('message', (message: { message: string; code?: string }) => {
