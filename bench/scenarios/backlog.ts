@@ -1,12 +1,13 @@
 // Backlog drain: `count` pending deliveries written straight into the outbox while nothing
 // delivers, then the delivery processes start and drain it. On SQLite the one process is
 // `leadhook serve` (the default deployment); on PostgreSQL, `workers` × `leadhook worker`.
-// Reports the time from start to the last arrival, the steady drain rate (first → last arrival),
+// A tenth more is written and delivered first as a warm-up. Reports the time from start to the
+// last arrival, the steady drain rate of the `count` after the warm-up (its end → last arrival),
 // the peak RSS of the delivery processes, sampled from /proc/<pid>/status, and their CPU time per
-// delivery between the first and the last arrival (/proc/<pid>/stat): on a machine whose cores the
-// receiver and the database share, CPU per delivery is the figure a wall-clock rate hides.
-// PostgreSQL workers are held until all of them have registered (releaseWhenWorkersReady), so no
-// worker's start-up falls inside the measured window.
+// delivery over the same window (/proc/<pid>/stat): on a machine whose cores the receiver and the
+// database share, CPU per delivery is the figure a wall-clock rate hides. PostgreSQL workers are
+// held until all of them have registered (releaseWhenWorkersReady), so no worker's start-up or
+// warm-up falls inside the measured window.
 import { DeadlineError, now } from '../lib/deadline.ts';
 import type { Dialect } from '../lib/databases.ts';
 import type { Receiver } from '../lib/receiver-handle.ts';
@@ -23,10 +24,10 @@ export interface BacklogResult {
   insertSeconds: number;
   /** Start of the delivery processes → last arrival. */
   totalSeconds: number;
-  /** Deliveries per second between the first and the last arrival. */
+  /** Deliveries per second from the end of the warm-up to the last arrival. */
   drainPerSecond: number;
   peakRssMiB: number;
-  /** CPU time (user + system) of the delivery processes per delivery, first → last arrival (µs). */
+  /** CPU time (user + system) of the delivery processes per delivery, same window (µs). */
   cpuMicrosPerDelivery: number;
   /** Requests that repeated a (webhook, webhook-id) already received: sent more than once. */
   duplicates: number;
@@ -40,8 +41,12 @@ export async function backlogDrain(dialect: Dialect, receiver: Receiver, count: 
   try {
     // Webhooks exist; now nothing may deliver while the backlog is written.
     await session.server.stop();
+    // A tenth more than measured goes first as a warm-up: every delivery process has compiled
+    // its hot code and filled its pools before the measured window opens (with two workers, the
+    // second one's warm-up otherwise fell inside it).
+    const warmUp = Math.round(count / 10);
     const insertStarted = now();
-    await insertBacklog(session.database, { accountId: session.accountId, webhookIds: session.webhookIds }, count);
+    await insertBacklog(session.database, { accountId: session.accountId, webhookIds: session.webhookIds }, warmUp + count);
     const insertSeconds = (now() - insertStarted) / 1000;
 
     await receiver.reset();
@@ -53,8 +58,11 @@ export async function backlogDrain(dialect: Dialect, receiver: Receiver, count: 
     const cpu = sampleCpu(processes.map((p) => p.pid));
     if (dialect === 'postgres') await releaseWhenWorkersReady(session.database, session.webhookIds, workers, deadline);
     let timedOut = false;
+    let window = { at: now(), ok: 0 };
     try {
-      await receiver.waitForOk(count, deadline, `backlog of ${count} on ${dialect}`);
+      const warm = await receiver.waitForOk(warmUp, deadline, `warm-up of the backlog on ${dialect}`);
+      window = { at: now(), ok: warm.ok };
+      await receiver.waitForOk(warmUp + count, deadline, `backlog of ${count} on ${dialect}`);
     } catch (error) {
       if (!(error instanceof DeadlineError)) throw error;
       timedOut = true;
@@ -63,15 +71,16 @@ export async function backlogDrain(dialect: Dialect, receiver: Receiver, count: 
     const peakRssMiB = Math.max(...samplers.map((s) => s.peakMiB()));
     for (const s of samplers) s.stop();
     cpu.stop();
-    const cpuSeconds = cpu.secondsAt(stats.lastOkAt) - cpu.secondsAt(stats.firstAt);
+    const measured = Math.max(0, stats.ok - window.ok);
+    const cpuSeconds = cpu.secondsAt(stats.lastOkAt) - cpu.secondsAt(window.at);
     return {
       count,
-      delivered: stats.ok,
+      delivered: Math.max(0, stats.ok - warmUp),
       insertSeconds,
       totalSeconds: (stats.lastOkAt - started) / 1000,
-      drainPerSecond: stats.ok / Math.max(0.001, (stats.lastOkAt - stats.firstAt) / 1000),
+      drainPerSecond: measured / Math.max(0.001, (stats.lastOkAt - window.at) / 1000),
       peakRssMiB,
-      cpuMicrosPerDelivery: (cpuSeconds * 1e6) / Math.max(1, stats.ok),
+      cpuMicrosPerDelivery: (cpuSeconds * 1e6) / Math.max(1, measured),
       duplicates: stats.duplicates,
       timedOut,
     };
