@@ -32,6 +32,34 @@ export interface AttemptFacts {
   remoteAddress: string | null;
 }
 
+/**
+ * The columns of a `delivery_attempts` row in insert order, with their PostgreSQL types: the
+ * statements that insert attempts in bulk (store/sqlite-results.ts, store/postgres-results.ts)
+ * list them from here.
+ */
+export const ATTEMPT_COLUMNS = [
+  ['id', 'text'],
+  ['account_id', 'text'],
+  ['delivery_id', 'text'],
+  ['webhook_id', 'text'],
+  ['activity_id', 'text'],
+  ['type', 'text'],
+  ['attempt_number', 'int'],
+  ['started_at', 'bigint'],
+  ['duration_ms', 'int'],
+  ['request_url', 'text'],
+  ['request_headers', 'text'],
+  ['request_body', 'text'],
+  ['succeeded', 'int'],
+  ['response_status', 'int'],
+  ['response_headers', 'text'],
+  ['response_body', 'text'],
+  ['response_truncated', 'int'],
+  ['remote_address', 'text'],
+  ['error_category', 'text'],
+  ['error_message', 'text'],
+] as const satisfies ReadonlyArray<readonly [keyof DeliveryAttemptRow, string]>;
+
 export function attemptRow(facts: AttemptFacts): DeliveryAttemptRow {
   const { delivery, outcome } = facts;
   const response = outcome.response;

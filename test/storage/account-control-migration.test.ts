@@ -2,12 +2,12 @@
 // the SQLite table rebuild, emails become unique per account instead of across accounts, and keys
 // gain `revoked_at` without losing anything.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Kysely } from 'kysely';
-import { openDatabase, type Database } from '../../src/storage/database.ts';
 import { migrate } from '../../src/storage/migrate.ts';
 import type { Schema } from '../../src/storage/schema.ts';
-import { DIALECTS, createTestDatabase, type TestDatabase } from '../helpers/databases.ts';
+import { DIALECTS } from '../helpers/databases.ts';
+import { useOpenedDatabase } from '../helpers/opened-database.ts';
 
 const user = (id: string, accountId: string, email: string) => ({
   id, account_id: accountId, name: `User ${id}`, email, photo_url: null, role: 'admin', password_hash: 'scrypt$16384$8$1$c2FsdA==$aGFzaA==', created_at: 1,
@@ -15,18 +15,10 @@ const user = (id: string, accountId: string, email: string) => ({
 
 for (const dialect of DIALECTS) {
   describe(`migration 014 on existing data [${dialect}]`, () => {
-    let test: TestDatabase;
-    let database: Database;
-    before(async () => {
-      test = await createTestDatabase(dialect);
-      database = openDatabase({ databaseUrl: test.databaseUrl, dataDir: test.dataDir });
-    });
-    after(async () => {
-      await database.close();
-      await test.drop();
-    });
+    const opened = useOpenedDatabase(dialect);
 
     it('keeps users and keys, adds disabled/revoked_at, and makes emails unique per account only', async () => {
+      const database = opened();
       await migrate(database, '003-delivery-claim-indexes');
       const db = database.db as unknown as Kysely<any>;
       await db.insertInto('accounts').values([{ id: 'a'.repeat(24), name: 'A', created_at: 1 }, { id: 'b'.repeat(24), name: 'B', created_at: 1 }]).execute();

@@ -2,12 +2,12 @@
 // every activity gets its number within its lead in recording (`seq`) order, and each lead's
 // counter continues from its last number.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Kysely } from 'kysely';
-import { openDatabase, type Database } from '../../src/storage/database.ts';
 import { migrate } from '../../src/storage/migrate.ts';
 import type { Schema } from '../../src/storage/schema.ts';
-import { DIALECTS, createTestDatabase, type TestDatabase } from '../helpers/databases.ts';
+import { DIALECTS } from '../helpers/databases.ts';
+import { useOpenedDatabase } from '../helpers/opened-database.ts';
 
 const ACCOUNT = 'a'.repeat(24);
 const lead = (id: string) => ({ id, account_id: ACCOUNT, name: id, size: null, pipeline_id: 'p'.repeat(24), stage_id: 's'.repeat(24), user_id: null, status: 'open', archived: 0, created_at: 1, updated_at: 1 });
@@ -17,18 +17,10 @@ const activity = (n: number, leadId: string) => ({
 
 for (const dialect of DIALECTS) {
   describe(`migration 018 on existing data [${dialect}]`, () => {
-    let test: TestDatabase;
-    let database: Database;
-    before(async () => {
-      test = await createTestDatabase(dialect);
-      database = openDatabase({ databaseUrl: test.databaseUrl, dataDir: test.dataDir });
-    });
-    after(async () => {
-      await database.close();
-      await test.drop();
-    });
+    const opened = useOpenedDatabase(dialect);
 
     it('numbers existing activities per lead in recording order and continues each lead’s counter', async () => {
+      const database = opened();
       await migrate(database, '003-delivery-claim-indexes');
       const db = database.db as unknown as Kysely<any>;
       const [one, two, idle] = ['1'.repeat(24), '2'.repeat(24), '3'.repeat(24)];

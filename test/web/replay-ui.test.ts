@@ -1,29 +1,20 @@
 // The webhook page in a real Chromium: "Replay what was missed?" after re-enabling queues the
 // activities that happened while the webhook was off, with a progress bar; the form sets self-heal.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DIALECTS } from '../helpers/databases.ts';
 import { useBrowser } from './support/browser.ts';
-import { startReceiver, type Receiver } from '../helpers/receiver.ts';
-import { startUiServer, type UiServer } from './support/server.ts';
+import { useUiWithReceiver } from './support/server.ts';
 import { eventually, loggedInPage } from './support/ui.ts';
 
 const browser = useBrowser();
 
 for (const dialect of DIALECTS) {
   describe(`replay and self-heal UI [${dialect}]`, () => {
-    let ui: UiServer;
-    let receiver: Receiver;
-    before(async () => {
-      ui = await startUiServer(dialect);
-      receiver = await startReceiver();
-    });
-    after(async () => {
-      await receiver?.close();
-      await ui?.stop();
-    });
+    const started = useUiWithReceiver(dialect);
 
     it('offers to replay what was missed on re-enable, shows progress, and queues it once', async () => {
+      const { ui, receiver } = started();
       const webhook = (await ui.api('POST', '/webhooks', { url: receiver.url('/replay'), events: ['lead:created'], enabled: false })).body;
       const pipeline = (await ui.api('GET', '/pipelines')).body[0];
       const lead = (await ui.api('POST', '/leads', { name: 'While off', pipeline_id: pipeline._id })).body;
@@ -59,6 +50,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('turns self-heal on in the webhook form', async () => {
+      const { ui, receiver } = started();
       const webhook = (await ui.api('POST', '/webhooks', { url: receiver.url('/heal') })).body;
       const page = await loggedInPage(browser.context, ui);
       try {

@@ -2,11 +2,10 @@
 // time window and lead (in the URL), with links to each delivery's lead; "Send example" of a chosen
 // type, received by a real receiver; the current signing secret shown after the password.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DIALECTS } from '../helpers/databases.ts';
-import { startReceiver, type Receiver } from '../helpers/receiver.ts';
 import { useBrowser } from './support/browser.ts';
-import { startUiServer, type UiServer } from './support/server.ts';
+import { useUiWithReceiver } from './support/server.ts';
 import { loggedInPage } from './support/ui.ts';
 
 const browser = useBrowser();
@@ -19,18 +18,10 @@ function toLocalInput(date: Date): string {
 
 for (const dialect of DIALECTS) {
   describe(`webhook operator tools UI [${dialect}]`, () => {
-    let ui: UiServer;
-    let receiver: Receiver;
-    before(async () => {
-      ui = await startUiServer(dialect);
-      receiver = await startReceiver();
-    });
-    after(async () => {
-      await receiver?.close();
-      await ui?.stop();
-    });
+    const started = useUiWithReceiver(dialect);
 
     it('filters the delivery log by event, lead and time from the URL, and links each delivery to its lead', async () => {
+      const { ui, receiver } = started();
       const hook = (await ui.api('POST', '/webhooks', { url: receiver.url('/filters'), events: ['lead:created', 'lead:moved'] })).body;
       const pipe = (await ui.api('GET', '/pipelines')).body[0];
       const acme = (await ui.api('POST', '/leads', { name: 'Acme filters', pipeline_id: pipe._id })).body;
@@ -84,6 +75,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('sends an example of the chosen type, received and listed as a test delivery', async () => {
+      const { ui, receiver } = started();
       const hook = (await ui.api('POST', '/webhooks', { url: receiver.url('/examples'), events: ['lead:created'] })).body;
       const page = await loggedInPage(browser.context, ui);
       try {
@@ -106,6 +98,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('shows the current signing secret after the password, and not on a wrong one', async () => {
+      const { ui, receiver } = started();
       const hook = (await ui.api('POST', '/webhooks', { url: receiver.url('/secret') })).body;
       const page = await loggedInPage(browser.context, ui);
       try {

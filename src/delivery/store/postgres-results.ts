@@ -5,32 +5,8 @@
 // arrives as arrays (`unnest`), in delivery-id order, so the rows are taken in that order.
 import { sql, type Kysely } from 'kysely';
 import type { Schema } from '../../storage/schema.ts';
-import { attemptRow } from '../attempt-record.ts';
+import { ATTEMPT_COLUMNS, attemptRow } from '../attempt-record.ts';
 import { inDeliveryOrder, lastError, type FinishedAttempt } from './results.ts';
-
-/** Columns of `delivery_attempts` and their array types, in insert order. */
-const ATTEMPT_COLUMNS = [
-  ['id', 'text'],
-  ['account_id', 'text'],
-  ['delivery_id', 'text'],
-  ['webhook_id', 'text'],
-  ['activity_id', 'text'],
-  ['type', 'text'],
-  ['attempt_number', 'int'],
-  ['started_at', 'bigint'],
-  ['duration_ms', 'int'],
-  ['request_url', 'text'],
-  ['request_headers', 'text'],
-  ['request_body', 'text'],
-  ['succeeded', 'int'],
-  ['response_status', 'int'],
-  ['response_headers', 'text'],
-  ['response_body', 'text'],
-  ['response_truncated', 'int'],
-  ['remote_address', 'text'],
-  ['error_category', 'text'],
-  ['error_message', 'text'],
-] as const;
 
 type AttemptColumn = (typeof ATTEMPT_COLUMNS)[number][0];
 

@@ -4,8 +4,8 @@
 // cut into chunks of a few fixed sizes, so a handful of texts serve every batch and stay prepared
 // (storage/statement-cache.ts). Failures (rare) keep their one UPDATE each.
 import { CompiledQuery, type Transaction } from 'kysely';
-import type { DeliveryAttemptRow, Schema } from '../../storage/schema.ts';
-import { attemptRow } from '../attempt-record.ts';
+import type { Schema } from '../../storage/schema.ts';
+import { ATTEMPT_COLUMNS, attemptRow } from '../attempt-record.ts';
 import { bySuccess, inDeliveryOrder, writeOtherOutcomes, type FinishedAttempt } from './results.ts';
 
 /** Chunk sizes, largest first; 64 attempts × 20 columns stays far below SQLite's parameter limit. */
@@ -18,11 +18,7 @@ function* chunks<T>(items: readonly T[]): Generator<T[]> {
   }
 }
 
-const ATTEMPT_COLUMNS: ReadonlyArray<keyof DeliveryAttemptRow> = [
-  'id', 'account_id', 'delivery_id', 'webhook_id', 'activity_id', 'type', 'attempt_number', 'started_at', 'duration_ms', 'request_url',
-  'request_headers', 'request_body', 'succeeded', 'response_status', 'response_headers', 'response_body', 'response_truncated',
-  'remote_address', 'error_category', 'error_message',
-];
+const ATTEMPT_NAMES = ATTEMPT_COLUMNS.map(([name]) => name);
 
 const texts = new Map<string, string>();
 /** The SQL text of `kind` for `n` rows, built once. */
@@ -35,7 +31,7 @@ function text(kind: 'succeeded' | 'attempts', n: number): string {
         ? `update deliveries set status = 'succeeded', attempts = attempts + 1, lease_until = null, leased_by = null, lease_token = null, ` +
           `last_status = ?, last_error = null, updated_at = ? ` +
           `where id in (${Array(n).fill('?').join(', ')}) and (id, lease_token) in (${Array(n).fill('(?, ?)').join(', ')}) returning id`
-        : `insert into delivery_attempts (${ATTEMPT_COLUMNS.join(', ')}) values ${Array(n).fill(`(${ATTEMPT_COLUMNS.map(() => '?').join(', ')})`).join(', ')}`;
+        : `insert into delivery_attempts (${ATTEMPT_NAMES.join(', ')}) values ${Array(n).fill(`(${ATTEMPT_NAMES.map(() => '?').join(', ')})`).join(', ')}`;
     texts.set(key, sql);
   }
   return sql;
@@ -62,7 +58,7 @@ export async function writeResultsSqlite(trx: Transaction<Schema>, finished: rea
     const parameters: unknown[] = [];
     for (const a of chunk) {
       const row = attemptRow(a);
-      for (const column of ATTEMPT_COLUMNS) parameters.push(row[column]);
+      for (const column of ATTEMPT_NAMES) parameters.push(row[column]);
     }
     await trx.executeQuery(CompiledQuery.raw(text('attempts', chunk.length), parameters));
   }

@@ -1,10 +1,12 @@
 // The real leadhook (API + UI + delivery worker) in-process on 127.0.0.1 with an ephemeral port,
 // on a fresh database of the given dialect, with an account whose owner can log in.
+import { after, before } from 'node:test';
 import { createAccount } from '../../../src/accounts/accounts.service.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { serve, type RunningServer } from '../../../src/main.ts';
 import { ManualClock } from '../../../src/shared/clock.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/databases.ts';
+import { startReceiver, type Receiver } from '../../helpers/receiver.ts';
 
 export interface UiServer {
   url: string;
@@ -77,5 +79,23 @@ export async function startUiServer(dialect: 'sqlite' | 'postgres', env: Record<
       await server.stop();
       await database.drop();
     },
+  };
+}
+
+/** A UI server and a webhook receiver for one describe block: started before its tests, stopped after. */
+export function useUiWithReceiver(dialect: 'sqlite' | 'postgres'): () => { ui: UiServer; receiver: Receiver } {
+  let ui: UiServer | undefined;
+  let receiver: Receiver | undefined;
+  before(async () => {
+    ui = await startUiServer(dialect);
+    receiver = await startReceiver();
+  });
+  after(async () => {
+    await receiver?.close();
+    await ui?.stop();
+  });
+  return () => {
+    if (!ui || !receiver) throw new Error('useUiWithReceiver: started in before()');
+    return { ui, receiver };
   };
 }
