@@ -3,9 +3,10 @@
 // `recorder.transaction(…)` and call `tx.record(…)`; the recorder orders several changes of one
 // call as docs/SPEC.md §2's table does, and numbers each activity within its lead (the lead
 // sequence of docs/WEBHOOKS.md).
-import type { ExpressionBuilder, InsertQueryBuilder, InsertResult, Kysely } from 'kysely';
+import type { ExpressionBuilder, Insertable, Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
+import { insertRows } from '../storage/fixed-insert.ts';
 import type { Schema } from '../storage/schema.ts';
 import { catalogueOrder, type ActivityChange, type ActivityType } from './catalogue.ts';
 import { loadLeadSnapshot } from './lead-snapshot.ts';
@@ -28,17 +29,17 @@ export interface OutboxWriter {
   /** Writes deliveries for the activities; returns how many it wrote. */
   enqueue(db: Kysely<Schema>, activities: RecordedActivity[], now: Date): Promise<number>;
   /**
-   * Optional, instead of `enqueue` after the activities were inserted: writes them by running
-   * `insertActivities` itself, in the same statement as their deliveries where it can (one round
-   * trip fewer on PostgreSQL); returns how many deliveries it wrote.
+   * Optional, instead of `enqueue` after the activities were inserted: inserts `activityRows`
+   * itself, in the same statement as their deliveries where it can (one round trip fewer on
+   * PostgreSQL); returns how many deliveries it wrote.
    */
-  enqueueWithInsert?(db: Kysely<Schema>, insertActivities: ActivityInsert, activities: RecordedActivity[], now: Date): Promise<number>;
+  enqueueWithInsert?(db: Kysely<Schema>, activityRows: ActivityRows, activities: RecordedActivity[], now: Date): Promise<number>;
   /** Called after the transaction committed, when `enqueue` wrote deliveries. */
   committed(count: number): void;
 }
 
-/** The INSERT of recorded activities, built but not run. */
-export type ActivityInsert = InsertQueryBuilder<Schema, 'activities', InsertResult>;
+/** The rows of recorded activities, not yet inserted. */
+export type ActivityRows = Array<Insertable<Schema['activities']>>;
 
 export interface Actor {
   accountId: string;
@@ -80,11 +81,11 @@ export class ActivityRecorder {
         now,
         record: async (actor, leadId, changes, lead, seqAfter) => {
           if (changes.length === 0) return [];
-          const { activities, insert } = await prepareActivities(trx, now, actor, leadId, changes, lead, seqAfter);
+          const { activities, rows } = await prepareActivities(trx, now, actor, leadId, changes, lead, seqAfter);
           if (this.outbox?.enqueueWithInsert) {
-            enqueued += await this.outbox.enqueueWithInsert(trx, insert, activities, now);
+            enqueued += await this.outbox.enqueueWithInsert(trx, rows, activities, now);
           } else {
-            await insert.execute();
+            await insertRows(trx, 'activities', rows);
             if (this.outbox) enqueued += await this.outbox.enqueue(trx, activities, now);
           }
           return activities;
@@ -96,7 +97,7 @@ export class ActivityRecorder {
   }
 }
 
-/** The activities of one record() call (at least one change), numbered, and their INSERT (not yet run). */
+/** The activities of one record() call (at least one change), numbered, and their rows (not yet inserted). */
 async function prepareActivities(
   db: Kysely<Schema>,
   now: Date,
@@ -105,7 +106,7 @@ async function prepareActivities(
   changes: ActivityChange[],
   lead: LeadSnapshot | undefined,
   seqAfter: number | undefined,
-): Promise<{ activities: RecordedActivity[]; insert: ActivityInsert }> {
+): Promise<{ activities: RecordedActivity[]; rows: ActivityRows }> {
   const ordered = [...changes].sort((a, b) => catalogueOrder(a.type) - catalogueOrder(b.type));
   const firstSeq = seqAfter === undefined ? await takeLeadSequence(db, actor.accountId, leadId, ordered.length) : seqAfter - ordered.length + 1;
   const leadJson = JSON.stringify(lead ?? (await loadLeadSnapshot(db, actor.accountId, leadId)));
@@ -122,20 +123,18 @@ async function prepareActivities(
       leadJson,
     };
   });
-  const insert = db.insertInto('activities').values(
-    activities.map((a) => ({
-      id: a.id,
-      account_id: a.accountId,
-      lead_id: a.leadId,
-      type: a.type,
-      user_id: actor.user._id,
-      created_at: a.createdAt,
-      activity_json: a.activityJson,
-      lead_json: a.leadJson,
-      lead_seq: a.leadSeq,
-    })),
-  );
-  return { activities, insert };
+  const rows = activities.map((a) => ({
+    id: a.id,
+    account_id: a.accountId,
+    lead_id: a.leadId,
+    type: a.type,
+    user_id: actor.user._id,
+    created_at: a.createdAt,
+    activity_json: a.activityJson,
+    lead_json: a.leadJson,
+    lead_seq: a.leadSeq,
+  }));
+  return { activities, rows };
 }
 
 /**

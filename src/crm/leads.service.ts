@@ -8,6 +8,7 @@ import { getUserRow } from '../accounts/users.ts';
 import { isoSeconds } from '../shared/clock.ts';
 import { invalid } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
+import { insertRows } from '../storage/fixed-insert.ts';
 import type { LeadRow } from '../storage/schema.ts';
 import type { AttachmentFiles } from './attachment-files.ts';
 import { getLeadRow, getLeadView, type LeadViewRow } from './leads.repository.ts';
@@ -80,7 +81,7 @@ export async function createLead(tx: Tx, actor: Actor, input: NewLead): Promise<
     created_at: tx.now.getTime(),
     updated_at: tx.now.getTime(),
   };
-  await tx.db.insertInto('leads').values(row).execute();
+  await insertRows(tx.db, 'leads', [row]);
   // Everything the answer and the webhook snapshot show is known here: no read-back.
   const view: LeadViewRow = {
     ...row,

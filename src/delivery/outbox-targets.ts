@@ -6,8 +6,9 @@
 // deleted in any process therefore shows on the next write everywhere: the insert adds nothing, and
 // the outbox reads the webhooks and inserts again, in the same transaction. Nothing is remembered
 // when the account has no webhook: that answer is always read.
-import { sql, type Kysely } from 'kysely';
-import type { ActivityInsert } from '../activities/recorder.ts';
+import { CompiledQuery, type Kysely } from 'kysely';
+import type { ActivityRows } from '../activities/recorder.ts';
+import { insertStatement } from '../storage/fixed-insert.ts';
 import type { Schema, WebhookRow } from '../storage/schema.ts';
 import type { NewDelivery } from './store/rows.ts';
 import { enabledWebhooks } from './store/targets.ts';
@@ -23,9 +24,9 @@ export interface OutboxTargets {
   read(db: Kysely<Schema>, accountId: string): Promise<OutboxTarget[]>;
   /**
    * Inserts `rows` if the account's enabled webhooks still match `fingerprint`; false (nothing
-   * inserted) otherwise. `activities`, when given, runs in the same statement, and always.
+   * inserted) otherwise. `activityRows`, when given, are inserted in the same statement, and always.
    */
-  insertIfCurrent(db: Kysely<Schema>, accountId: string, fingerprint: string, rows: NewDelivery[], activities?: ActivityInsert): Promise<boolean>;
+  insertIfCurrent(db: Kysely<Schema>, accountId: string, fingerprint: string, rows: NewDelivery[], activityRows?: ActivityRows): Promise<boolean>;
 }
 
 /**
@@ -35,7 +36,7 @@ export interface OutboxTargets {
  */
 const fingerprintOf = (targets: readonly OutboxTarget[]) => targets.map((t) => field(t.id) + field(t.events) + (t.handshake_key === null ? '-' : field(t.handshake_key))).join('');
 const field = (text: string) => `${Buffer.byteLength(text)}:${text}`;
-const CURRENT = sql`string_agg(octet_length(id) || ':' || id || octet_length(events) || ':' || events || coalesce(octet_length(handshake_key) || ':' || handshake_key, '-'), '' order by id collate "C")`;
+const CURRENT = `string_agg(octet_length(id) || ':' || id || octet_length(events) || ':' || events || coalesce(octet_length(handshake_key) || ':' || handshake_key, '-'), '' order by id collate "C")`;
 
 /** PostgreSQL only: the guarded insert types its rows by the `deliveries` row type (json_populate_recordset). */
 export function createOutboxTargets(): OutboxTargets {
@@ -50,18 +51,17 @@ export function createOutboxTargets(): OutboxTargets {
       else known.delete(accountId);
       return targets;
     },
-    async insertIfCurrent(db, accountId, fingerprint, rows, activities) {
-      const columns = Object.keys(rows[0] ?? {}) as Array<keyof NewDelivery>;
-      const list = sql.join(columns.map((c) => sql.ref(c)));
+    async insertIfCurrent(db, accountId, fingerprint, rows, activityRows) {
+      // A fixed text (as in fixed-insert.ts), not a statement Kysely builds and compiles per write.
       // A data-modifying WITH runs to completion whether or not the main INSERT adds rows.
-      const recorded = activities ? sql`with recorded as (${activities}) ` : sql``;
+      const recorded = activityRows && activityRows.length > 0 ? insertStatement('activities', activityRows, true) : undefined;
+      const next = (recorded?.parameters.length ?? 0) + 1;
+      const list = Object.keys(rows[0] ?? {}).map((c) => `"${c}"`).join(', ');
       // Byte order (collate "C"), the order `read` sorts the remembered ones in.
-      const result = await sql`${recorded}
-        insert into deliveries (${list})
-        select ${list} from json_populate_recordset(null::deliveries, ${JSON.stringify(rows)}::json)
-        where (
-          select ${CURRENT} from webhooks where account_id = ${accountId} and enabled = 1
-        ) = ${fingerprint}`.execute(db);
+      const text = `${recorded ? `with recorded as (${recorded.sql}) ` : ''}insert into deliveries (${list})
+        select ${list} from json_populate_recordset(null::deliveries, $${next}::json)
+        where (select ${CURRENT} from webhooks where account_id = $${next + 1} and enabled = 1) = $${next + 2}`;
+      const result = await db.executeQuery(CompiledQuery.raw(text, [...(recorded?.parameters ?? []), JSON.stringify(rows), accountId, fingerprint]));
       return Number(result.numAffectedRows ?? 0) === rows.length;
     },
   };

@@ -4,7 +4,8 @@
 // On PostgreSQL the account's webhooks are remembered between writes and checked by the insert
 // itself (outbox-targets.ts), one round trip fewer per write; on SQLite they are read every time.
 import type { Transaction } from 'kysely';
-import type { ActivityInsert, OutboxWriter, RecordedActivity } from '../activities/recorder.ts';
+import type { ActivityRows, OutboxWriter, RecordedActivity } from '../activities/recorder.ts';
+import { insertRows } from '../storage/fixed-insert.ts';
 import type { Schema } from '../storage/schema.ts';
 import { deliveryRowsFor } from './delivery-row.ts';
 import type { OutboxTargets, OutboxTarget } from './outbox-targets.ts';
@@ -21,20 +22,20 @@ export function createOutboxWriter(store: Pick<DeliveryStore, 'announce'>, wake:
   }
 
   /**
-   * The deliveries of one account's activities, written; returns how many. `insert`, when given,
-   * writes the activities: with the deliveries in one statement when the remembered webhooks allow.
+   * The deliveries of one account's activities, written; returns how many. `activityRows`, when
+   * given, are inserted too: with the deliveries in one statement when the remembered webhooks allow.
    */
-  async function enqueueAccount(trx: Transaction<Schema>, accountId: string, activities: RecordedActivity[], now: Date, insert?: ActivityInsert): Promise<number> {
+  async function enqueueAccount(trx: Transaction<Schema>, accountId: string, activities: RecordedActivity[], now: Date, activityRows?: ActivityRows): Promise<number> {
     const remembered = targets?.remembered(accountId);
     if (remembered) {
       const rows = await rowsFor(trx, remembered.targets, activities, now);
       if (rows.length > 0) {
-        const current = await targets!.insertIfCurrent(trx, accountId, remembered.fingerprint, rows, insert);
-        insert = undefined; // the activities are in, whatever the check said
+        const current = await targets!.insertIfCurrent(trx, accountId, remembered.fingerprint, rows, activityRows);
+        activityRows = undefined; // the activities are in, whatever the check said
         if (current) return rows.length;
       }
     }
-    if (insert) await insert.execute();
+    if (activityRows) await insertRows(trx, 'activities', activityRows);
     const webhooks = targets ? await targets.read(trx, accountId) : await enabledWebhooks(trx, accountId);
     const rows = await rowsFor(trx, webhooks, activities, now);
     if (rows.length > 0) await insertDeliveries(trx, rows);
@@ -51,11 +52,11 @@ export function createOutboxWriter(store: Pick<DeliveryStore, 'announce'>, wake:
 
   return {
     enqueue,
-    async enqueueWithInsert(trx: Transaction<Schema>, insert: ActivityInsert, activities: RecordedActivity[], now) {
+    async enqueueWithInsert(trx: Transaction<Schema>, activityRows: ActivityRows, activities: RecordedActivity[], now) {
       const accountIds = new Set(activities.map((a) => a.accountId));
       const [accountId] = accountIds;
-      if (accountIds.size === 1 && accountId !== undefined) return enqueueAccount(trx, accountId, activities, now, insert);
-      await insert.execute();
+      if (accountIds.size === 1 && accountId !== undefined) return enqueueAccount(trx, accountId, activities, now, activityRows);
+      await insertRows(trx, 'activities', activityRows);
       return enqueue(trx, activities, now);
     },
     committed() {

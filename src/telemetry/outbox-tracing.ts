@@ -2,15 +2,16 @@
 // recorder hands activities to (`recorder.setOutbox(withOutboxTracing(writer))` in the composition
 // root). With tracing off it passes straight through.
 import type { OutboxWriter } from '../activities/recorder.ts';
+import { insertRows } from '../storage/fixed-insert.ts';
 import { traceActivities, traceOutboxRows } from './delivery-spans.ts';
 import { tracingEnabled } from './tracing.ts';
 
 export function withOutboxTracing(writer: OutboxWriter): OutboxWriter {
   const traced: OutboxWriter = {
     // With tracing on, the activities are inserted first and traced through `enqueue` below.
-    async enqueueWithInsert(db, insert, activities, now) {
-      if (writer.enqueueWithInsert && !tracingEnabled()) return writer.enqueueWithInsert(db, insert, activities, now);
-      await insert.execute();
+    async enqueueWithInsert(db, activityRows, activities, now) {
+      if (writer.enqueueWithInsert && !tracingEnabled()) return writer.enqueueWithInsert(db, activityRows, activities, now);
+      await insertRows(db, 'activities', activityRows);
       return traced.enqueue(db, activities, now);
     },
     async enqueue(db, activities, now) {

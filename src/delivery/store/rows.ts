@@ -2,6 +2,7 @@
 // the transaction of the change that caused it (the transactional outbox, docs/DESIGN.md).
 import type { Transaction } from 'kysely';
 import { newId } from '../../shared/ids.ts';
+import { insertRows } from '../../storage/fixed-insert.ts';
 import type { DeliveryRow, Schema } from '../../storage/schema.ts';
 
 export type NewDelivery = Omit<DeliveryRow, 'retry_base'>;
@@ -32,13 +33,8 @@ export function newDeliveryRow(
   };
 }
 
-// Multi-row inserts stay under SQLite's bound-parameter limit (32766) with 19 columns.
-const INSERT_CHUNK = 1000;
-
 export async function insertDeliveries(trx: Transaction<Schema>, rows: NewDelivery[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    await trx.insertInto('deliveries').values(rows.slice(i, i + INSERT_CHUNK)).execute();
-  }
+  await insertRows(trx, 'deliveries', rows);
 }
 
 /** Removes a webhook's deliveries, their attempt records and its ledger (the webhook is being deleted). */
