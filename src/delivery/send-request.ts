@@ -237,8 +237,8 @@ class Exchange implements Dispatcher.DispatchHandler, Abortable {
       this.chunks.push(chunk.subarray(0, RESPONSE_BODY_LIMIT - this.size));
       this.size = RESPONSE_BODY_LIMIT;
       this.succeed(true);
-      // Aborted after undici's parser has returned (as destroying request()'s stream did): aborting
-      // inside its data callback would leave it to complete a request it had already failed.
+      // Aborted a microtask later, once undici's parser has returned (as destroying request()'s
+      // stream did), not from inside its data callback, where the parser may be mid-message.
       queueMicrotask(() => controller.abort(new errors.RequestAbortedError('response body over the limit')));
       return;
     }

@@ -199,6 +199,43 @@ describe('sender', () => {
     }
   });
 
+  it('applies a timeout or a worker stop that comes while the connection is still being made', async () => {
+    // Never answers: the timeout must end the first exchange even if it fires after the dial.
+    const answers: ServerResponse[] = [];
+    const receiver = await startReceiver((_req, res) => answers.push(res));
+    // Dials only when released, so the abort lands before undici has started the request.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let dials = 0;
+    const held: ConnectorFactory = (lookup, timeout) => {
+      const connect = defaultConnector(lookup, timeout);
+      return (opts, callback) => {
+        dials++;
+        void released.then(() => connect(opts, callback));
+      };
+    };
+    const timing = loopbackSender(100, held);
+    const stopping = new AbortController();
+    const stopped = loopbackSender(5_000, held);
+    try {
+      const timingOut = timing.send({ url: receiver.url(), headers: {}, body: '{}', signal: never() });
+      const interrupted = stopped.send({ url: receiver.url(), headers: {}, body: '{}', signal: stopping.signal });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      stopping.abort(new Error('worker stopping'));
+      assert.equal(dials, 2);
+      release();
+      const [timedOut, stop] = await Promise.all([timingOut, interrupted]);
+      assert.deepEqual([timedOut.ok, !timedOut.ok && timedOut.timedOut, !timedOut.ok && timedOut.interrupted], [false, true, false]);
+      assert.deepEqual([stop.ok, !stop.ok && stop.interrupted, !stop.ok && stop.timedOut], [false, true, false]);
+    } finally {
+      release();
+      for (const res of answers) res.destroy();
+      await timing.close();
+      await stopped.close();
+      await receiver.close();
+    }
+  });
+
   it('reports a refused connection as an error the classifier reads as "connect"', async () => {
     const server = http.createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
