@@ -6,7 +6,7 @@
 import type { ExpressionBuilder, Insertable, Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
-import { insertRows } from '../storage/fixed-insert.ts';
+import { insertRows } from '../storage/fixed-sql.ts';
 import type { Schema } from '../storage/schema.ts';
 import { catalogueOrder, type ActivityChange, type ActivityType } from './catalogue.ts';
 import { loadLeadSnapshot } from './lead-snapshot.ts';

@@ -8,7 +8,7 @@ import { getUserRow } from '../accounts/users.ts';
 import { isoSeconds } from '../shared/clock.ts';
 import { invalid } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
-import { insertRows } from '../storage/fixed-insert.ts';
+import { insertRows } from '../storage/fixed-sql.ts';
 import type { LeadRow } from '../storage/schema.ts';
 import type { AttachmentFiles } from './attachment-files.ts';
 import { getLeadRow, getLeadView, type LeadViewRow } from './leads.repository.ts';

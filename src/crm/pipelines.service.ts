@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { createPipeline } from '../accounts/accounts.service.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
+import { fixedRead } from '../storage/fixed-sql.ts';
 import type { PipelineRow, Schema, StageRow } from '../storage/schema.ts';
 
 export interface Stage {
@@ -48,15 +49,14 @@ function toPipeline(row: PipelineRow, stages: StageRow[]): Pipeline {
 }
 
 /** The pipeline with its stages in order, in one statement (a pipeline without stages gives one row of nulls). */
+// Every new lead reads its pipeline: a fixed text (storage/fixed-sql.ts).
+const readPipeline = fixedRead<{ name: string; stage_id: string | null; stage_name: string | null }>(
+  'select "pipelines"."name", "stages"."id" as "stage_id", "stages"."name" as "stage_name" from "pipelines" ' +
+    'left join "stages" on "stages"."pipeline_id" = "pipelines"."id" where "pipelines"."account_id" = ? and "pipelines"."id" = ? order by "stages"."position"',
+);
+
 export async function getPipeline(db: Kysely<Schema>, accountId: string, id: string): Promise<Pipeline> {
-  const rows = await db
-    .selectFrom('pipelines')
-    .leftJoin('stages', 'stages.pipeline_id', 'pipelines.id')
-    .select(['pipelines.name', 'stages.id as stage_id', 'stages.name as stage_name'])
-    .where('pipelines.account_id', '=', accountId)
-    .where('pipelines.id', '=', id)
-    .orderBy('stages.position')
-    .execute();
+  const rows = await readPipeline(db, [accountId, id]);
   const first = rows[0];
   if (!first) throw notFound('Pipeline');
   const stages = rows.flatMap((row) => (row.stage_id !== null && row.stage_name !== null ? [{ _id: row.stage_id, name: row.stage_name }] : []));

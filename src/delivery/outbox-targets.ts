@@ -8,7 +8,7 @@
 // when the account has no webhook: that answer is always read.
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { ActivityRows } from '../activities/recorder.ts';
-import { insertStatement } from '../storage/fixed-insert.ts';
+import { insertStatement } from '../storage/fixed-sql.ts';
 import type { Schema, WebhookRow } from '../storage/schema.ts';
 import type { NewDelivery } from './store/rows.ts';
 import { enabledWebhooks } from './store/targets.ts';
@@ -52,7 +52,7 @@ export function createOutboxTargets(): OutboxTargets {
       return targets;
     },
     async insertIfCurrent(db, accountId, fingerprint, rows, activityRows) {
-      // A fixed text (as in fixed-insert.ts), not a statement Kysely builds and compiles per write.
+      // A fixed text (as in fixed-sql.ts), not a statement Kysely builds and compiles per write.
       // A data-modifying WITH runs to completion whether or not the main INSERT adds rows.
       const recorded = activityRows && activityRows.length > 0 ? insertStatement('activities', activityRows, true) : undefined;
       const next = (recorded?.parameters.length ?? 0) + 1;

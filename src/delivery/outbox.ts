@@ -5,7 +5,7 @@
 // itself (outbox-targets.ts), one round trip fewer per write; on SQLite they are read every time.
 import type { Transaction } from 'kysely';
 import type { ActivityRows, OutboxWriter, RecordedActivity } from '../activities/recorder.ts';
-import { insertRows } from '../storage/fixed-insert.ts';
+import { insertRows } from '../storage/fixed-sql.ts';
 import type { Schema } from '../storage/schema.ts';
 import { deliveryRowsFor } from './delivery-row.ts';
 import type { OutboxTargets, OutboxTarget } from './outbox-targets.ts';

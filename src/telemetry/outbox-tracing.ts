@@ -2,7 +2,7 @@
 // recorder hands activities to (`recorder.setOutbox(withOutboxTracing(writer))` in the composition
 // root). With tracing off it passes straight through.
 import type { OutboxWriter } from '../activities/recorder.ts';
-import { insertRows } from '../storage/fixed-insert.ts';
+import { insertRows } from '../storage/fixed-sql.ts';
 import { traceActivities, traceOutboxRows } from './delivery-spans.ts';
 import { tracingEnabled } from './tracing.ts';
 

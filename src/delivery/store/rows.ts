@@ -2,7 +2,7 @@
 // the transaction of the change that caused it (the transactional outbox, docs/DESIGN.md).
 import type { Transaction } from 'kysely';
 import { newId } from '../../shared/ids.ts';
-import { insertRows } from '../../storage/fixed-insert.ts';
+import { insertRows } from '../../storage/fixed-sql.ts';
 import type { DeliveryRow, Schema } from '../../storage/schema.ts';
 
 export type NewDelivery = Omit<DeliveryRow, 'retry_base'>;

@@ -1,6 +1,7 @@
 // The webhook columns the engine reads: which enabled webhooks an activity goes to (the outbox),
 // and what a worker needs to send to one (loaded once per claimed batch).
 import type { Kysely } from 'kysely';
+import { fixedRead } from '../../storage/fixed-sql.ts';
 import type { Schema, WebhookRow } from '../../storage/schema.ts';
 
 export type WebhookTarget = Pick<
@@ -28,15 +29,14 @@ export async function loadWebhookTargets(db: Kysely<Schema>, ids: string[]): Pro
   return new Map(rows.map((row) => [row.id, row]));
 }
 
-/** Enabled webhooks of an account with their event filters (inside the change's transaction). */
+const readEnabledWebhooks = fixedRead<Pick<WebhookRow, 'id' | 'events' | 'handshake_key'>>(
+  'select "id", "events", "handshake_key" from "webhooks" where "account_id" = ? and "enabled" = 1',
+);
+
+/** Enabled webhooks of an account with their event filters (inside the change's transaction; every write reads them). */
 export async function enabledWebhooks(
   db: Kysely<Schema>,
   accountId: string,
 ): Promise<Array<Pick<WebhookRow, 'id' | 'events' | 'handshake_key'>>> {
-  return db
-    .selectFrom('webhooks')
-    .select(['id', 'events', 'handshake_key'])
-    .where('account_id', '=', accountId)
-    .where('enabled', '=', 1)
-    .execute();
+  return readEnabledWebhooks(db, [accountId]);
 }

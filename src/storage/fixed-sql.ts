@@ -1,10 +1,11 @@
-// Multi-row INSERTs of the write path as fixed SQL texts. Kysely builds and compiles every insert
+// The write path's statements as fixed SQL texts. Kysely builds and compiles every statement
 // afresh (a frozen node per value, then a visitor over them): for one activity's five deliveries
-// that was most of Kysely's 12 % of the API thread under load. Here the text for a table, a column
-// list and a row count is made once and kept, and only the parameters are collected per call; the
-// same string object also lets the SQLite statement cache find its prepared statement without
-// hashing a new 2 KB text each time. The statement still runs through Kysely's connection (the
-// transaction, group commit, storage health), as `CompiledQuery`.
+// that was most of Kysely's 12 % of the API thread under load. Here a text is made once and kept
+// (an INSERT per table, column list and row count; a read written out once, `?` placeholders
+// numbered for PostgreSQL), and only the parameters are collected per call; the same string object
+// also lets the SQLite statement cache find its prepared statement without hashing a new text each
+// time. Statements still run through Kysely's connection (the transaction, group commit, storage
+// health), as `CompiledQuery`.
 import { CompiledQuery, PostgresAdapter, type Insertable, type Kysely } from 'kysely';
 import type { Schema } from './schema.ts';
 
@@ -66,3 +67,13 @@ function insertText(table: string, columns: string[], rowCount: number, firstPar
 }
 
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+
+/**
+ * A read written once as SQL with `?` placeholders (none inside literals), run as is on SQLite and
+ * with `$1, $2, …` on PostgreSQL. For the few reads of the write path; everything else uses Kysely.
+ */
+export function fixedRead<Row>(text: string): (db: Kysely<Schema>, parameters: readonly unknown[]) => Promise<Row[]> {
+  let n = 0;
+  const numbered = text.replace(/\?/g, () => `$${++n}`);
+  return async (db, parameters) => (await db.executeQuery<Row>(CompiledQuery.raw(isPostgres(db) ? numbered : text, [...parameters]))).rows;
+}

@@ -1,10 +1,10 @@
-// The write path's fixed-text inserts (src/storage/fixed-insert.ts) store exactly what Kysely's
-// builder would, in chunks, and refuse rows of another shape instead of shifting their values.
+// The write path's fixed SQL texts (src/storage/fixed-sql.ts): inserts store exactly what Kysely's
+// builder would, in chunks, and refuse rows of another shape instead of shifting their values;
+// fixed reads bind their parameters in order on both databases.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { insertRows, insertStatement } from '../../src/storage/fixed-insert.ts';
+import { fixedRead, insertRows, insertStatement } from '../../src/storage/fixed-sql.ts';
 import { migrate } from '../../src/storage/migrate.ts';
-import type { DeliveryRow } from '../../src/storage/schema.ts';
 import { newDeliveryRow, type NewDelivery } from '../../src/delivery/store/rows.ts';
 import { DIALECTS } from '../helpers/databases.ts';
 import { useOpenedDatabase } from '../helpers/opened-database.ts';
@@ -46,8 +46,10 @@ for (const dialect of DIALECTS) {
       assert.equal(got.length, rows.length);
       const byActivity = new Map(got.map((row) => [row.activity_id, row]));
       for (const row of rows) {
-        const back = byActivity.get(row.activity_id) as DeliveryRow;
-        for (const [column, value] of Object.entries(row)) assert.equal(Number.isFinite(value) ? Number(back[column as keyof DeliveryRow]) : back[column as keyof DeliveryRow], value, `${row.activity_id}.${column}`);
+        const back = byActivity.get(row.activity_id) as Record<string, unknown> | undefined;
+        assert.ok(back, row.activity_id);
+        // PostgreSQL returns bigint columns as strings.
+        for (const [column, value] of Object.entries(row)) assert.equal(typeof value === 'number' ? Number(back[column]) : back[column], value, `${row.activity_id}.${column}`);
       }
     });
 
@@ -68,6 +70,15 @@ for (const dialect of DIALECTS) {
       await assert.rejects(insertRows(database().db, 'deliveries', [delivery(1, 'acct-shape'), short as NewDelivery]), /rows differ in their columns/);
       await assert.rejects(insertRows(database().db, 'deliveries', [{ ...delivery(3, 'acct-shape'), body: undefined as unknown as string }]), /has no body/);
       assert.equal((await stored('acct-shape')).length, 0);
+    });
+
+    it('reads with its parameters bound in order', async () => {
+      await insertRows(database().db, 'deliveries', [delivery(1, 'acct-read'), delivery(2, 'acct-read'), delivery(3, 'acct-other')]);
+      const read = fixedRead<{ activity_id: string; lead_seq: number | null }>(
+        'select "activity_id", "lead_seq" from "deliveries" where "account_id" = ? and "webhook_id" = ? order by "activity_id"',
+      );
+      assert.deepEqual(await read(database().db, ['acct-read', 'hook-2']), [{ activity_id: 'activity-acct-read-2', lead_seq: 2 }]);
+      assert.deepEqual(await read(database().db, ['hook-2', 'acct-read']), []);
     });
   });
 }
