@@ -2,10 +2,11 @@
 // `delivery_attempts`, `delivery_workers` or the webhook health columns lives in this folder. The
 // dialect is chosen here, once; callers get one interface. Functions that must share the caller's
 // transaction take a `Transaction` (the outbox insert, the webhook service's changes).
+import { hostname } from 'node:os';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../storage/database.ts';
 import type { Schema } from '../../storage/schema.ts';
-import { Announcer, type WakeSignal } from '../wakeup.ts';
+import { Announcer, listenersElsewhere, type WakeSignal } from '../wakeup.ts';
 import { extendLeases, failOrphans, nextDueAt, releaseDeliveries, webhooksWithDueWork, type ClaimedDelivery, type ClaimOptions, type DueWebhook, type Held, type Lane } from './claim.ts';
 import type { DialectSql, RecordedResults } from './dialect-sql.ts';
 import { postgresSql } from './postgres.ts';
@@ -77,7 +78,10 @@ export interface DeliveryStore {
 export function createDeliveryStore(database: Pick<Database, 'db' | 'dialect'>, wake: WakeSignal): DeliveryStore {
   const { db } = database;
   const dialectSql: DialectSql = database.dialect === 'postgres' ? postgresSql : sqliteSql;
-  const announcer = new Announcer(() => dialectSql.announce(db));
+  const listening = listenersElsewhere(() => workers.workersElsewhere(db, hostname(), process.pid));
+  const announcer = new Announcer(async () => {
+    if (database.dialect === 'postgres' && (await listening())) await dialectSql.announce(db);
+  });
   const announce = () => announcer.poke();
   const inWakingTransaction = async <T>(work: (trx: Transaction<Schema>) => Promise<T>): Promise<T> => {
     const result = await db.transaction().execute(work);

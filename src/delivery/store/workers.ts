@@ -35,6 +35,20 @@ export async function otherWorkers(db: Kysely<Schema>, workerId: string) {
   return db.selectFrom('delivery_workers').selectAll().where('id', '!=', workerId).execute();
 }
 
+/**
+ * Whether a worker of another process is registered (alive or not yet swept): someone a NOTIFY could
+ * wake. Workers of this process hear the in-process signal instead.
+ */
+export async function workersElsewhere(db: Kysely<Schema>, host: string, pid: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('delivery_workers')
+    .select('id')
+    .where((eb) => eb.or([eb('host', '!=', host), eb('pid', '!=', pid)]))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Releases every pending claim of these workers and forgets them; returns how many claims. */
 export async function releaseWorkers(db: Kysely<Schema>, workerIds: readonly string[]): Promise<number> {
   if (workerIds.length === 0) return 0;
