@@ -48,13 +48,13 @@ function toPipeline(row: PipelineRow, stages: StageRow[]): Pipeline {
   return { _id: row.id, name: row.name, stages: stages.map(toStage) };
 }
 
-/** The pipeline with its stages in order, in one statement (a pipeline without stages gives one row of nulls). */
 // Every new lead reads its pipeline: a fixed text (storage/fixed-sql.ts).
 const readPipeline = fixedRead<{ name: string; stage_id: string | null; stage_name: string | null }>(
   'select "pipelines"."name", "stages"."id" as "stage_id", "stages"."name" as "stage_name" from "pipelines" ' +
     'left join "stages" on "stages"."pipeline_id" = "pipelines"."id" where "pipelines"."account_id" = ? and "pipelines"."id" = ? order by "stages"."position"',
 );
 
+/** The pipeline with its stages in order, in one statement (a pipeline without stages gives one row of nulls). */
 export async function getPipeline(db: Kysely<Schema>, accountId: string, id: string): Promise<Pipeline> {
   const rows = await readPipeline(db, [accountId, id]);
   const first = rows[0];
