@@ -3,10 +3,10 @@
 // `recorder.transaction(…)` and call `tx.record(…)`; the recorder orders several changes of one
 // call as docs/SPEC.md §2's table does, and numbers each activity within its lead (the lead
 // sequence of docs/WEBHOOKS.md).
-import type { ExpressionBuilder, Insertable, Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
-import { insertRows } from '../storage/fixed-sql.ts';
+import { insertRows, type Rows } from '../storage/fixed-sql.ts';
 import type { Schema } from '../storage/schema.ts';
 import { catalogueOrder, type ActivityChange, type ActivityType } from './catalogue.ts';
 import { loadLeadSnapshot } from './lead-snapshot.ts';
@@ -39,7 +39,7 @@ export interface OutboxWriter {
 }
 
 /** The rows of recorded activities, not yet inserted. */
-export type ActivityRows = Array<Insertable<Schema['activities']>>;
+export type ActivityRows = Rows<'activities'>;
 
 export interface Actor {
   accountId: string;

@@ -253,14 +253,7 @@ class Exchange implements Dispatcher.DispatchHandler, Abortable {
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
     if (this.settled) return;
     this.finish();
-    this.resolve({
-      ok: false,
-      error,
-      durationMs: Math.round(performance.now() - this.started),
-      remoteAddress: this.remoteByOrigin.get(this.origin) ?? null,
-      timedOut: this.timedOut,
-      interrupted: this.signal.aborted,
-    });
+    this.resolve({ ok: false, error, ...this.timing(), timedOut: this.timedOut, interrupted: this.signal.aborted });
   }
 
   private succeed(truncated: boolean): void {
@@ -268,12 +261,12 @@ class Exchange implements Dispatcher.DispatchHandler, Abortable {
     const chunks = this.chunks;
     // Cutting may split a UTF-8 sequence; the decoder replaces the partial character.
     const body = chunks.length === 1 ? chunks[0]!.toString('utf8') : chunks.length === 0 ? '' : Buffer.concat(chunks, this.size).toString('utf8');
-    this.resolve({
-      ok: true,
-      response: { status: this.status, headers: flattenHeaders(this.headers ?? {}), body, truncated },
-      durationMs: Math.round(performance.now() - this.started),
-      remoteAddress: this.remoteByOrigin.get(this.origin) ?? null,
-    });
+    this.resolve({ ok: true, response: { status: this.status, headers: flattenHeaders(this.headers ?? {}), body, truncated }, ...this.timing() });
+  }
+
+  /** How long the exchange took, and the address its origin's newest socket went to. */
+  private timing(): { durationMs: number; remoteAddress: string | null } {
+    return { durationMs: Math.round(performance.now() - this.started), remoteAddress: this.remoteByOrigin.get(this.origin) ?? null };
   }
 
   private finish(): void {

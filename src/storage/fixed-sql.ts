@@ -5,7 +5,8 @@
 // numbered for PostgreSQL), and only the parameters are collected per call; the same string object
 // also lets the SQLite statement cache find its prepared statement without hashing a new text each
 // time. Statements still run through Kysely's connection (the transaction, group commit, storage
-// health), as `CompiledQuery`.
+// health), as `CompiledQuery`. The placeholder style (`?` or `$n`) is the one thing that differs;
+// `isPostgres` reads it from the Kysely instance's adapter, so callers pass no dialect.
 import { CompiledQuery, PostgresAdapter, type Insertable, type Kysely } from 'kysely';
 import type { Schema } from './schema.ts';
 
