@@ -43,7 +43,17 @@ const THREAD_ENTRY = import.meta.url.endsWith('.ts')
   ? new URL('../../delivery-thread.entry.js', import.meta.url)
   : new URL('./worker-thread.js', import.meta.url);
 
-const spawnEntry = (data: ThreadData) => new Worker(THREAD_ENTRY, { workerData: data });
+/**
+ * The thread's old-generation limit (MB). V8 lets a heap grow to up to 4× what it holds between
+ * full collections when its limit is 2 GiB or more (Node's default here is about 4 GiB), and by
+ * 1.3–2× below that. Under a steady drain the thread holds ~20–30 MB, so the default let its heap
+ * reach ~100 MB of mostly garbage; at 2,000 MB it stays near 2×, with no change in drain rate
+ * (docs/BENCHMARKS.md, "Backlog RSS"). Running out still ends only the thread, which is restarted.
+ */
+const THREAD_OLD_GENERATION_MB = 2_000;
+
+const spawnEntry = (data: ThreadData) =>
+  new Worker(THREAD_ENTRY, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: THREAD_OLD_GENERATION_MB } });
 
 type State = 'idle' | 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped';
 
