@@ -19,7 +19,7 @@ let arrivals = new Map<string, [number, string]>();
 let record = false;
 
 function emptyStats(): ReceiverStats {
-  return { ok: 0, hang: 0, other: 0, duplicates: 0, bytes: 0, firstAt: 0, lastOkAt: 0, okByPath: {}, lastOkAtByPath: {} };
+  return { ok: 0, hang: 0, other: 0, duplicates: 0, bytes: 0, firstAt: 0, lastOkAt: 0, okByPath: {}, lastOkAtByPath: {}, okBySenderPort: {} };
 }
 
 /** One port per webhook, so that every webhook is its own origin, as distinct endpoints are. */
@@ -48,6 +48,8 @@ const handler: http.RequestListener = (req, res) => {
     stats.lastOkAt = at;
     stats.okByPath[url] = (stats.okByPath[url] ?? 0) + 1;
     stats.lastOkAtByPath[url] = at;
+    const port = req.socket.remotePort ?? 0;
+    stats.okBySenderPort[port] = (stats.okBySenderPort[port] ?? 0) + 1;
     if (record) noteArrival(url, req.headers['webhook-id'], body, at);
     res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' }).end('ok');
   });

@@ -23,11 +23,29 @@ export interface Measurements {
   backlogSqlite: BacklogResult;
   postgresOneWorker: BacklogResult;
   postgresTwoWorkers: BacklogResult;
+  postgresFourWorkers: BacklogResult;
   orderedSqlite: OrderingResult;
   orderedPostgres: OrderingResult;
 }
 
 const x = (value: number) => `${formatNumber(value)}×`;
+
+/** How far a worker's share may be from the fair 1/n, as a fraction of 1/n. */
+const SHARE_TOLERANCE = 0.25;
+
+const shareOf = (b: BacklogResult) => {
+  const total = b.perProcess.reduce((sum, n) => sum + n, 0) + b.unattributed;
+  return b.perProcess.map((n) => n / Math.max(1, total));
+};
+
+/** Every worker within ±SHARE_TOLERANCE of 1/n, with (almost) every delivery attributed. */
+function evenShares(b: BacklogResult): boolean {
+  const fair = 1 / b.perProcess.length;
+  return b.unattributed <= 0.01 * (b.delivered + b.count / 10) && shareOf(b).every((share) => Math.abs(share - fair) <= SHARE_TOLERANCE * fair);
+}
+
+const shareNote = (b: BacklogResult) =>
+  `shares ${shareOf(b).map((share) => `${formatNumber(share * 100)} %`).join(' / ')}` + (b.unattributed > 0 ? ` (${formatNumber(b.unattributed)} unattributed)` : '');
 
 export function buildRows(m: Partial<Measurements>, errors: Record<string, string>, sizes: Sizes): ResultRow[] {
   const failed = (name: keyof Measurements) => (errors[name] ? `failed: ${errors[name]}` : 'not run');
@@ -99,16 +117,27 @@ export function buildRows(m: Partial<Measurements>, errors: Record<string, strin
 
   const workersLabel = `PostgreSQL workers (drain of ${formatNumber(sizes.workerScalingDeliveries)})`;
   const one = m.postgresOneWorker;
-  const two = m.postgresTwoWorkers;
   rows.push(
     one
       ? judged(row(workersLabel, '1 × leadhook worker', one.drainPerSecond, '/s', `${backlog(one)}, peak RSS ${formatNumber(one.peakRssMiB)} MiB`), '≥ 10,000/s', one.drainPerSecond >= 10_000)
       : row(workersLabel, '1 × leadhook worker', null, '/s', failed('postgresOneWorker')),
   );
-  if (!two) rows.push(row(workersLabel, '2 × leadhook worker', null, '/s', failed('postgresTwoWorkers')));
-  else {
-    const ratio = one ? two.drainPerSecond / one.drainPerSecond : null;
-    rows.push(judged(row(workersLabel, '2 × leadhook worker', two.drainPerSecond, '/s', `${ratio === null ? '' : `${x(ratio)} one worker; `}${backlog(two)}`), '≥ 1× one worker (no fall)', ratio === null ? null : ratio >= 1));
+  // Adding workers must not lower the rate (against the next smaller set-up), and each worker
+  // must send its fair share 1/n within ±SHARE_TOLERANCE of it.
+  let fewer: { workers: number; result: BacklogResult } | undefined = one ? { workers: 1, result: one } : undefined;
+  for (const [workers, key] of [[2, 'postgresTwoWorkers'], [4, 'postgresFourWorkers']] as const) {
+    const many = m[key];
+    const label = `${workers} × leadhook worker`;
+    if (!many) {
+      rows.push(row(workersLabel, label, null, '/s', failed(key)));
+      continue;
+    }
+    const ratio = fewer ? many.drainPerSecond / fewer.result.drainPerSecond : null;
+    const even = evenShares(many);
+    const note = `${ratio === null ? '' : `${x(ratio)} ${fewer!.workers} worker${fewer!.workers > 1 ? 's' : ''}; `}${shareNote(many)}; ${backlog(many)}`;
+    const target = `≥ 1× ${fewer?.workers ?? 'fewer'} worker${(fewer?.workers ?? 2) > 1 ? 's' : ''} (no fall), even shares`;
+    rows.push(judged(row(workersLabel, label, many.drainPerSecond, '/s', note), target, ratio === null ? null : ratio >= 1 && even));
+    fewer = { workers, result: many };
   }
 
   const orderedLabel = `per-lead ordering (notes on ${ORDERED_LEADS} leads, fan-out ${FAN_OUT}, ${formatNumber(sizes.orderedActivities * FAN_OUT)} deliveries)`;

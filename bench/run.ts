@@ -36,6 +36,7 @@ const SCENARIOS: Record<keyof Measurements, Scenario> = {
   backlogSqlite: (r, s, d) => backlogDrain('sqlite', r, s.backlogDeliveries, 1, d),
   postgresOneWorker: (r, s, d) => backlogDrain('postgres', r, s.workerScalingDeliveries, 1, d),
   postgresTwoWorkers: (r, s, d) => backlogDrain('postgres', r, s.workerScalingDeliveries, 2, d),
+  postgresFourWorkers: (r, s, d) => backlogDrain('postgres', r, s.workerScalingDeliveries, 4, d),
   orderedSqlite: (r, s, d) => leadhookOrdering('sqlite', r, s.orderedActivities, d),
   orderedPostgres: (r, s, d) => leadhookOrdering('postgres', r, s.orderedActivities, d),
 };

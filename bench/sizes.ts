@@ -11,7 +11,7 @@ export interface Sizes {
   isolationActivities: number;
   /** Pending deliveries inserted for the backlog drain. */
   backlogDeliveries: number;
-  /** Pending deliveries drained by 1, then 2, PostgreSQL workers. */
+  /** Pending deliveries drained by 1, then 2, then 4 PostgreSQL workers. */
   workerScalingDeliveries: number;
   /** Notes per ordering run (each to FAN_OUT webhooks), run once unordered and once per lead. */
   orderedActivities: number;

@@ -16,6 +16,11 @@ export interface ReceiverStats {
   okByPath: Record<string, number>;
   /** Arrival time of the last 200 per path. */
   lastOkAtByPath: Record<string, number>;
+  /**
+   * Requests answered 200 per sender port (the client end of the connection): with the ports each
+   * sending process holds (lib/socket-owners.ts) this tells which process sent them.
+   */
+  okBySenderPort: Record<number, number>;
 }
 
 export type ReceiverRequest =

@@ -7,12 +7,14 @@
 // delivery over the same window (/proc/<pid>/stat): on a machine whose cores the receiver and the
 // database share, CPU per delivery is the figure a wall-clock rate hides. PostgreSQL workers are
 // held until all of them have registered (releaseWhenWorkersReady), so no worker's start-up or
-// warm-up falls inside the measured window.
+// warm-up falls inside the measured window. Each delivery is attributed to the process that sent it
+// (lib/socket-owners.ts), which shows how evenly several workers share the backlog.
 import { DeadlineError, now } from '../lib/deadline.ts';
 import type { Dialect } from '../lib/databases.ts';
 import type { Receiver } from '../lib/receiver-handle.ts';
 import { sampleCpu } from '../lib/cpu.ts';
 import { sampleRss } from '../lib/rss.ts';
+import { deliveriesPerProcess, samplePortOwners } from '../lib/socket-owners.ts';
 import { holdWebhooks, insertBacklog, releaseWhenWorkersReady } from '../leadhook/backlog.ts';
 import { startServe, startWorker, type LeadhookProcess } from '../leadhook/deployment.ts';
 import { okPaths, openSession } from '../leadhook/session.ts';
@@ -31,6 +33,10 @@ export interface BacklogResult {
   cpuMicrosPerDelivery: number;
   /** Requests that repeated a (webhook, webhook-id) already received: sent more than once. */
   duplicates: number;
+  /** Deliveries each delivery process sent (start order), the warm-up included. */
+  perProcess: number[];
+  /** Deliveries whose connection no delivery process was seen holding. */
+  unattributed: number;
   /** Set when the deadline passed before the backlog was drained. */
   timedOut: boolean;
 }
@@ -55,6 +61,7 @@ export async function backlogDrain(dialect: Dialect, receiver: Receiver, count: 
     if (dialect === 'sqlite') processes.push(await startServe(session.database, { worker: true }));
     else for (let i = 0; i < workers; i++) processes.push(startWorker(session.database));
     const samplers = processes.map((p) => sampleRss(p.pid));
+    const portOwners = samplePortOwners(processes.map((p) => p.pid), receiver.ports);
     const cpu = sampleCpu(processes.map((p) => p.pid));
     if (dialect === 'postgres') await releaseWhenWorkersReady(session.database, session.webhookIds, workers, deadline);
     let timedOut = false;
@@ -70,6 +77,8 @@ export async function backlogDrain(dialect: Dialect, receiver: Receiver, count: 
     const stats = await receiver.stats();
     const peakRssMiB = Math.max(...samplers.map((s) => s.peakMiB()));
     for (const s of samplers) s.stop();
+    const shares = deliveriesPerProcess(stats.okBySenderPort, portOwners.owners(), processes.length);
+    portOwners.stop();
     cpu.stop();
     const measured = Math.max(0, stats.ok - window.ok);
     const cpuSeconds = cpu.secondsAt(stats.lastOkAt) - cpu.secondsAt(window.at);
@@ -82,6 +91,7 @@ export async function backlogDrain(dialect: Dialect, receiver: Receiver, count: 
       peakRssMiB,
       cpuMicrosPerDelivery: (cpuSeconds * 1e6) / Math.max(1, measured),
       duplicates: stats.duplicates,
+      ...shares,
       timedOut,
     };
   } finally {
