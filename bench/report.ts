@@ -105,7 +105,9 @@ export function buildRows(m: Partial<Measurements>, errors: Record<string, strin
 
   const backlog = (b: BacklogResult) =>
     `${formatNumber(b.delivered)} of ${formatNumber(b.count)} in ${formatNumber(b.totalSeconds)} s${b.timedOut ? ' (DEADLINE)' : ''}, ` +
-    `drain ${formatNumber(b.drainPerSecond)}/s, ${formatNumber(b.cpuMicrosPerDelivery)} µs CPU/delivery (delivery processes), insert ${formatNumber(b.insertSeconds)} s` +
+    `drain ${formatNumber(b.drainPerSecond)}/s, ${formatNumber(b.cpuMicrosPerDelivery)} µs CPU/delivery (delivery processes)` +
+    (b.databaseCpuMicrosPerDelivery === null ? '' : ` + ${formatNumber(b.databaseCpuMicrosPerDelivery)} µs (PostgreSQL server)`) +
+    `, insert ${formatNumber(b.insertSeconds)} s` +
     (b.duplicates > 0 ? `, ${formatNumber(b.duplicates)} sent twice` : '');
   const b = m.backlogSqlite;
   const backlogLabel = `backlog of ${formatNumber(sizes.backlogDeliveries)} pending deliveries`;

@@ -33,12 +33,29 @@ export function cpuSince(pid: number, before: CpuTimes): CpuTimes {
   return { processMs: after.processMs - before.processMs, mainThreadMs: after.mainThreadMs - before.mainThreadMs };
 }
 
-/** CPU seconds (all threads) of the processes, sampled every `everyMs`; an exited one keeps its last reading. */
-export function sampleCpu(pids: number[], everyMs = 50): { secondsAt(at: number): number; stop(): void } {
+/** The PostgreSQL server's processes on this machine (postmaster, backends, background workers). */
+export function postgresServerPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8') === 'postgres\n') pids.push(Number(entry));
+    } catch {
+      // exited
+    }
+  }
+  return pids;
+}
+
+/**
+ * CPU seconds (all threads) of the processes, sampled every `everyMs`; an exited one keeps its last
+ * reading. `pids` may be a function, asked at every sample, for a set of processes that changes.
+ */
+export function sampleCpu(pids: number[] | (() => number[]), everyMs = 50): { secondsAt(at: number): number; stop(): void } {
   const last = new Map<number, number>();
   const read = (): number => {
     let total = 0;
-    for (const pid of pids) {
+    for (const pid of typeof pids === 'function' ? pids() : pids) {
       try {
         last.set(pid, cpuTimes(pid).processMs / 1000);
       } catch {

@@ -12,7 +12,7 @@
 import { DeadlineError, now } from '../lib/deadline.ts';
 import type { Dialect } from '../lib/databases.ts';
 import type { Receiver } from '../lib/receiver-handle.ts';
-import { sampleCpu } from '../lib/cpu.ts';
+import { postgresServerPids, sampleCpu } from '../lib/cpu.ts';
 import { sampleRss } from '../lib/rss.ts';
 import { deliveriesPerProcess, samplePortOwners } from '../lib/socket-owners.ts';
 import { holdWebhooks, insertBacklog, releaseWhenWorkersReady } from '../leadhook/backlog.ts';
@@ -31,6 +31,8 @@ export interface BacklogResult {
   peakRssMiB: number;
   /** CPU time (user + system) of the delivery processes per delivery, same window (µs). */
   cpuMicrosPerDelivery: number;
+  /** The same for the PostgreSQL server's processes (PostgreSQL only; µs). */
+  databaseCpuMicrosPerDelivery: number | null;
   /** Requests that repeated a (webhook, webhook-id) already received: sent more than once. */
   duplicates: number;
   /** Deliveries each delivery process sent (start order), the warm-up included. */
@@ -63,6 +65,7 @@ export async function backlogDrain(dialect: Dialect, receiver: Receiver, count: 
     const samplers = processes.map((p) => sampleRss(p.pid));
     const portOwners = samplePortOwners(processes.map((p) => p.pid), receiver.ports);
     const cpu = sampleCpu(processes.map((p) => p.pid));
+    const databaseCpu = dialect === 'postgres' ? sampleCpu(postgresServerPids, 250) : undefined;
     if (dialect === 'postgres') await releaseWhenWorkersReady(session.database, session.webhookIds, workers, deadline);
     let timedOut = false;
     let window = { at: now(), ok: 0 };
@@ -80,8 +83,10 @@ export async function backlogDrain(dialect: Dialect, receiver: Receiver, count: 
     const shares = deliveriesPerProcess(stats.okBySenderPort, portOwners.owners(), processes.length);
     portOwners.stop();
     cpu.stop();
+    databaseCpu?.stop();
     const measured = Math.max(0, stats.ok - window.ok);
     const cpuSeconds = cpu.secondsAt(stats.lastOkAt) - cpu.secondsAt(window.at);
+    const databaseSeconds = databaseCpu ? databaseCpu.secondsAt(stats.lastOkAt) - databaseCpu.secondsAt(window.at) : null;
     return {
       count,
       delivered: Math.max(0, stats.ok - warmUp),
@@ -90,6 +95,7 @@ export async function backlogDrain(dialect: Dialect, receiver: Receiver, count: 
       drainPerSecond: measured / Math.max(0.001, (stats.lastOkAt - window.at) / 1000),
       peakRssMiB,
       cpuMicrosPerDelivery: (cpuSeconds * 1e6) / Math.max(1, measured),
+      databaseCpuMicrosPerDelivery: databaseSeconds === null ? null : (databaseSeconds * 1e6) / Math.max(1, measured),
       duplicates: stats.duplicates,
       ...shares,
       timedOut,
