@@ -8,7 +8,7 @@ import type { LatencyResult } from './scenarios/leadhook-latency.ts';
 import { DRIVER_CONCURRENCY, type LeadhookThroughput } from './scenarios/leadhook-throughput.ts';
 import type { ThroughputResult } from './scenarios/limit.ts';
 import type { OrderedRun, OrderingResult } from './scenarios/ordering.ts';
-import { BENCH_DELIVERY_TIMEOUT_MS, CONCURRENCY, FAN_OUT, ISOLATION_HANGING, ISOLATION_WEBHOOKS, LATENCY_RATE, ORDERED_LEADS, type Sizes } from './sizes.ts';
+import { BENCH_DELIVERY_TIMEOUT_MS, CONCURRENCY, FAN_OUT, ISOLATION_HANGING, ISOLATION_WEBHOOKS, LATENCY_RATE, LATENCY_WARM_UP_S, ORDERED_LEADS, type Sizes } from './sizes.ts';
 
 export interface Measurements {
   limit: ThroughputResult;
@@ -89,6 +89,8 @@ export function buildRows(m: Partial<Measurements>, errors: Record<string, strin
     ].filter(Boolean).join('; ');
     rows.push(row(latency, `${label} p50`, l.p50, 'ms', `achieved ${formatNumber(l.achievedRate)}/s, ${formatNumber(l.count)} matched${shortfall ? `; ${shortfall}` : ''}`));
     rows.push(judged(row(latency, `${label} p99`, l.p99, 'ms', `max ${formatNumber(l.max)} ms; API answer p99 ${formatNumber(l.apiP99)} ms`), 'p99 < 50 ms', l.p99 < 50 && l.failedCalls + l.undelivered === 0));
+    const cold = l.coldStart;
+    rows.push(row(latency, `${label} p99, first ${LATENCY_WARM_UP_S} s after start`, cold.p99, 'ms', `cold start, measured before the row above: p50 ${formatNumber(cold.p50)} ms, max ${formatNumber(cold.max)} ms; API answer p99 ${formatNumber(cold.apiP99)} ms`));
   }
 
   const isolation = `isolation: ${ISOLATION_HANGING} of ${ISOLATION_WEBHOOKS} webhooks hang (timeout ${BENCH_DELIVERY_TIMEOUT_MS / 1000} s)`;

@@ -25,6 +25,8 @@ export const ORDERED_LEADS = 100;
 /** The same number of requests in flight for the limit and the baseline worker. */
 export const CONCURRENCY = 64;
 export const LATENCY_RATE = 1_000;
+/** Seconds at LATENCY_RATE measured first, as the cold start, before the judged seconds. */
+export const LATENCY_WARM_UP_S = 3;
 /** 8 webhooks, 2 of them (a quarter) hanging. */
 export const ISOLATION_WEBHOOKS = 8;
 export const ISOLATION_HANGING = 2;
