@@ -11,6 +11,7 @@ import { observeDialect } from './observed-dialect.ts';
 import type { Schema } from './schema.ts';
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.ts';
 import { WalSqliteDialect } from './sqlite-dialect.ts';
+import { LockReleases } from './sqlite-lock-releases.ts';
 import { withStatementCache } from './statement-cache.ts';
 import { createStorageHealth, type StorageHealth } from './storage-health.ts';
 
@@ -81,7 +82,8 @@ function openSqlite(dataDir: string, health: StorageHealth, logger: Logger | und
   // Never inside a COMMIT on this thread: see sqlite-checkpointer.ts.
   sqlite.pragma('wal_autocheckpoint = 0');
   sqlite.pragma('foreign_keys = OFF');
-  const dialect = new WalSqliteDialect({ database: withStatementCache(sqlite) }, { busyTimeoutMs: 5000, inTransaction: () => sqlite.inTransaction });
+  const releases = new LockReleases(file);
+  const dialect = new WalSqliteDialect({ database: withStatementCache(sqlite) }, { busyTimeoutMs: 5000, inTransaction: () => sqlite.inTransaction, releases });
   const db = kysely(dialect, health);
   let checkpointer: Checkpointer | undefined;
   const checkpointInBackground = () => {
@@ -92,6 +94,7 @@ function openSqlite(dataDir: string, health: StorageHealth, logger: Logger | und
     await dialect.flush();
     checkpointBeforeClose(sqlite, logger);
     await db.destroy();
+    releases.close();
   };
   return { db, dialect: 'sqlite', postgresUrl: undefined, health, checkpointInBackground, close };
 }

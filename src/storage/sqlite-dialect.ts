@@ -6,8 +6,10 @@
 // - Waiting for the write lock does not block the thread. SQLite's own busy handler sleeps inside
 //   the native call (1, 2, 5, 10 … 25 ms steps), freezing the event loop and overshooting the
 //   moment the lock frees. Instead the connection has no busy timeout, and a statement refused with
-//   SQLITE_BUSY is retried asynchronously at short intervals until `busyTimeoutMs` has passed.
-//   A refused statement did nothing (SQLite statements are atomic), so retrying it is safe.
+//   SQLITE_BUSY is retried asynchronously at short intervals until `busyTimeoutMs` has passed, and
+//   at once when another connection of this process ends its write transaction
+//   (sqlite-lock-releases.ts). A refused statement did nothing (SQLite statements are atomic), so
+//   retrying it is safe.
 // - Transactions that arrive together share one COMMIT (sqlite-group-commit.ts), which also rolls
 //   back only while a transaction is open: SQLite ends a transaction by itself on some errors
 //   (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM), and a ROLLBACK would then fail with "no transaction
@@ -15,10 +17,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SqliteDialect, type DatabaseConnection, type Driver, type SqliteDialectConfig, type SqliteDriver } from 'kysely';
 import { GroupCommitDriver, type GroupCommitOptions } from './sqlite-group-commit.ts';
+import type { LockReleases } from './sqlite-lock-releases.ts';
 
 export interface BusyRetryOptions {
   /** Give up (and throw SQLITE_BUSY) after waiting this long for the lock. */
   busyTimeoutMs: number;
+  /** Wakes a wait when another connection of this process ends a write transaction; without it, waits are fixed. */
+  releases?: LockReleases;
+  /** The waits between attempts (ms; the last repeats). Default RETRY_DELAYS_MS. */
+  retryDelaysMs?: readonly number[];
 }
 
 export type WalSqliteOptions = BusyRetryOptions & Omit<GroupCommitOptions, 'maxMembers' | 'maxAgeMs'> & Partial<GroupCommitOptions>;
@@ -40,8 +47,10 @@ async function retryWhileBusy<T>(run: () => Promise<T>, options: BusyRetryOption
       return await run();
     } catch (error) {
       if (!isBusy(error) || Date.now() >= deadline) throw error;
-      const delay = RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)]!;
-      await (delay === 0 ? new Promise((resolve) => setImmediate(resolve)) : sleep(delay));
+      const delays = options.retryDelaysMs ?? RETRY_DELAYS_MS;
+      const delay = delays[Math.min(attempt, delays.length - 1)]!;
+      if (delay === 0) await new Promise((resolve) => setImmediate(resolve));
+      else await (options.releases ? options.releases.next(delay) : sleep(delay));
     }
   }
 }
@@ -67,7 +76,8 @@ export class WalSqliteDialect extends SqliteDialect {
     const driver = super.createDriver() as SqliteDriver;
     const acquire = driver.acquireConnection.bind(driver);
     driver.acquireConnection = async () => retryingConnection(await acquire(), this.options);
-    this.driver = new GroupCommitDriver(driver, { ...GROUP_DEFAULTS, ...this.options });
+    const releases = this.options.releases;
+    this.driver = new GroupCommitDriver(driver, { ...GROUP_DEFAULTS, ...this.options, ...(releases ? { onRelease: () => releases.released() } : {}) });
     return this.driver;
   }
 

@@ -19,6 +19,8 @@ export interface GroupCommitOptions {
   maxAgeMs: number;
   /** Whether the connection has a transaction open (better-sqlite3's `inTransaction`). */
   inTransaction: () => boolean;
+  /** Called when the outer transaction ended (commit or rollback): the write lock is free again. */
+  onRelease?: () => void;
 }
 
 const SAVEPOINT = 'leadhook_member';
@@ -108,6 +110,7 @@ export class GroupCommitDriver implements Driver {
     // SQLite ended the outer transaction itself: what the group's other members did is gone too.
     const group = this.group;
     this.group = undefined;
+    if (group) this.options.onRelease?.();
     group?.reject(this.lastError ?? new Error('SQLite ended the transaction'));
   }
 
@@ -143,9 +146,11 @@ export class GroupCommitDriver implements Driver {
     try {
       if (!this.options.inTransaction()) throw this.lastError ?? new Error('SQLite ended the transaction');
       await connection.executeQuery(CompiledQuery.raw('commit'));
+      this.options.onRelease?.();
       group.resolve();
     } catch (error) {
       if (this.options.inTransaction()) await connection.executeQuery(CompiledQuery.raw('rollback')).catch(() => {});
+      this.options.onRelease?.();
       group.reject(error);
     }
   }
