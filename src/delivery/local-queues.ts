@@ -42,6 +42,12 @@ export interface QueueLimits {
    * deliveries sit side by side), so the database writes each page once for all of them.
    */
   topUpRoom?: number;
+  /**
+   * Deliveries this worker may hold in all, every webhook and lane together (unlimited if absent):
+   * what it holds in memory then does not grow with the number of webhooks that have a backlog.
+   * When it binds, claims take turns across the webhooks (`rooms`).
+   */
+  maxHeld?: number;
 }
 
 class WebhookQueue {
@@ -76,6 +82,12 @@ export class LocalQueues {
   private readonly accounts = new Map<string, AccountQueue>();
   private readonly inFlightByLane: Record<Lane, number> = { first: 0, retry: 0 };
   private readonly pressure: EndpointPressure;
+  /** Held in all (in flight + waiting), against `maxHeld`. */
+  private totalHeld = 0;
+  /** The last webhook given room per lane: when `maxHeld` binds, the next claim starts after it. */
+  private readonly turnAfter: Record<Lane, string | undefined> = { first: undefined, retry: undefined };
+  /** A webhook with room got none because `maxHeld` bound: claim again once enough is freed. */
+  private heldBackByTotal = false;
 
   constructor(
     private readonly limits: QueueLimits,
@@ -93,17 +105,34 @@ export class LocalQueues {
     const rooms = new Map<string, number>();
     const now = this.now();
     let triggered = false;
-    for (const webhookId of candidates) {
+    let budget = (this.limits.maxHeld ?? Number.POSITIVE_INFINITY) - this.totalHeld;
+    for (const webhookId of this.inTurn(lane, candidates)) {
       // Paused here (its pause may not be in the database yet): claim nothing until it ends.
       if (this.pressure.pausedUntil(webhookId, now) !== null) continue;
       const queue = this.hooks.get(webhookId);
       const { hold, minRoom, topUpRoom } = this.holdOf(webhookId);
-      const room = hold - (queue?.held[lane] ?? 0);
+      const own = hold - (queue?.held[lane] ?? 0);
+      const room = Math.min(own, budget);
+      if (room < own && own >= topUpRoom) this.heldBackByTotal = true;
       if (room >= minRoom) triggered = true;
-      if (room >= topUpRoom) rooms.set(webhookId, room);
-      if (room < minRoom && queue) queue.moreDue[lane] = true;
+      if (room >= topUpRoom) {
+        rooms.set(webhookId, room);
+        budget -= room;
+        this.turnAfter[lane] = webhookId;
+      }
+      if (own < minRoom && queue) queue.moreDue[lane] = true;
     }
     return triggered ? rooms : new Map();
+  }
+
+  /** The candidates from the one after the last given room onwards, wrapping round (ids sort as strings). */
+  private inTurn(lane: Lane, candidates: Iterable<string>): string[] {
+    const list = [...candidates];
+    const after = this.turnAfter[lane];
+    if (this.limits.maxHeld === undefined || after === undefined) return list;
+    const sorted = list.sort();
+    const start = sorted.findIndex((id) => id > after);
+    return start <= 0 ? sorted : [...sorted.slice(start), ...sorted.slice(0, start)];
   }
 
   /** Hold and minimum room shrink with a webhook's adaptive limit: a slowed endpoint holds only what it can send in its lease. */
@@ -156,6 +185,7 @@ export class LocalQueues {
     const queue = this.queueOf(item.delivery.account_id, webhookId);
     queue.waiting[item.lane].push(item);
     queue.held[item.lane] += 1;
+    this.totalHeld += 1;
   }
 
   /**
@@ -255,6 +285,7 @@ export class LocalQueues {
       for (const lane of LANES) {
         all.push(...queue.waiting[lane]);
         queue.held[lane] -= queue.waiting[lane].length;
+        this.totalHeld -= queue.waiting[lane].length;
         queue.waiting[lane] = [];
       }
     }
@@ -264,8 +295,14 @@ export class LocalQueues {
 
   private forget(queue: WebhookQueue, item: Queued): boolean {
     queue.held[item.lane] -= 1;
+    this.totalHeld -= 1;
     if (queue.idle) this.remove(item.delivery.webhook_id, queue);
     const { hold, minRoom } = this.holdOf(item.delivery.webhook_id);
+    if (this.heldBackByTotal && (this.limits.maxHeld ?? 0) - this.totalHeld >= minRoom) {
+      // Enough is free again for a webhook the total held back: one claim, which takes turns.
+      this.heldBackByTotal = false;
+      return true;
+    }
     if (!queue.moreDue[item.lane] || hold - queue.held[item.lane] < minRoom) return false;
     // Ask once: the claim this triggers records a fresh answer.
     queue.moreDue[item.lane] = false;

@@ -29,6 +29,13 @@ import { ResultWriter } from './worker/result-writer.ts';
 import { createEmailSender } from './worker/send-emails.ts';
 import { WakeLoop } from './worker/wake-loop.ts';
 
+/**
+ * Deliveries one worker holds in memory at most (in flight + claimed and waiting), all webhooks
+ * together: ~20,000 × 1–2 KB, far below the delivery thread's heap limit (thread-host.ts) and far
+ * above what its lanes can have in flight, so it binds only when hundreds of webhooks have a backlog.
+ */
+export const MAX_HELD = 20_000;
+
 export interface WorkerSettings {
   retrySchedule: readonly number[];
   retryJitter: number;
@@ -88,9 +95,10 @@ export class DeliveryWorker {
     // dry during a claim round trip, a slow one only holds what it will send within its lease, and
     // claims are few and wide: one claim writes the neighbouring rows of many webhooks (an
     // activity's deliveries) on the same database pages, where per-webhook claims of a cap each
-    // wrote every page once per webhook.
+    // wrote every page once per webhook. In all a worker holds at most MAX_HELD, however many
+    // webhooks have a backlog; the webhooks then take turns.
     const queues = new LocalQueues(
-      { perWebhookCap: cap, perAccountCap: s.maxInFlightPerAccount, holdPerLane: 6 * cap, minRoom: 2 * cap, topUpRoom: Math.ceil(cap / 2) },
+      { perWebhookCap: cap, perAccountCap: s.maxInFlightPerAccount, holdPerLane: 6 * cap, minRoom: 2 * cap, topUpRoom: Math.ceil(cap / 2), maxHeld: MAX_HELD },
       () => deps.clock.now().getTime(),
     );
     const emails = createEmailSender(deps.mailer, s.publicUrl, deps.logger);

@@ -106,3 +106,34 @@ describe('local queues', () => {
     assert.deepEqual(queues.takeStartable({ first: 4, retry: 4 }, never).start.map((i) => i.delivery.account_id), ['c', 'b']);
   });
 });
+
+describe('local queues: the total held (maxHeld)', () => {
+  const limits = { perAccountCap: 100, perWebhookCap: 2, holdPerLane: 8, minRoom: 2 };
+
+  it('gives out no more room than the total allows, both lanes and every webhook together', () => {
+    const queues = new LocalQueues({ ...limits, maxHeld: 10 });
+    for (let i = 0; i < 3; i++) queues.add(item('w1', 'retry'));
+    // 7 left of 10: w1 gets its 7 (of 8), w2 nothing.
+    assert.deepEqual([...queues.rooms('first', ['w1', 'w2'])], [['w1', 7]]);
+    for (let i = 0; i < 7; i++) queues.add(item('w1', 'first'));
+    assert.deepEqual([...queues.rooms('first', ['w1', 'w2', 'w3'])], [], 'all 10 held: no claim at all');
+    assert.deepEqual([...new LocalQueues(limits).rooms('first', ['w1', 'w2'])], [['w1', 8], ['w2', 8]], 'unlimited without maxHeld');
+  });
+
+  it('lets the webhooks take turns when the total binds, and asks for a claim once enough is freed', () => {
+    const queues = new LocalQueues({ ...limits, maxHeld: 8 });
+    const given: string[] = [];
+    for (let round = 0; round < 4; round++) {
+      const rooms = [...queues.rooms('first', ['w1', 'w2', 'w3'])];
+      assert.equal(rooms.length, 1, `round ${round}: all 8 go to one webhook`);
+      const [webhookId, room] = rooms[0]!;
+      given.push(webhookId);
+      for (let i = 0; i < room; i++) queues.add(item(webhookId, 'first'));
+      const [a, b] = queues.takeStartable(roomy, never).start; // its cap: 2 start, 6 wait
+      assert.equal(queues.finished(a!), false, 'one freed: less than the minimum room');
+      assert.equal(queues.finished(b!), true, 'two freed: the held-back webhooks may claim');
+      queues.takeAllWaiting();
+    }
+    assert.deepEqual(given, ['w1', 'w2', 'w3', 'w1'], 'turns go round the webhooks in id order');
+  });
+});
