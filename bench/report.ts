@@ -138,8 +138,9 @@ export function buildRows(m: Partial<Measurements>, errors: Record<string, strin
     }
     const ratio = fewer ? many.drainPerSecond / fewer.result.drainPerSecond : null;
     const even = evenShares(many);
-    const note = `${ratio === null ? '' : `${x(ratio)} ${fewer!.workers} worker${fewer!.workers > 1 ? 's' : ''}; `}${shareNote(many)}; ${backlog(many)}`;
-    const target = `≥ 1× ${fewer?.workers ?? 'fewer'} worker${(fewer?.workers ?? 2) > 1 ? 's' : ''} (no fall), even shares`;
+    const than = fewer ? `${fewer.workers} worker${fewer.workers > 1 ? 's' : ''}` : 'fewer workers';
+    const note = `${ratio === null ? '' : `${x(ratio)} ${than}; `}${shareNote(many)}; ${backlog(many)}`;
+    const target = `≥ 1× ${than} (no fall), even shares`;
     rows.push(judged(row(workersLabel, label, many.drainPerSecond, '/s', note), target, ratio === null ? null : ratio >= 1 && even));
     fewer = { workers, result: many };
   }

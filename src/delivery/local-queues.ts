@@ -84,7 +84,7 @@ export class LocalQueues {
   private readonly pressure: EndpointPressure;
   /** Held in all (in flight + waiting), against `maxHeld`. */
   private totalHeld = 0;
-  /** The last webhook given room per lane: when `maxHeld` binds, the next claim starts after it. */
+  /** While `maxHeld` binds: the last webhook given room per lane, after which the next claim starts. */
   private readonly turnAfter: Record<Lane, string | undefined> = { first: undefined, retry: undefined };
   /** A webhook with room got none because `maxHeld` bound: claim again once enough is freed. */
   private heldBackByTotal = false;
@@ -106,6 +106,8 @@ export class LocalQueues {
     const now = this.now();
     let triggered = false;
     let budget = (this.limits.maxHeld ?? Number.POSITIVE_INFINITY) - this.totalHeld;
+    let heldBack = false;
+    let lastGiven: string | undefined;
     for (const webhookId of this.inTurn(lane, candidates)) {
       // Paused here (its pause may not be in the database yet): claim nothing until it ends.
       if (this.pressure.pausedUntil(webhookId, now) !== null) continue;
@@ -113,24 +115,26 @@ export class LocalQueues {
       const { hold, minRoom, topUpRoom } = this.holdOf(webhookId);
       const own = hold - (queue?.held[lane] ?? 0);
       const room = Math.min(own, budget);
-      if (room < own && own >= topUpRoom) this.heldBackByTotal = true;
+      if (room < own && own >= topUpRoom) heldBack = true;
       if (room >= minRoom) triggered = true;
       if (room >= topUpRoom) {
         rooms.set(webhookId, room);
         budget -= room;
-        this.turnAfter[lane] = webhookId;
+        lastGiven = webhookId;
       }
       if (own < minRoom && queue) queue.moreDue[lane] = true;
     }
+    if (heldBack) this.heldBackByTotal = true;
+    // Turns are kept only while the total binds: otherwise every candidate got its room anyway.
+    if (triggered) this.turnAfter[lane] = heldBack ? lastGiven : undefined;
     return triggered ? rooms : new Map();
   }
 
   /** The candidates from the one after the last given room onwards, wrapping round (ids sort as strings). */
-  private inTurn(lane: Lane, candidates: Iterable<string>): string[] {
-    const list = [...candidates];
+  private inTurn(lane: Lane, candidates: Iterable<string>): Iterable<string> {
     const after = this.turnAfter[lane];
-    if (this.limits.maxHeld === undefined || after === undefined) return list;
-    const sorted = list.sort();
+    if (after === undefined) return candidates;
+    const sorted = [...candidates].sort();
     const start = sorted.findIndex((id) => id > after);
     return start <= 0 ? sorted : [...sorted.slice(start), ...sorted.slice(0, start)];
   }

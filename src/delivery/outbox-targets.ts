@@ -8,7 +8,7 @@
 // when the account has no webhook: that answer is always read.
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { ActivityRows } from '../activities/recorder.ts';
-import { insertStatement } from '../storage/fixed-sql.ts';
+import { columnList, insertStatement } from '../storage/fixed-sql.ts';
 import type { Schema, WebhookRow } from '../storage/schema.ts';
 import type { NewDelivery } from './store/rows.ts';
 import { enabledWebhooks } from './store/targets.ts';
@@ -56,7 +56,7 @@ export function createOutboxTargets(): OutboxTargets {
       // A data-modifying WITH runs to completion whether or not the main INSERT adds rows.
       const recorded = activityRows && activityRows.length > 0 ? insertStatement('activities', activityRows, true) : undefined;
       const next = (recorded?.parameters.length ?? 0) + 1;
-      const list = Object.keys(rows[0] ?? {}).map((c) => `"${c}"`).join(', ');
+      const list = columnList(Object.keys(rows[0] ?? {}));
       // Byte order (collate "C"), the order `read` sorts the remembered ones in.
       const text = `${recorded ? `with recorded as (${recorded.sql}) ` : ''}insert into deliveries (${list})
         select ${list} from json_populate_recordset(null::deliveries, $${next}::json)

@@ -64,10 +64,13 @@ function insertText(table: string, columns: string[], rowCount: number, firstPar
   const placeholder = () => (firstParameter === undefined ? '?' : `$${next++}`);
   const tuple = () => `(${columns.map(placeholder).join(', ')})`;
   const tuples = Array.from({ length: rowCount }, tuple);
-  return `insert into ${quote(table)} (${columns.map(quote).join(', ')}) values ${tuples.join(', ')}`;
+  return `insert into ${quote(table)} (${columnList(columns)}) values ${tuples.join(', ')}`;
 }
 
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+
+/** `"a", "b", …`: the columns of a statement, quoted (also for statements written around an insert). */
+export const columnList = (columns: readonly string[]) => columns.map(quote).join(', ');
 
 /**
  * A read written once as SQL with `?` placeholders (none inside literals), run as is on SQLite and
