@@ -67,6 +67,7 @@ export function buildRows(m: Partial<Measurements>, errors: Record<string, strin
       vsLimit === null ? '' : `${x(vsLimit)} limit`,
       `API ${formatNumber(t.apiPerSecond)} activities/s`,
       `${formatNumber(t.cpuUsPerDelivery)} µs CPU per delivery (whole process)`,
+      t.databaseCpuUsPerDelivery == null ? '' : `+ ${formatNumber(t.databaseCpuUsPerDelivery)} µs (PostgreSQL server)`,
       t.duplicates > 0 ? `${t.duplicates} duplicates` : '',
       t.cut ? `CUT at the deadline after ${formatNumber(t.seconds)} s with ${formatNumber(t.deliveries)} delivered` : '',
     ].filter(Boolean).join(', ');

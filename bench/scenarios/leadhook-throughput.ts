@@ -1,7 +1,7 @@
 // Sustained deliveries per second: activities created through the API as fast as 32 callers go,
 // each fanned out to FAN_OUT webhooks by one `leadhook serve` (API + worker in one process).
 // Measured from the first API call to the arrival of the last delivery.
-import { cpuSince, cpuTimes } from '../lib/cpu.ts';
+import { cpuSince, cpuTimes, postgresServerPids, sampleCpu } from '../lib/cpu.ts';
 import { DeadlineError, now } from '../lib/deadline.ts';
 import type { Dialect } from '../lib/databases.ts';
 import type { Receiver } from '../lib/receiver-handle.ts';
@@ -22,6 +22,8 @@ export interface LeadhookThroughput extends ThroughputResult {
   apiCpuUsPerActivity: number;
   /** CPU of the whole serve process (API, delivery thread, checkpoints) per delivery, µs. */
   cpuUsPerDelivery: number;
+  /** CPU of the PostgreSQL server (API writes and deliveries) per delivery, µs; null on SQLite. */
+  databaseCpuUsPerDelivery: number | null;
 }
 
 /** A few hundred deliveries first, so JIT, pools and caches are warm for the measured run. */
@@ -37,6 +39,7 @@ export async function leadhookThroughput(dialect: Dialect, receiver: Receiver, a
     await warmUp(session, receiver, FAN_OUT, deadline);
     await receiver.reset(true);
     const cpuBefore = cpuTimes(session.server.pid);
+    const databaseCpu = dialect === 'postgres' ? sampleCpu(postgresServerPids, 250) : undefined;
     const started = now();
     const created = await createLeadsClosedLoop(session.api, session.pipelineId, activities, DRIVER_CONCURRENCY, deadline);
     const apiSeconds = (now() - started) / 1000;
@@ -50,9 +53,13 @@ export async function leadhookThroughput(dialect: Dialect, receiver: Receiver, a
     }
     const cpu = cpuSince(session.server.pid, cpuBefore);
     const stats = await receiver.stats();
-    const seconds = ((cut ? now() : stats.lastOkAt) - started) / 1000;
+    const end = cut ? now() : stats.lastOkAt;
+    databaseCpu?.stop();
+    const databaseSeconds = databaseCpu ? databaseCpu.secondsAt(end) - databaseCpu.secondsAt(started) : null;
+    const seconds = (end - started) / 1000;
     return { deliveries: stats.ok, seconds, perSecond: stats.ok / seconds, apiPerSecond: created / apiSeconds, duplicates: stats.duplicates, cut,
-      apiCpuUsPerActivity: (cpu.mainThreadMs * 1000) / Math.max(1, created), cpuUsPerDelivery: (cpu.processMs * 1000) / Math.max(1, stats.ok) };
+      apiCpuUsPerActivity: (cpu.mainThreadMs * 1000) / Math.max(1, created), cpuUsPerDelivery: (cpu.processMs * 1000) / Math.max(1, stats.ok),
+      databaseCpuUsPerDelivery: databaseSeconds === null ? null : (databaseSeconds * 1e6) / Math.max(1, stats.ok) };
   } finally {
     await session.close();
   }
