@@ -8,6 +8,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, type Dialect as KyselyDialect } from 'kysely';
 import type { Logger } from '../shared/logger.ts';
 import { observeDialect } from './observed-dialect.ts';
+import { PreparingClient } from './prepared-statements.ts';
 import type { Schema } from './schema.ts';
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.ts';
 import { WalSqliteDialect } from './sqlite-dialect.ts';
@@ -60,7 +61,7 @@ const pgTypes = {
 };
 
 function openPostgres(url: string, max: number, health: StorageHealth): Database {
-  const pool = new pg.Pool({ connectionString: url, max, types: pgTypes, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS, keepAlive: true });
+  const pool = new pg.Pool({ Client: PreparingClient, connectionString: url, max, types: pgTypes, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS, keepAlive: true });
   // A client losing its connection emits 'error'; with no listener that kills the process. The
   // pool listens only while a client is idle, so every client gets its own listener for its whole
   // life, checked out or not. The query in flight fails on its own; a dead client is not reused.

@@ -1,0 +1,65 @@
+// PostgreSQL parses, analyses and plans every unnamed statement again on every call: under the API
+// write load that was about a third of the server's CPU (docs/BENCHMARKS.md). This client names the
+// statements that recur, so each connection parses and plans them once and then only binds and
+// executes them; the PostgreSQL counterpart of statement-cache.ts.
+// - A text is named once it has been seen twice in this process: one-off statements (migrations,
+//   `in (…)` lists of a rare length) stay unnamed and leave nothing behind on the server.
+// - Each connection keeps at most `capacity` named statements; the least recently used one is
+//   deallocated on the server when another is added. A name is never reused, so a DEALLOCATE that
+//   fails (inside an aborted transaction) leaves one idle statement and no conflict.
+// - Statements without parameters (BEGIN, COMMIT, DDL) keep the simple protocol.
+import pg from 'pg';
+
+/** Texts counted process-wide before they are named; cleared when it reaches this many. */
+const SEEN_LIMIT = 10_000;
+const seen = new Map<string, number>();
+let lastName = 0;
+
+/** Whether `text` has now been seen often enough to be worth a named statement. */
+function recurring(text: string): boolean {
+  const count = (seen.get(text) ?? 0) + 1;
+  if (count === 1 && seen.size >= SEEN_LIMIT) seen.clear();
+  seen.set(text, count);
+  return count >= 2;
+}
+
+export class PreparingClient extends pg.Client {
+  /** Statement name by text, least recently used first. */
+  private readonly named = new Map<string, string>();
+  static capacity = 100;
+
+  /** The name to run `text` under on this connection, or undefined to run it unnamed. */
+  private nameFor(text: string): string | undefined {
+    const name = this.named.get(text);
+    if (name !== undefined) {
+      this.named.delete(text);
+      this.named.set(text, name);
+      return name;
+    }
+    if (!recurring(text)) return undefined;
+    if (this.named.size >= PreparingClient.capacity) this.evictOldest();
+    const fresh = `lh_${++lastName}`;
+    this.named.set(text, fresh);
+    return fresh;
+  }
+
+  private evictOldest(): void {
+    const [text, name] = this.named.entries().next().value as [string, string];
+    this.named.delete(text);
+    // pg remembers every statement it parsed on the connection; names are never reused, so forget it.
+    delete (this as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements[name];
+    super.query(`DEALLOCATE ${name}`).catch(() => {
+      // In an aborted transaction: the statement stays on the server, unused, until the connection ends.
+    });
+  }
+
+  // pg's overloads are many; only (text, values) with values and no callback is rewritten.
+  override query(...args: unknown[]): never {
+    const [text, values, callback] = args;
+    if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined) {
+      const name = this.nameFor(text);
+      if (name !== undefined) return super.query({ name, text, values }) as never;
+    }
+    return (super.query as (...a: unknown[]) => never)(...args);
+  }
+}
