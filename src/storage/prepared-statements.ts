@@ -43,8 +43,8 @@ export class PreparingClient extends pg.Client {
     return fresh;
   }
 
-  private evictOldest(): void {
-    const [text, name] = this.named.entries().next().value as [string, string];
+  /** Stops using `text`'s name here and deallocates it on the server. */
+  private forget(text: string, name: string): void {
     this.named.delete(text);
     // pg remembers every statement it parsed on the connection; names are never reused, so forget it.
     delete (this as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements[name];
@@ -53,12 +53,25 @@ export class PreparingClient extends pg.Client {
     });
   }
 
+  private evictOldest(): void {
+    const [text, name] = this.named.entries().next().value as [string, string];
+    this.forget(text, name);
+  }
+
   // pg's overloads are many; only (text, values) with values and no callback is rewritten.
   override query(...args: unknown[]): never {
     const [text, values, callback] = args;
     if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined) {
       const name = this.nameFor(text);
-      if (name !== undefined) return super.query({ name, text, values }) as never;
+      if (name !== undefined) {
+        // A migration by another process that changes what a prepared statement returns fails it
+        // ("cached plan must not change result type"); that call fails, the next prepares it again.
+        const result = super.query({ name, text, values }) as Promise<unknown>;
+        return result.catch((error: { code?: string }) => {
+          if (error.code === '0A000' && this.named.get(text) === name) this.forget(text, name);
+          throw error;
+        }) as never;
+      }
     }
     return (super.query as (...a: unknown[]) => never)(...args);
   }

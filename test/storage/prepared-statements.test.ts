@@ -58,6 +58,16 @@ describe('named statements on PostgreSQL', { skip: !DIALECTS.includes('postgres'
     assert.equal(after.length, 3);
   });
 
+  it('prepares a statement again after a migration changed what it returns', async () => {
+    await plain().query('create table migrated (id int primary key)');
+    await plain().query('insert into migrated values (1)');
+    const text = unique('select * from migrated where id = $1');
+    for (let i = 0; i < 2; i++) assert.deepEqual((await plain().query(text, [1])).rows, [{ id: 1 }]);
+    await plain().query('alter table migrated add column extra int');
+    await assert.rejects(plain().query(text, [1]), /cached plan must not change result type/);
+    assert.deepEqual((await plain().query(text, [1])).rows, [{ id: 1, extra: null }]);
+  });
+
   it('leaves statements without parameters unnamed', async () => {
     const text = unique('select 41 + 1 as n');
     for (let i = 0; i < 3; i++) assert.equal((await plain().query<{ n: number }>(text)).rows[0]!.n, 42);
