@@ -8,11 +8,11 @@ import { getUserRow } from '../accounts/users.ts';
 import { isoSeconds } from '../shared/clock.ts';
 import { invalid } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
-import { insertRows } from '../storage/fixed-sql.ts';
 import type { LeadRow } from '../storage/schema.ts';
 import type { AttachmentFiles } from './attachment-files.ts';
 import { getLeadRow, getLeadView, type LeadViewRow } from './leads.repository.ts';
-import { getPipeline, getStageWithPipeline } from './pipelines.service.ts';
+import { insertNewLead } from './new-lead-pipelines.ts';
+import { getStageWithPipeline } from './pipelines.service.ts';
 
 export interface Lead {
   _id: string;
@@ -57,16 +57,10 @@ export interface NewLead {
 }
 
 export async function createLead(tx: Tx, actor: Actor, input: NewLead): Promise<Lead> {
-  const pipeline = await getPipeline(tx.db, actor.accountId, input.pipeline_id);
-  const stage = input.stage_id === undefined ? pipeline.stages[0] : pipeline.stages.find((s) => s._id === input.stage_id);
-  if (stage === undefined) {
-    throw input.stage_id === undefined
-      ? invalid('The pipeline has no stages; add one first')
-      : invalid('stage_id is not a stage of that pipeline', [{ field: 'stage_id', message: 'unknown stage' }]);
-  }
   const user = input.user_id ? await assignee(tx, actor, input.user_id) : undefined;
-  const row: LeadRow = {
-    id: newId(tx.now),
+  const id = newId(tx.now);
+  const { pipeline, stage, row } = await insertNewLead(tx.db, actor.accountId, input.pipeline_id, input.stage_id, (pipeline, stage) => ({
+    id,
     account_id: actor.accountId,
     name: input.name,
     size: input.size ?? null,
@@ -80,8 +74,7 @@ export async function createLead(tx: Tx, actor: Actor, input: NewLead): Promise<
     activity_seq: 1,
     created_at: tx.now.getTime(),
     updated_at: tx.now.getTime(),
-  };
-  await insertRows(tx.db, 'leads', [row]);
+  }));
   // Everything the answer and the webhook snapshot show is known here: no read-back.
   const view: LeadViewRow = {
     ...row,

@@ -77,7 +77,18 @@ export const columnList = (columns: readonly string[]) => columns.map(quote).joi
  * with `$1, $2, …` on PostgreSQL. For the few reads of the write path; everything else uses Kysely.
  */
 export function fixedRead<Row>(text: string): (db: Kysely<Schema>, parameters: readonly unknown[]) => Promise<Row[]> {
+  const run = fixedStatement(text);
+  return async (db, parameters) => (await db.executeQuery<Row>(run(db, parameters))).rows;
+}
+
+/** A write written once, as `fixedRead`; resolves to the number of rows it changed. */
+export function fixedWrite(text: string): (db: Kysely<Schema>, parameters: readonly unknown[]) => Promise<number> {
+  const run = fixedStatement(text);
+  return async (db, parameters) => Number((await db.executeQuery(run(db, parameters))).numAffectedRows ?? 0);
+}
+
+function fixedStatement(text: string): (db: Kysely<Schema>, parameters: readonly unknown[]) => CompiledQuery {
   let n = 0;
   const numbered = text.replace(/\?/g, () => `$${++n}`);
-  return async (db, parameters) => (await db.executeQuery<Row>(CompiledQuery.raw(isPostgres(db) ? numbered : text, [...parameters]))).rows;
+  return (db, parameters) => CompiledQuery.raw(isPostgres(db) ? numbered : text, [...parameters]);
 }

@@ -1,0 +1,87 @@
+// The pipeline and stage a new lead goes into, without a read per lead. Reading the pipeline was one
+// of the five statements of every `POST /leads` on PostgreSQL (docs/BENCHMARKS.md). This module
+// remembers each pipeline as last read in this process and lets the lead's INSERT check it: the
+// insert adds the lead only if the pipeline (id, account, name) and the chosen stage (id, name, and
+// still the first when the caller named none) are exactly the remembered ones, compared inside the
+// statement. A pipeline or stage renamed, reordered or deleted by any process (or the CLI) shows on
+// the next lead everywhere: the insert adds nothing, and the lead is made again from a fresh read,
+// in the same transaction. So a remembered answer can cost one statement more, never a wrong lead
+// or a wrong name in the webhook's lead snapshot. The same on SQLite and PostgreSQL.
+import type { Kysely } from 'kysely';
+import { invalid } from '../shared/errors.ts';
+import { columnList, fixedWrite, insertRows } from '../storage/fixed-sql.ts';
+import type { LeadRow, Schema } from '../storage/schema.ts';
+import { getPipeline, type Pipeline, type Stage } from './pipelines.service.ts';
+
+const CAPACITY = 10_000;
+const known = new Map<string, Pipeline>();
+const keyOf = (accountId: string, pipelineId: string) => `${accountId}\u0000${pipelineId}`;
+
+/**
+ * Inserts the lead `makeRow` builds for the pipeline's stage `stageId` (its first stage when
+ * undefined); returns the row and the pipeline and stage it went into. Throws not found for an unknown pipeline
+ * and invalid for an unknown stage, as a fresh read would.
+ */
+export async function insertNewLead(
+  db: Kysely<Schema>,
+  accountId: string,
+  pipelineId: string,
+  stageId: string | undefined,
+  makeRow: (pipeline: Pipeline, stage: Stage) => LeadRow,
+): Promise<{ pipeline: Pipeline; stage: Stage; row: LeadRow }> {
+  const key = keyOf(accountId, pipelineId);
+  const remembered = known.get(key);
+  const rememberedStage = remembered && pickStage(remembered, stageId);
+  if (remembered && rememberedStage) {
+    const row = makeRow(remembered, rememberedStage);
+    if (await insertIfCurrent(db, row, remembered, rememberedStage, stageId === undefined)) return { pipeline: remembered, stage: rememberedStage, row };
+  }
+  known.delete(key);
+  const pipeline = await getPipeline(db, accountId, pipelineId);
+  const stage = pickStage(pipeline, stageId);
+  if (stage === undefined) {
+    throw stageId === undefined
+      ? invalid('The pipeline has no stages; add one first')
+      : invalid('stage_id is not a stage of that pipeline', [{ field: 'stage_id', message: 'unknown stage' }]);
+  }
+  if (known.size >= CAPACITY) known.clear();
+  known.set(key, pipeline);
+  const row = makeRow(pipeline, stage);
+  await insertRows(db, 'leads', [row]);
+  return { pipeline, stage, row };
+}
+
+function pickStage(pipeline: Pipeline, stageId: string | undefined): Stage | undefined {
+  return stageId === undefined ? pipeline.stages[0] : pipeline.stages.find((s) => s._id === stageId);
+}
+
+// A stage is first when no stage of its pipeline has a lower position (getPipeline orders by it).
+const GUARD =
+  'where exists (select 1 from "pipelines" p join "stages" s on s."pipeline_id" = p."id" ' +
+  'where p."account_id" = ? and p."id" = ? and p."name" = ? and s."id" = ? and s."name" = ? ' +
+  'and (? = 0 or not exists (select 1 from "stages" f where f."pipeline_id" = p."id" and f."position" < s."position")))';
+
+/** The lead's INSERT, adding it only while the pipeline and stage are the remembered ones. */
+async function insertIfCurrent(db: Kysely<Schema>, row: LeadRow, pipeline: Pipeline, stage: Stage, mustBeFirst: boolean): Promise<boolean> {
+  const columns = Object.keys(row) as Array<keyof LeadRow>;
+  const insert = guardedInsert(columns);
+  const values = columns.map((column) => row[column]);
+  const added = await insert(db, [...values, row.account_id, pipeline._id, pipeline.name, stage._id, stage.name, mustBeFirst ? 1 : 0]);
+  return added === 1;
+}
+
+let cached: { columns: string; run: ReturnType<typeof fixedWrite> } | undefined;
+
+/** One text per column list (callers build rows with one constructor, so there is one). */
+function guardedInsert(columns: readonly string[]): ReturnType<typeof fixedWrite> {
+  const list = columnList(columns);
+  if (cached?.columns !== list) {
+    cached = { columns: list, run: fixedWrite(`insert into "leads" (${list}) select ${columns.map(() => '?').join(', ')} ${GUARD}`) };
+  }
+  return cached.run;
+}
+
+/** Forgets every remembered pipeline (tests). */
+export function forgetNewLeadPipelines(): void {
+  known.clear();
+}
