@@ -57,24 +57,28 @@ export interface NewLead {
 }
 
 export async function createLead(tx: Tx, actor: Actor, input: NewLead): Promise<Lead> {
-  const user = input.user_id ? await assignee(tx, actor, input.user_id) : undefined;
   const id = newId(tx.now);
-  const { pipeline, stage, row } = await insertNewLead(tx.db, actor.accountId, input.pipeline_id, input.stage_id, (pipeline, stage) => ({
-    id,
-    account_id: actor.accountId,
-    name: input.name,
-    size: input.size ?? null,
-    pipeline_id: pipeline._id,
-    stage_id: stage._id,
-    user_id: user?.id ?? null,
-    status: 'open',
-    archived: 0,
-    close_reason: null,
-    // lead:created takes number 1 here, so the recorder writes no sequence UPDATE (Tx.record's seqAfter).
-    activity_seq: 1,
-    created_at: tx.now.getTime(),
-    updated_at: tx.now.getTime(),
-  }));
+  // The assignee is checked once the pipeline is known, so an unknown pipeline answers 404 first.
+  let user: Awaited<ReturnType<typeof assignee>> | undefined;
+  const { pipeline, stage, row } = await insertNewLead(tx.db, actor.accountId, input.pipeline_id, input.stage_id, async (pipeline, stage) => {
+    if (input.user_id && user === undefined) user = await assignee(tx, actor, input.user_id);
+    return {
+      id,
+      account_id: actor.accountId,
+      name: input.name,
+      size: input.size ?? null,
+      pipeline_id: pipeline._id,
+      stage_id: stage._id,
+      user_id: user?.id ?? null,
+      status: 'open',
+      archived: 0,
+      close_reason: null,
+      // lead:created takes number 1 here, so the recorder writes no sequence UPDATE (Tx.record's seqAfter).
+      activity_seq: 1,
+      created_at: tx.now.getTime(),
+      updated_at: tx.now.getTime(),
+    };
+  });
   // Everything the answer and the webhook snapshot show is known here: no read-back.
   const view: LeadViewRow = {
     ...row,

@@ -27,13 +27,13 @@ export async function insertNewLead(
   accountId: string,
   pipelineId: string,
   stageId: string | undefined,
-  makeRow: (pipeline: Pipeline, stage: Stage) => LeadRow,
+  makeRow: (pipeline: Pipeline, stage: Stage) => LeadRow | Promise<LeadRow>,
 ): Promise<{ pipeline: Pipeline; stage: Stage; row: LeadRow }> {
   const key = keyOf(accountId, pipelineId);
   const remembered = known.get(key);
   const rememberedStage = remembered && pickStage(remembered, stageId);
   if (remembered && rememberedStage) {
-    const row = makeRow(remembered, rememberedStage);
+    const row = await makeRow(remembered, rememberedStage);
     if (await insertIfCurrent(db, row, remembered, rememberedStage, stageId === undefined)) return { pipeline: remembered, stage: rememberedStage, row };
   }
   known.delete(key);
@@ -46,7 +46,7 @@ export async function insertNewLead(
   }
   if (known.size >= CAPACITY) known.clear();
   known.set(key, pipeline);
-  const row = makeRow(pipeline, stage);
+  const row = await makeRow(pipeline, stage);
   await insertRows(db, 'leads', [row]);
   return { pipeline, stage, row };
 }

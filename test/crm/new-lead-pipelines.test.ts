@@ -63,6 +63,22 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(names, ['First', 'Named', 'Second']);
     });
 
+    it('checks the assignee after the pipeline, remembered or not, and stores the one given', async () => {
+      const { acct, pipe, db } = await setUp();
+      // Well-formed ids of nothing: the other account's (ids are checked for shape before any read).
+      const other = await h().account();
+      const otherPipe = await other.pipeline();
+      const unknownPipeline = await acct.api('POST', '/leads', { name: 'Nowhere', pipeline_id: otherPipe._id, user_id: other.userId });
+      assert.equal(unknownPipeline.status, 404);
+      const unknownUser = await acct.api('POST', '/leads', { name: 'Nobody', pipeline_id: pipe._id, user_id: other.userId });
+      assert.equal(unknownUser.status, 400);
+      const assigned = await acct.api('POST', '/leads', { name: 'Assigned', pipeline_id: pipe._id, user_id: acct.userId });
+      assert.equal(assigned.status, 201);
+      assert.equal(assigned.body.user._id, acct.userId);
+      const stored = await db.selectFrom('leads').select('user_id').where('id', '=', assigned.body._id).executeTakeFirstOrThrow();
+      assert.equal(stored.user_id, acct.userId);
+    });
+
     it('does not let one account use another account’s remembered pipeline', async () => {
       const { pipe } = await setUp();
       const other = await h().account();
