@@ -19,8 +19,8 @@ const keyOf = (accountId: string, pipelineId: string) => `${accountId}\u0000${pi
 
 /**
  * Inserts the lead `makeRow` builds for the pipeline's stage `stageId` (its first stage when
- * undefined); returns the row and the pipeline and stage it went into. Throws not found for an unknown pipeline
- * and invalid for an unknown stage, as a fresh read would.
+ * undefined); returns the row and the pipeline and stage it went into. Throws not found for an
+ * unknown pipeline and invalid for an unknown stage, as a fresh read would.
  */
 export async function insertNewLead(
   db: Kysely<Schema>,
