@@ -80,8 +80,3 @@ function guardedInsert(columns: readonly string[]): ReturnType<typeof fixedWrite
   }
   return cached.run;
 }
-
-/** Forgets every remembered pipeline (tests). */
-export function forgetNewLeadPipelines(): void {
-  known.clear();
-}
