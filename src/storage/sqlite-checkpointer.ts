@@ -11,11 +11,23 @@
 // writers: it copies what no reader still needs, and the next writer starts the WAL over once all
 // of it is copied. Durability is unchanged: a commit is in the WAL before it is answered, exactly
 // as with automatic checkpoints; only who copies it to the database file, and when, changes.
+//
+// Under steady writes a passive checkpoint never catches up: by the time it has copied the WAL,
+// the writers have added to it, so no writer ever finds it all copied and the WAL grew without end
+// (480 MB after 9 s of API load; every new frame also made the kernel allocate and zero a page).
+// So once the WAL holds RESTART_AT_FRAMES, the thread follows with a RESTART checkpoint: it holds
+// new writers back (they wait asynchronously, see sqlite-dialect.ts) for the few frames the
+// passive one left and for the readers of the old frames to finish, at most RESTART_WAIT_MS, and
+// the next commit writes the WAL from its start again. When the wait runs out it tries again on
+// the next tick.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../shared/logger.ts';
 
 export const CHECKPOINT_EVERY_MS = 100;
+/** 4 MiB of 4 KiB pages: SQLite's own automatic checkpoint threshold. */
+export const RESTART_AT_FRAMES = 1000;
+const RESTART_WAIT_MS = 20;
 
 // The thread is a few lines of plain JavaScript (eval), so it needs neither the TypeScript loader
 // nor an entry in the bundle. It loads better-sqlite3 from the path resolved here.
@@ -24,12 +36,13 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('synchronous = NORMAL');
-db.pragma('busy_timeout = 1000');
+db.pragma('busy_timeout = ' + workerData.restartWaitMs); // only a RESTART checkpoint waits
 db.pragma('cache_size = 16'); // pages: a checkpoint copies WAL frames and needs no page cache
 let lastError = '';
 const checkpoint = () => {
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    const [{ log }] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (log >= workerData.restartAtFrames) db.pragma('wal_checkpoint(RESTART)');
     lastError = '';
   } catch (error) {
     const message = String(error && error.message);
@@ -53,7 +66,7 @@ export interface Checkpointer {
 /** Starts checkpointing `file` (a WAL-mode SQLite database) every `everyMs` on its own thread. */
 export function startCheckpointer(file: string, logger: Logger | undefined, everyMs = CHECKPOINT_EVERY_MS): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const thread = new Worker(THREAD_SOURCE, { eval: true, workerData: { driver, file, everyMs }, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8, stackSizeMb: 1 } });
+  const thread = new Worker(THREAD_SOURCE, { eval: true, workerData: { driver, file, everyMs, restartAtFrames: RESTART_AT_FRAMES, restartWaitMs: RESTART_WAIT_MS }, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8, stackSizeMb: 1 } });
   // Never what keeps a process alive; Database#close() stops it.
   thread.unref();
   thread.on('message', (message: { message: string; code?: string }) => {

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
 import { openDatabase, type Database } from '../../src/storage/database.ts';
-import { CHECKPOINT_EVERY_MS } from '../../src/storage/sqlite-checkpointer.ts';
+import { CHECKPOINT_EVERY_MS, RESTART_AT_FRAMES } from '../../src/storage/sqlite-checkpointer.ts';
 
 const ROWS = 400;
 const ROW_BYTES = 8 * 1024;
@@ -63,6 +63,9 @@ describe('SQLite WAL checkpoints', () => {
     try {
       const [setting] = (await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(database.db)).rows;
       assert.equal(setting?.wal_autocheckpoint, 0);
+      // Statement journals (one per request's savepoint in a group commit) stay in memory.
+      const [store] = (await sql<{ temp_store: number }>`pragma temp_store`.execute(database.db)).rows;
+      assert.equal(store?.temp_store, 2);
       await writeRows(database);
       await sleep(3 * CHECKPOINT_EVERY_MS);
       assert.equal(rowsInFileAlone(file), 0, 'nothing was checkpointed');
@@ -93,5 +96,28 @@ describe('SQLite WAL checkpoints', () => {
       await database.close();
     }
     assert.equal(fs.existsSync(`${file}-wal`) ? size(`${file}-wal`) : 0, 0, 'close stops the thread and truncates the WAL');
+  });
+
+  it('keeps the WAL bounded while writes never pause', async () => {
+    const { database, file } = await openWithRows();
+    database.checkpointInBackground();
+    // 64 MiB of rows written back to back: a passive checkpoint alone never finds the WAL all
+    // copied when the next commit starts, so the WAL would grow to hold every one of them.
+    const body = Buffer.alloc(4096, 7);
+    const rows = 16 * 1024;
+    const written = rows * body.length;
+    let largest = 0;
+    try {
+      for (let i = 1; i <= rows; i++) {
+        await sql`insert into t (body) values (${body})`.execute(database.db);
+        if (i % 256 === 0) largest = Math.max(largest, size(`${file}-wal`));
+      }
+      assert.ok(largest > RESTART_AT_FRAMES * body.length, `the WAL reached ${largest} bytes: enough to start over`);
+      assert.ok(largest < written / 2, `the WAL reached ${largest} bytes of the ${written} written`);
+      const [count] = (await sql<{ n: number }>`select count(*) as n from t`.execute(database.db)).rows;
+      assert.equal(count?.n, rows);
+    } finally {
+      await database.close();
+    }
   });
 });
