@@ -1,7 +1,7 @@
-// `node --import tsx bench/api-only.ts [worker|noworker] [leads] [sqlite|postgres]`: the API write
-// path on its own. One `serve` (`--no-worker` unless `worker`) on a fresh database with 5 webhooks
-// on the bench receiver; 300 leads as warm-up, then `leads` (3,000 by default) created through
-// `POST /leads` by 32 callers. Prints leads/s, the CPU of serve's main (API) thread and of the whole
+// `node --import tsx bench/api-only.ts [worker|noworker] [count] [sqlite|postgres] [leads|notes]`: the
+// API write path on its own. One `serve` (`--no-worker` unless `worker`) on a fresh database with 5
+// webhooks on the bench receiver; 300 leads as warm-up, then `count` (3,000 by default) activities
+// by 32 callers: new leads through `POST /leads`, or notes on the warm-up's leads, round robin. Prints leads/s, the CPU of serve's main (API) thread and of the whole
 // process per lead, the PostgreSQL server's CPU per lead, and what serve wrote per lead (KB, from
 // /proc/<pid>/io `wchar`: files and sockets). A diagnostic for docs/BENCHMARKS.md's before/after
 // pairs, not part of `npm run bench`.
@@ -11,7 +11,7 @@ import { now } from './lib/deadline.ts';
 import type { Dialect } from './lib/databases.ts';
 import { installExitHandlers } from './lib/processes.ts';
 import { Receiver } from './lib/receiver-handle.ts';
-import { createLeadsClosedLoop } from './leadhook/driver.ts';
+import { createLeadsClosedLoop, createNotesClosedLoop } from './leadhook/driver.ts';
 import { okPaths, openSession } from './leadhook/session.ts';
 import { FAN_OUT } from './sizes.ts';
 
@@ -22,6 +22,7 @@ installExitHandlers();
 const worker = process.argv[2] === 'worker';
 const leads = Number(process.argv[3] ?? 3_000);
 const dialect: Dialect = process.argv[4] === 'sqlite' ? 'sqlite' : 'postgres';
+const kind = process.argv[5] === 'notes' ? 'notes' : 'leads';
 
 const written = (pid: number) => Number(/^wchar: (\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
 
@@ -29,12 +30,15 @@ const receiver = await Receiver.start();
 const session = await openSession(dialect, receiver, okPaths(FAN_OUT), { worker });
 try {
   await createLeadsClosedLoop(session.api, session.pipelineId, WARM_UP, CALLERS, now() + 60_000);
+  const leadIds = kind === 'notes' ? (await session.api.call<Array<{ _id: string }>>('GET', `/leads?size=${WARM_UP}`)).map((l) => l._id) : [];
+  const run = (count: number) =>
+    kind === 'notes' ? createNotesClosedLoop(session.api, leadIds, count, CALLERS, now() + 120_000) : createLeadsClosedLoop(session.api, session.pipelineId, count, CALLERS, now() + 120_000);
   const pid = session.server.pid;
   const writtenBefore = written(pid);
   const cpuBefore = cpuTimes(pid);
   const database = dialect === 'postgres' ? sampleCpu(postgresServerPids, 250) : undefined;
   const started = now();
-  const created = await createLeadsClosedLoop(session.api, session.pipelineId, leads, CALLERS, now() + 120_000);
+  const created = await run(leads);
   const ended = now();
   const cpu = cpuSince(pid, cpuBefore);
   database?.stop();
@@ -42,6 +46,7 @@ try {
   console.log(
     JSON.stringify({
       dialect,
+      kind,
       worker,
       leads: created,
       leadsPerSecond: Math.round(created / ((ended - started) / 1000)),

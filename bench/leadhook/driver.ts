@@ -6,19 +6,28 @@ import { now, sleep } from '../lib/deadline.ts';
 import { leadName } from '../lib/sample-body.ts';
 import type { ApiClient } from './api-client.ts';
 
-/** Stops early at the deadline; returns how many leads were created. */
-export async function createLeadsClosedLoop(api: ApiClient, pipelineId: string, count: number, concurrency: number, deadline: number): Promise<number> {
+/** Runs `call(0)`, `call(1)`, … `count` times by `concurrency` callers; stops early at the deadline; returns how many completed. */
+async function closedLoop(count: number, concurrency: number, deadline: number, call: (n: number) => Promise<unknown>): Promise<number> {
   let next = 0;
   let created = 0;
   const caller = async () => {
     while (next < count && now() < deadline) {
-      const n = next++;
-      await api.call('POST', '/leads', { name: leadName(n), pipeline_id: pipelineId });
+      await call(next++);
       created += 1;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, caller));
   return created;
+}
+
+/** New leads; returns how many were created. */
+export function createLeadsClosedLoop(api: ApiClient, pipelineId: string, count: number, concurrency: number, deadline: number): Promise<number> {
+  return closedLoop(count, concurrency, deadline, (n) => api.call('POST', '/leads', { name: leadName(n), pipeline_id: pipelineId }));
+}
+
+/** Notes on `leadIds`, round robin; returns how many were created. */
+export function createNotesClosedLoop(api: ApiClient, leadIds: readonly string[], count: number, concurrency: number, deadline: number): Promise<number> {
+  return closedLoop(count, concurrency, deadline, (n) => api.call('POST', `/leads/${leadIds[n % leadIds.length]}/notes`, { content: `note ${n}` }));
 }
 
 export interface PacedCall {
