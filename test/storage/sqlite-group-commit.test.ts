@@ -62,6 +62,24 @@ describe('SQLite group commit', () => {
     await h.close();
   });
 
+  it('lets a transaction that arrives in the same turn of the event loop join before committing', async () => {
+    const h = open();
+    // The second transaction starts from a callback queued while the first runs, as a request whose
+    // bytes arrived meanwhile would: nobody waits yet when the first one finishes.
+    let second: Promise<boolean> | undefined;
+    const first = h.db.transaction().execute(async (trx) => {
+      await trx.insertInto('t').values({ id: 'first' }).execute();
+      setImmediate(() => {
+        second = insert(h, 'second');
+      });
+    });
+    await first;
+    assert.equal(h.seenOutside('first'), true, 'answered once committed');
+    assert.equal(await second, true);
+    assert.equal(h.commits(), 1, 'one COMMIT for both');
+    await h.close();
+  });
+
   it('bounds a group by maxMembers', async () => {
     const h = open({ maxMembers: 4 });
     await Promise.all(Array.from({ length: 20 }, (_, i) => insert(h, `m-${i}`)));
