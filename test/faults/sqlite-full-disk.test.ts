@@ -29,15 +29,24 @@ if (DIALECTS.includes('sqlite')) {
       assert.equal((await api(base, key, 'POST', '/webhooks', { url: receiver.url(), events: ['lead:created'] })).status, 201);
       const pipeline = (await api(base, key, 'GET', '/pipelines')).body[0];
       const load = startLoad(base, key, pipeline._id);
+      // The WAL's size over the test, for the diagnostics: a WAL that never starts over fills a
+      // small disk by itself, and then no checkpoint can fold it.
+      const wal = path.join(target.dataDir, 'leadhook.db-wal');
+      const walSizes = { peak: 0, atFill: 0, atFree: 0 };
+      const walNow = () => (fs.existsSync(wal) ? fs.statSync(wal).size : 0);
+      const sampler = setInterval(() => (walSizes.peak = Math.max(walSizes.peak, walNow())), 50);
+      sampler.unref();
       let readyWhileFull: { status: number; body: any } | undefined;
       let recoveryMs: number | undefined;
       try {
         await until(() => load.committed.length >= 40, 60_000, 'first leads');
+        walSizes.atFill = walNow();
         await target.fill();
         const filledAt = Date.now();
         await until(() => (load.statuses.get(503) ?? 0) >= 20 && Date.now() - filledAt >= 3_000, 60_000, '503s while the disk is full').catch(() => {});
         const ready = await fetch(`${base}/readyz`);
         readyWhileFull = { status: ready.status, body: await ready.json() };
+        walSizes.atFree = walNow();
         await target.free();
         const freedAt = Date.now();
         await until(() => load.firstCommitAfter(freedAt) !== undefined, 30_000, 'a commit after freeing space').catch(() => {});
@@ -59,10 +68,12 @@ if (DIALECTS.includes('sqlite')) {
 
       // Stop first, so the figures of a failed assertion below still include the clean stop.
       const alive = target.alive();
+      const walBeforeStop = walNow();
+      clearInterval(sampler);
       const started = Date.now();
       const exitCode = await target.stop();
-      const wal = path.join(target.dataDir, 'leadhook.db-wal');
-      const walSize = fs.existsSync(wal) ? fs.statSync(wal).size : 0;
+      const walSize = walNow();
+      t.diagnostic(`-wal: ${walSizes.atFill} bytes when the disk was filled, ${walSizes.atFree} when freed, peak ${walSizes.peak}, ${walBeforeStop} before the stop`);
       t.diagnostic(`clean stop (SIGTERM for a process) in ${Date.now() - started} ms (exit ${exitCode}); -wal after the stop: ${walSize} bytes`);
 
       const file = new SqliteDatabase(path.join(target.dataDir, 'leadhook.db'));
