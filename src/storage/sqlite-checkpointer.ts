@@ -25,8 +25,8 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '../shared/logger.ts';
 
 export const CHECKPOINT_EVERY_MS = 100;
-/** 4 MiB of 4 KiB pages: SQLite's own automatic checkpoint threshold. */
-export const RESTART_AT_FRAMES = 1000;
+/** 1 MiB of 4 KiB pages. */
+export const RESTART_AT_FRAMES = 256;
 const RESTART_WAIT_MS = 20;
 
 // The thread is a few lines of plain JavaScript (eval), so it needs neither the TypeScript loader
