@@ -1,9 +1,10 @@
 // `node --import tsx bench/api-only.ts [worker|noworker] [count] [sqlite|postgres] [leads|notes]`: the
 // API write path on its own. One `serve` (`--no-worker` unless `worker`) on a fresh database with 5
 // webhooks on the bench receiver; 300 leads as warm-up, then `count` (3,000 by default) activities
-// by 32 callers: new leads through `POST /leads`, or notes on the warm-up's leads, round robin. Prints leads/s, the CPU of serve's main (API) thread and of the whole
-// process per lead, the PostgreSQL server's CPU per lead, and what serve wrote per lead (KB, from
-// /proc/<pid>/io `wchar`: files and sockets). A diagnostic for docs/BENCHMARKS.md's before/after
+// by 32 callers: new leads through `POST /leads`, or notes on the warm-up's leads, round robin.
+// Prints activities/s (as `leadsPerSecond`, the name earlier figures used), the CPU of serve's main
+// (API) thread and of the whole process per activity, the PostgreSQL server's CPU per activity, and
+// what serve wrote per activity (KB, from /proc/<pid>/io `wchar`: files and sockets). A diagnostic for docs/BENCHMARKS.md's before/after
 // pairs, not part of `npm run bench`.
 import fs from 'node:fs';
 import { cpuSince, cpuTimes, postgresServerPids, sampleCpu } from './lib/cpu.ts';
@@ -20,7 +21,7 @@ const WARM_UP = 300;
 
 installExitHandlers();
 const worker = process.argv[2] === 'worker';
-const leads = Number(process.argv[3] ?? 3_000);
+const count = Number(process.argv[3] ?? 3_000);
 const dialect: Dialect = process.argv[4] === 'sqlite' ? 'sqlite' : 'postgres';
 const kind = process.argv[5] === 'notes' ? 'notes' : 'leads';
 
@@ -38,7 +39,7 @@ try {
   const cpuBefore = cpuTimes(pid);
   const database = dialect === 'postgres' ? sampleCpu(postgresServerPids, 250) : undefined;
   const started = now();
-  const created = await run(leads);
+  const created = await run(count);
   const ended = now();
   const cpu = cpuSince(pid, cpuBefore);
   database?.stop();
