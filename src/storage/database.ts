@@ -10,7 +10,7 @@ import type { Logger } from '../shared/logger.ts';
 import { observeDialect } from './observed-dialect.ts';
 import { PreparingClient } from './prepared-statements.ts';
 import type { Schema } from './schema.ts';
-import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.ts';
+import { BACKSTOP_AT_FRAMES, startCheckpointer, type Checkpointer } from './sqlite-checkpointer.ts';
 import { WalSqliteDialect } from './sqlite-dialect.ts';
 import { LockReleases } from './sqlite-lock-releases.ts';
 import { withStatementCache } from './statement-cache.ts';
@@ -83,8 +83,8 @@ function openSqlite(dataDir: string, health: StorageHealth, logger: Logger | und
   // Other connections (the delivery thread, the CLI) write the same file: waiting for the lock is
   // done without blocking by WalSqliteDialect, so SQLite itself must not wait.
   sqlite.pragma('busy_timeout = 0');
-  // Never inside a COMMIT on this thread: see sqlite-checkpointer.ts.
-  sqlite.pragma('wal_autocheckpoint = 0');
+  // Not inside a COMMIT on this thread unless the checkpoint thread fell far behind: see sqlite-checkpointer.ts.
+  sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_AT_FRAMES}`);
   sqlite.pragma('foreign_keys = OFF');
   // Statement journals in memory: the group commit gives every request a savepoint, so each page a
   // request changes is first copied to the statement journal, which SQLite spills to a temporary

@@ -20,6 +20,12 @@
 // passive one left and for the readers of the old frames to finish, at most RESTART_WAIT_MS, and
 // the next commit writes the WAL from its start again. When the wait runs out it tries again on
 // the next tick.
+//
+// The thread can fall behind: starved of CPU on a busy machine, or losing every race for the
+// write lock to writers that never pause (one CI run saw a 34 MB WAL after 64 MiB of back-to-back
+// writes). So every connection keeps SQLite's automatic checkpoint as a backstop at
+// BACKSTOP_AT_FRAMES, far above where the thread restarts the WAL: past it, the commit that
+// crosses it copies the WAL itself (a stall, but a bounded WAL however the thread fares).
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../shared/logger.ts';
@@ -27,6 +33,8 @@ import type { Logger } from '../shared/logger.ts';
 export const CHECKPOINT_EVERY_MS = 100;
 /** 1 MiB of 4 KiB pages. */
 export const RESTART_AT_FRAMES = 256;
+/** 16 MiB of 4 KiB pages: where a committing connection checkpoints (`wal_autocheckpoint`). */
+export const BACKSTOP_AT_FRAMES = 4096;
 const RESTART_WAIT_MS = 20;
 
 // The thread is a few lines of plain JavaScript (eval), so it needs neither the TypeScript loader

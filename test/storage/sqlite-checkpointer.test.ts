@@ -1,6 +1,7 @@
 // WAL checkpoints leave the threads that commit (src/storage/sqlite-checkpointer.ts): leadhook's
-// connections never checkpoint inside a COMMIT, a long-running process copies the WAL into the
-// database file from a thread of its own, and closing still leaves no WAL behind.
+// connections checkpoint inside a COMMIT only past a 16 MiB backstop, a long-running process
+// copies the WAL into the database file from a thread of its own, and closing still leaves no WAL
+// behind.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,12 +11,15 @@ import { after, before, describe, it } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
 import { openDatabase, type Database } from '../../src/storage/database.ts';
-import { CHECKPOINT_EVERY_MS, RESTART_AT_FRAMES } from '../../src/storage/sqlite-checkpointer.ts';
+import { BACKSTOP_AT_FRAMES, CHECKPOINT_EVERY_MS, RESTART_AT_FRAMES } from '../../src/storage/sqlite-checkpointer.ts';
 
 const ROWS = 400;
 const ROW_BYTES = 8 * 1024;
 /** What the rows take in the database file once copied there. */
 const COPIED_BYTES = ROWS * ROW_BYTES;
+const PAGE_BYTES = 4096;
+/** A WAL frame: a page and its 24-byte header. */
+const FRAME_BYTES = PAGE_BYTES + 24;
 
 describe('SQLite WAL checkpoints', () => {
   let root: string;
@@ -58,11 +62,23 @@ describe('SQLite WAL checkpoints', () => {
     }
   }
 
-  it('never checkpoints inside a commit: the rows stay in the WAL without the background thread', async () => {
+  /** Writes `rows` rows of one page each back to back; returns the largest the WAL file grew. */
+  async function writePages(database: Database, file: string, rows: number): Promise<number> {
+    const body = Buffer.alloc(PAGE_BYTES, 7);
+    let largest = 0;
+    for (let i = 1; i <= rows; i++) {
+      await sql`insert into t (body) values (${body})`.execute(database.db);
+      if (i % 64 === 0) largest = Math.max(largest, size(`${file}-wal`));
+    }
+    return largest;
+  }
+
+  it('never checkpoints inside a commit below the backstop: the rows stay in the WAL without the background thread', async () => {
+    assert.ok(COPIED_BYTES < (BACKSTOP_AT_FRAMES * PAGE_BYTES) / 2, 'the rows stay well below the backstop');
     const { database, file } = await openWithRows();
     try {
       const [setting] = (await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(database.db)).rows;
-      assert.equal(setting?.wal_autocheckpoint, 0);
+      assert.equal(setting?.wal_autocheckpoint, BACKSTOP_AT_FRAMES);
       // Statement journals (one per request's savepoint in a group commit) stay in memory.
       const [store] = (await sql<{ temp_store: number }>`pragma temp_store`.execute(database.db)).rows;
       assert.equal(store?.temp_store, 2);
@@ -103,17 +119,29 @@ describe('SQLite WAL checkpoints', () => {
     database.checkpointInBackground();
     // 64 MiB of rows written back to back: a passive checkpoint alone never finds the WAL all
     // copied when the next commit starts, so the WAL would grow to hold every one of them.
-    const body = Buffer.alloc(4096, 7);
     const rows = 16 * 1024;
-    const written = rows * body.length;
-    let largest = 0;
+    const written = rows * PAGE_BYTES;
     try {
-      for (let i = 1; i <= rows; i++) {
-        await sql`insert into t (body) values (${body})`.execute(database.db);
-        if (i % 256 === 0) largest = Math.max(largest, size(`${file}-wal`));
-      }
-      assert.ok(largest > RESTART_AT_FRAMES * body.length, `the WAL reached ${largest} bytes: enough to start over`);
+      const largest = await writePages(database, file, rows);
+      assert.ok(largest > RESTART_AT_FRAMES * PAGE_BYTES, `the WAL reached ${largest} bytes: enough to start over`);
       assert.ok(largest < written / 2, `the WAL reached ${largest} bytes of the ${written} written`);
+      const [count] = (await sql<{ n: number }>`select count(*) as n from t`.execute(database.db)).rows;
+      assert.equal(count?.n, rows);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('past the backstop the committing connection checkpoints, with no background thread at all', async () => {
+    const { database, file } = await openWithRows();
+    // 1.5 times the backstop, back to back; each row takes a page of its own and one of the table.
+    const rows = (3 * BACKSTOP_AT_FRAMES) / 4;
+    try {
+      const largest = await writePages(database, file, rows);
+      assert.ok(rowsInFileAlone(file) > 0, 'some rows were copied into the database file');
+      // The commit that crosses the backstop copies the WAL, and the next one starts it over.
+      const bound = (BACKSTOP_AT_FRAMES + 64 * 2 + 8) * FRAME_BYTES;
+      assert.ok(largest <= bound, `the WAL reached ${largest} bytes; at most ${bound} expected`);
       const [count] = (await sql<{ n: number }>`select count(*) as n from t`.execute(database.db)).rows;
       assert.equal(count?.n, rows);
     } finally {
