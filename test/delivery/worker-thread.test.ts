@@ -56,7 +56,8 @@ for (const dialect of DIALECTS) {
       const pipeline = (await api(base, key, 'GET', '/pipelines')).body[0];
 
       // One at a time, each after the previous arrived: with only the 5 s fallback poll, five in a
-      // row could not all arrive within a second. The wake-up has to cross to the thread.
+      // row could not all arrive within half of it. The wake-up has to cross to the thread. (Half,
+      // not a second: a loaded CI machine may stall one request for a second without a bug.)
       const latencies: number[] = [];
       const leadIds: string[] = [];
       for (let i = 0; i < 5; i++) {
@@ -67,7 +68,7 @@ for (const dialect of DIALECTS) {
         await fx.receiver.waitFor(i + 1, 10_000);
         latencies.push(Date.now() - sentAt);
       }
-      assert.ok(Math.max(...latencies) < 1_000, `every delivery within 1 s (got ${latencies.join(', ')} ms)`);
+      assert.ok(Math.max(...latencies) < 2_500, `every delivery within 2.5 s (got ${latencies.join(', ')} ms)`);
 
       // A change of stage is delivered too, as lead:moved.
       const moved = await api(base, key, 'PUT', `/leads/${leadIds[0]}`, { stage_id: pipeline.stages[2]._id });
@@ -126,7 +127,7 @@ for (const dialect of DIALECTS) {
       await api(base, key, 'POST', '/webhooks', { url: fx.receiver.url('/same-thread'), events: ['lead:created'] });
       const pipeline = (await api(base, key, 'GET', '/pipelines')).body[0];
       assert.equal((await api(base, key, 'POST', '/leads', { name: 'Same thread', pipeline_id: pipeline._id })).status, 201);
-      await fx.receiver.waitFor(before + 1, 3_000);
+      await fx.receiver.waitFor(before + 1, 10_000);
       assert.equal(fx.receiver.requests.at(-1)?.path, '/same-thread');
       const exited = once(server.process, 'exit');
       server.process.kill('SIGTERM');
