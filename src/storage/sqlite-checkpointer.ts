@@ -21,9 +21,10 @@
 // the next commit writes the WAL from its start again. When the wait runs out it tries again on
 // the next tick.
 //
-// The thread can fall behind: starved of CPU on a busy machine, or losing every race for the
-// write lock to writers that never pause (one CI run saw a 34 MB WAL after 64 MiB of back-to-back
-// writes). So every connection keeps SQLite's automatic checkpoint as a backstop at
+// The thread can fall behind: on a machine with more runnable threads than cores it may not run
+// for a while, and a writer that never pauses fills megabytes in the meantime (one CI run saw a
+// 34 MB WAL after 64 MiB of back-to-back writes; counted, the thread still won nearly every
+// RESTART it tried). So every connection keeps SQLite's automatic checkpoint as a backstop at
 // BACKSTOP_AT_FRAMES, far above where the thread restarts the WAL: past it, the commit that
 // crosses it copies the WAL itself (a stall, but a bounded WAL however the thread fares).
 import { createRequire } from 'node:module';
