@@ -1,6 +1,6 @@
 // Prometheus metrics of the delivery engine (docs/SPEC.md §7) on a per-context Registry (tests create
 // many apps; the global registry would collide). Queue gauges are read from the database at scrape.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Clock } from '../shared/clock.ts';
 import type { Schema } from '../storage/schema.ts';
@@ -10,6 +10,14 @@ export interface DeliveryMetrics {
   /** `outcome` is `delivered` or the error category. */
   recordAttempt(outcome: string, durationMs: number): void;
 }
+
+/**
+ * Failed deliveries, counted webhook by webhook through the `(webhook_id, status, created_at)`
+ * index (SQLite keeps the left side of a CROSS JOIN as the outer loop), so a scrape reads the
+ * failed ones only, not every delivery.
+ */
+export const countFailed = (): RawBuilder<{ n: number | string }> =>
+  sql`select count(*) as n from webhooks w cross join deliveries d where d.webhook_id = w.id and d.status = 'failed'`;
 
 export function createDeliveryMetrics(db: Kysely<Schema>, clock: Clock): DeliveryMetrics {
   const registry = new Registry();
@@ -63,15 +71,21 @@ export function createDeliveryMetrics(db: Kysely<Schema>, clock: Clock): Deliver
       this.set(Number(row?.n ?? 0));
     },
   });
+  // Pending and failed only: a count of the succeeded ones read every delivery row the retention
+  // keeps, at every scrape (0.75 s for 1,000,000 on SQLite, on the API thread). Successes are
+  // counted by leadhook_delivery_attempts_total{outcome="delivered"}.
   const statuses = new Gauge({
     name: 'leadhook_deliveries',
-    help: 'Deliveries by status',
+    help: 'Deliveries pending (due now or later) and failed for good, by status',
     labelNames: ['status'],
     registers: [registry],
     async collect() {
-      const rows = await db.selectFrom('deliveries').select(['status', (eb) => eb.fn.countAll().as('n')]).groupBy('status').execute();
-      statuses.reset();
-      for (const row of rows) statuses.set({ status: row.status }, Number(row.n));
+      const [pending, failed] = await Promise.all([
+        db.selectFrom('deliveries').select((eb) => eb.fn.countAll().as('n')).where('status', '=', 'pending').executeTakeFirst(),
+        countFailed().execute(db),
+      ]);
+      statuses.set({ status: 'pending' }, Number(pending?.n ?? 0));
+      statuses.set({ status: 'failed' }, Number(failed.rows[0]?.n ?? 0));
     },
   });
   return {

@@ -1,18 +1,22 @@
 // The delivery store against the live schema: the claim's lane conditions, retention in bounded
-// batches, and releasing the claims of dead workers.
+// batches, releasing the claims of dead workers, and the periodic statements (retention, the
+// /metrics gauges) reading through indexes rather than every delivery.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { LANE_CONDITION, LANES, LEAD_ORDER_CONDITION } from '../../src/delivery/store/claim.ts';
 import { createDeliveryStore } from '../../src/delivery/store/delivery-store.ts';
 import { PRUNE_BATCH } from '../../src/delivery/store/maintenance.ts';
+import { countFailed } from '../../src/delivery/metrics.ts';
+import { postgresSql } from '../../src/delivery/store/postgres.ts';
+import { sqliteSql } from '../../src/delivery/store/sqlite.ts';
 import { newDeliveryRow } from '../../src/delivery/store/rows.ts';
 import { STALE_AFTER_MS } from '../../src/delivery/store/workers.ts';
 import { WakeSignal } from '../../src/delivery/wakeup.ts';
 import { newId } from '../../src/shared/ids.ts';
 import type { DeliveryAttemptRow } from '../../src/storage/schema.ts';
 import { DIALECTS } from '../helpers/databases.ts';
-import { useHarness, type Harness } from '../helpers/harness.ts';
+import { call, useHarness, type Harness } from '../helpers/harness.ts';
 import { WEBHOOK_ENV, createWebhook, noJitter } from '../helpers/webhooks.ts';
 
 /** `((status = 'pending'::text) AND (attempts = 0))` and `status = 'pending' and attempts = 0` alike. */
@@ -25,6 +29,18 @@ async function indexPredicates(h: Harness, names = LANES.map((lane) => `deliveri
   }
   const { rows } = await sql<{ indexname: string; indexdef: string }>`select indexname, indexdef from pg_indexes where indexname in (${sql.join(names)})`.execute(h.ctx.db);
   return Object.fromEntries(rows.map((r) => [r.indexname, r.indexdef.replace(/^.* WHERE /s, '')]));
+}
+
+/** The database's plan for `query`, one line per step (statistics refreshed first on PostgreSQL). */
+async function explain(h: Harness, query: CompiledQuery): Promise<string> {
+  if (h.dialect === 'sqlite') {
+    const { rows } = await h.ctx.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]));
+    return rows.map((r) => r.detail).join('\n');
+  }
+  await sql`analyze deliveries`.execute(h.ctx.db);
+  await sql`analyze webhooks`.execute(h.ctx.db);
+  const { rows } = await h.ctx.db.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain ${query.sql}`, [...query.parameters]));
+  return rows.map((r) => r['QUERY PLAN']).join('\n');
 }
 
 /** Inserts deliveries straight into the table (the outbox's own row builder). */
@@ -79,6 +95,38 @@ for (const dialect of DIALECTS) {
       assert.equal(Number(orphans[0]!.n), 0);
       const attemptsLeft = await h().ctx.db.selectFrom('delivery_attempts').select('delivery_id').where('webhook_id', '=', hook._id).execute();
       assert.deepEqual(attemptsLeft.map((r) => r.delivery_id).sort(), [...kept].sort());
+    });
+
+    it("finds expired deliveries through each webhook's index, never by reading every delivery", async () => {
+      const acct = await h().account();
+      const hook = await createWebhook(acct, { url: 'http://127.0.0.1:9/hook' });
+      // Finished deliveries, none of them expired: what retention finds on most of its runs.
+      await insertRows(h(), acct.accountId, hook._id, 5_000, { status: 'succeeded', attempts: 1 });
+      const cutoff = h().clock.now().getTime() - 30 * 86_400_000;
+      const expired = (h().dialect === 'sqlite' ? sqliteSql : postgresSql).expired(cutoff, PRUNE_BATCH);
+      const plan = await explain(h(), expired.compile(h().ctx.db));
+      if (h().dialect === 'sqlite') assert.match(plan, /^SCAN w\b.*\nSEARCH d USING INDEX deliveries_webhook \(webhook_id=\? AND created_at<\?\)$/s, plan);
+      else assert.match(plan, /Index Scan using deliveries_webhook on deliveries[^\n]*\n\s*Index Cond: \(\(webhook_id = w\.id\) AND \(created_at < /, plan);
+      assert.doesNotMatch(plan, /SCAN d\b|Seq Scan on deliveries/, plan);
+      assert.deepEqual((await expired.execute(h().ctx.db)).rows, []);
+    });
+
+    it('counts pending and failed deliveries for /metrics, the failed ones through their index', async () => {
+      const gauge = async (status: string) => {
+        const text = String((await call(h().app, 'GET', '/metrics')).body);
+        return Number(new RegExp(`^leadhook_deliveries\\{status="${status}"\\} (\\d+)$`, 'm').exec(text)?.[1]);
+      };
+      const [pendingBefore, failedBefore] = [await gauge('pending'), await gauge('failed')];
+      const acct = await h().account();
+      const hook = await createWebhook(acct, { url: 'http://127.0.0.1:9/hook' });
+      await insertRows(h(), acct.accountId, hook._id, 3);
+      await insertRows(h(), acct.accountId, hook._id, 2, { status: 'failed', attempts: 5 });
+      await insertRows(h(), acct.accountId, hook._id, 2_000, { status: 'succeeded', attempts: 1 });
+      assert.deepEqual([await gauge('pending'), await gauge('failed')], [pendingBefore + 3, failedBefore + 2]);
+      assert.doesNotMatch(String((await call(h().app, 'GET', '/metrics')).body), /leadhook_deliveries\{status="succeeded"\}/);
+      const plan = await explain(h(), countFailed().compile(h().ctx.db));
+      if (h().dialect === 'sqlite') assert.match(plan, /^SCAN w\b.*\nSEARCH d USING COVERING INDEX deliveries_webhook_status \(webhook_id=\? AND status=\?\)$/s, plan);
+      assert.doesNotMatch(plan, /SCAN d\b|Seq Scan on deliveries/, plan);
     });
 
     it('releases the claims of a worker whose heartbeat stopped, and of one whose process on this host is gone', async () => {

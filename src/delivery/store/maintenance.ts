@@ -2,6 +2,7 @@
 // have failed too long, error summaries whose interval has passed, and retention.
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../storage/schema.ts';
+import type { DialectSql } from './dialect-sql.ts';
 import { claimErrorEmail, type EmailDue } from './error-emails.ts';
 import { keepInLedger } from './ledger.ts';
 import { startHealing } from './self-heal.ts';
@@ -63,18 +64,12 @@ export async function dueErrorSummaries(db: Kysely<Schema>, settings: Maintenanc
  * activity delivery leaves a compact ledger row (ledger.ts) in the same transaction, so replay
  * and the audit still know what it came to. Returns how many deliveries were removed.
  */
-export async function pruneExpired(db: Kysely<Schema>, settings: Pick<MaintenanceSettings, 'now' | 'retentionDays'>): Promise<number> {
+export async function pruneExpired(db: Kysely<Schema>, expired: DialectSql['expired'], settings: Pick<MaintenanceSettings, 'now' | 'retentionDays'>): Promise<number> {
   const cutoff = settings.now - settings.retentionDays * 86_400_000;
   let removed = 0;
   for (let batch = 0; batch < PRUNE_BATCHES_PER_RUN; batch++) {
     const count = await db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('deliveries')
-        .select(['id', 'account_id', 'webhook_id', 'activity_id', 'status', 'attempts', 'is_test', 'updated_at'])
-        .where('status', '!=', 'pending')
-        .where('created_at', '<', cutoff)
-        .limit(PRUNE_BATCH)
-        .execute();
+      const { rows } = await expired(cutoff, PRUNE_BATCH).execute(trx);
       if (rows.length === 0) return 0;
       const ids = rows.map((row) => row.id);
       await keepInLedger(trx, rows, settings.now);

@@ -6,7 +6,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { NOTIFY_CHANNEL } from '../wakeup.ts';
 import { free, inLeadOrder, laneWhere, RETURNED, type ClaimedDelivery, type ClaimOptions } from './claim.ts';
-import type { DialectSql } from './dialect-sql.ts';
+import { EXPIRED_COLUMNS, type DialectSql, type ExpiredDelivery } from './dialect-sql.ts';
 import { writeResultsInOneStatement } from './postgres-results.ts';
 
 const leadOrder = inLeadOrder(sql.raw('deliveries as prior'));
@@ -41,6 +41,13 @@ export const postgresSql: DialectSql = {
       returning ${RETURNED}`.execute(db);
     return rows;
   },
+  expired: (cutoff, limit) => sql<ExpiredDelivery>`
+    select d.* from webhooks w cross join lateral (
+      select ${sql.raw(EXPIRED_COLUMNS)} from deliveries
+      where webhook_id = w.id and created_at < ${cutoff} and status <> 'pending'
+      order by created_at limit ${limit}
+    ) d
+    limit ${limit}`,
   async announce(db) {
     await sql`select pg_notify(${NOTIFY_CHANNEL}, '')`.execute(db);
   },

@@ -5,7 +5,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Schema } from '../../storage/schema.ts';
 import { free, inLeadOrder, laneWhere, RETURNED, type ClaimedDelivery, type ClaimOptions, type Lane } from './claim.ts';
-import type { DialectSql } from './dialect-sql.ts';
+import { EXPIRED_COLUMNS, type DialectSql, type ExpiredDelivery } from './dialect-sql.ts';
 import { writeResultsSqlite } from './sqlite-results.ts';
 import { recordWebhookHealthIn } from './webhook-health.ts';
 
@@ -36,6 +36,9 @@ async function claimSome(db: Kysely<Schema>, rooms: Array<[string, number]>, o: 
   return rows;
 }
 
+/** EXPIRED_COLUMNS of the deliveries in a join with webhooks, whose column names they share. */
+const EXPIRED_OF_D = sql.raw(EXPIRED_COLUMNS.split(', ').map((column) => `d.${column}`).join(', '));
+
 export const sqliteSql: DialectSql = {
   dialect: 'sqlite',
   laneTable,
@@ -47,6 +50,13 @@ export const sqliteSql: DialectSql = {
     return claimed;
   },
   async announce() {},
+  // CROSS JOIN is SQLite's way of fixing the join order: webhooks outside, each webhook's index
+  // range inside. With a plain join the planner scanned every delivery and looked its webhook up.
+  expired: (cutoff, limit) => sql<ExpiredDelivery>`
+    select ${EXPIRED_OF_D}
+    from webhooks w cross join deliveries d on d.webhook_id = w.id
+    where d.created_at < ${cutoff} and d.status <> 'pending'
+    limit ${limit}`,
   // One writer at a time holds the whole database, so the webhook rows cannot deadlock with the
   // results here (the reason PostgreSQL writes them apart), and a COMMIT — what a batch costs most
   // — is saved.
