@@ -14,6 +14,7 @@ import * as leadOrdering from './migrations/018-lead-ordering.ts';
 import * as replayLedger from './migrations/019-replay-ledger.ts';
 import * as webhookBackPressure from './migrations/020-webhook-back-pressure.ts';
 import * as webhookTraceparent from './migrations/022-webhook-traceparent.ts';
+import * as failedAttemptsIndex from './migrations/023-failed-attempts-index.ts';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -30,6 +31,7 @@ const STEPS: Record<string, Step> = {
   '019-replay-ledger': replayLedger,
   '020-webhook-back-pressure': webhookBackPressure,
   '022-webhook-traceparent': webhookTraceparent,
+  '023-failed-attempts-index': failedAttemptsIndex,
 };
 
 /**

@@ -7,6 +7,7 @@ import { CompiledQuery, sql } from 'kysely';
 import { LANE_CONDITION, LANES, LEAD_ORDER_CONDITION } from '../../src/delivery/store/claim.ts';
 import { createDeliveryStore } from '../../src/delivery/store/delivery-store.ts';
 import { PRUNE_BATCH } from '../../src/delivery/store/maintenance.ts';
+import { errorsQuery } from '../../src/delivery/deliveries.repository.ts';
 import { countFailed } from '../../src/delivery/metrics.ts';
 import { postgresSql } from '../../src/delivery/store/postgres.ts';
 import { sqliteSql } from '../../src/delivery/store/sqlite.ts';
@@ -127,6 +128,30 @@ for (const dialect of DIALECTS) {
       const plan = await explain(h(), countFailed().compile(h().ctx.db));
       if (h().dialect === 'sqlite') assert.match(plan, /^SCAN w\b.*\nSEARCH d USING COVERING INDEX deliveries_webhook_status \(webhook_id=\? AND status=\?\)$/s, plan);
       assert.doesNotMatch(plan, /SCAN d\b|Seq Scan on deliveries/, plan);
+    });
+
+    it("indexes failed attempts only for the Error Log, and reads the Error Log in that index's order", async () => {
+      const predicates = await indexPredicates(h(), ['attempts_failed', 'attempts_errors']);
+      assert.deepEqual(Object.keys(predicates), ['attempts_failed']);
+      assert.equal(normalise(predicates.attempts_failed!), 'succeeded=0');
+      const acct = await h().account();
+      const hook = await createWebhook(acct, { url: 'http://127.0.0.1:9/hook' });
+      const at = h().clock.now().getTime();
+      const attempts = Array.from({ length: 2_020 }, (_, i): DeliveryAttemptRow => ({
+        id: newId(h().clock.now()), account_id: acct.accountId, delivery_id: `d${i}`, webhook_id: hook._id, activity_id: `a${i}`, type: 'note:created',
+        attempt_number: 1, started_at: at + (i % 1_000), duration_ms: 1, request_url: 'http://127.0.0.1:9/hook', request_headers: '{}', request_body: '{}',
+        succeeded: i < 20 ? 0 : 1, response_status: i < 20 ? 500 : 200, response_headers: '{}', response_body: '', response_truncated: 0, remote_address: null, error_category: null, error_message: null,
+      }));
+      for (let i = 0; i < attempts.length; i += 500) await h().ctx.db.insertInto('delivery_attempts').values(attempts.slice(i, i + 500)).execute();
+
+      const page = await errorsQuery(h().ctx.db, acct.accountId, undefined, 50, 0).execute();
+      const failed = attempts.filter((a) => a.succeeded === 0);
+      const newestFirst = [...failed].sort((a, b) => b.started_at - a.started_at || (a.id < b.id ? 1 : -1));
+      assert.deepEqual(page.map((a) => a.id), newestFirst.map((a) => a.id));
+      const plan = await explain(h(), errorsQuery(h().ctx.db, acct.accountId, undefined, 50, 0).compile());
+      if (h().dialect === 'sqlite') assert.equal(plan, 'SEARCH delivery_attempts USING INDEX attempts_failed (account_id=?)');
+      else assert.match(plan, /Index Scan Backward using attempts_failed on delivery_attempts/, plan);
+      assert.doesNotMatch(plan, /TEMP B-TREE|Sort|Seq Scan/, plan);
     });
 
     it('releases the claims of a worker whose heartbeat stopped, and of one whose process on this host is gone', async () => {
