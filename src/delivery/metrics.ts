@@ -19,6 +19,15 @@ export interface DeliveryMetrics {
 export const countFailed = (): RawBuilder<{ n: number | string }> =>
   sql`select count(*) as n from webhooks w cross join deliveries d where d.webhook_id = w.id and d.status = 'failed'`;
 
+/** Pending deliveries (through the pending-only index) and failed ones (countFailed). */
+async function countOpen(db: Kysely<Schema>): Promise<{ pending: number; failed: number }> {
+  const [pending, failed] = await Promise.all([
+    db.selectFrom('deliveries').select((eb) => eb.fn.countAll().as('n')).where('status', '=', 'pending').executeTakeFirst(),
+    countFailed().execute(db),
+  ]);
+  return { pending: Number(pending?.n ?? 0), failed: Number(failed.rows[0]?.n ?? 0) };
+}
+
 export function createDeliveryMetrics(db: Kysely<Schema>, clock: Clock): DeliveryMetrics {
   const registry = new Registry();
   const attempts = new Counter({
@@ -33,13 +42,16 @@ export function createDeliveryMetrics(db: Kysely<Schema>, clock: Clock): Deliver
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30],
     registers: [registry],
   });
+  // The queue depth and leadhook_deliveries{status} show the same counts: one count per scrape
+  // (the registry collects every metric at once), shared by both.
+  let counting: Promise<{ pending: number; failed: number }> | undefined;
+  const counts = () => (counting ??= countOpen(db).finally(() => (counting = undefined)));
   new Gauge({
     name: 'leadhook_delivery_queue_depth',
     help: 'Pending deliveries (due now or later)',
     registers: [registry],
     async collect() {
-      const row = await db.selectFrom('deliveries').select((eb) => eb.fn.countAll().as('n')).where('status', '=', 'pending').executeTakeFirst();
-      this.set(Number(row?.n ?? 0));
+      this.set((await counts()).pending);
     },
   });
   new Gauge({
@@ -80,12 +92,9 @@ export function createDeliveryMetrics(db: Kysely<Schema>, clock: Clock): Deliver
     labelNames: ['status'],
     registers: [registry],
     async collect() {
-      const [pending, failed] = await Promise.all([
-        db.selectFrom('deliveries').select((eb) => eb.fn.countAll().as('n')).where('status', '=', 'pending').executeTakeFirst(),
-        countFailed().execute(db),
-      ]);
-      statuses.set({ status: 'pending' }, Number(pending?.n ?? 0));
-      statuses.set({ status: 'failed' }, Number(failed.rows[0]?.n ?? 0));
+      const { pending, failed } = await counts();
+      statuses.set({ status: 'pending' }, pending);
+      statuses.set({ status: 'failed' }, failed);
     },
   });
   return {
