@@ -5,6 +5,7 @@ import cliProgress from 'cli-progress';
 import type { Config } from '../config.ts';
 import { auditWebhook } from '../delivery/audit.ts';
 import { createDeliveryStore } from '../delivery/store/delivery-store.ts';
+import { isFailed } from '../delivery/store/failed.ts';
 import { WakeSignal } from '../delivery/wakeup.ts';
 import { systemClock } from '../shared/clock.ts';
 import { openDatabase, type Database } from '../storage/database.ts';
@@ -47,7 +48,7 @@ export function webhookCommands(loadConfig: ConfigLoader, dataDirOption: () => i
               .selectFrom('deliveries')
               .select(eb.fn.countAll<number>().as('n'))
               .whereRef('deliveries.webhook_id', '=', 'webhooks.id')
-              .where('deliveries.status', '=', 'failed')
+              .where(isFailed('deliveries'))
               .as('failed'),
           )
           .orderBy('account_id')

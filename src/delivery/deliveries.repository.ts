@@ -1,6 +1,7 @@
 // Reading deliveries, attempts and the Error Log for the API; every query is scoped by account.
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { notFound } from '../shared/errors.ts';
+import { isFailed } from './store/failed.ts';
 import type { DeliveryAttemptRow, DeliveryRow, DeliveryStatus, Schema } from '../storage/schema.ts';
 
 export type StoredDelivery = Selectable<DeliveryRow>;
@@ -23,16 +24,12 @@ export interface DeliveryFilter {
   leadId?: string | undefined;
 }
 
-export async function listDeliveries(
-  db: Kysely<Schema>,
-  accountId: string,
-  webhookId: string,
-  filter: DeliveryFilter,
-  limit: number,
-  offset: number,
-): Promise<StoredDelivery[]> {
+/** A webhook's delivery log, newest first (`listDeliveries`; exported for the plan tests). */
+export function deliveriesQuery(db: Kysely<Schema>, accountId: string, webhookId: string, filter: DeliveryFilter, limit: number, offset: number) {
   let query = db.selectFrom('deliveries').selectAll().where('account_id', '=', accountId).where('webhook_id', '=', webhookId);
-  if (filter.status) query = query.where('status', '=', filter.status);
+  // Failed ones through their own partial index, which needs its condition literally.
+  if (filter.status === 'failed') query = query.where(isFailed());
+  else if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.type) query = query.where('type', '=', filter.type);
   if (filter.from !== undefined) query = query.where('created_at', '>=', filter.from);
   if (filter.to !== undefined) query = query.where('created_at', '<=', filter.to);
@@ -43,7 +40,18 @@ export async function listDeliveries(
       eb.selectFrom('activities').select('activities.id').where('activities.account_id', '=', accountId).where('activities.lead_id', '=', leadId),
     );
   }
-  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset);
+}
+
+export async function listDeliveries(
+  db: Kysely<Schema>,
+  accountId: string,
+  webhookId: string,
+  filter: DeliveryFilter,
+  limit: number,
+  offset: number,
+): Promise<StoredDelivery[]> {
+  return deliveriesQuery(db, accountId, webhookId, filter, limit, offset).execute();
 }
 
 export async function listAttempts(db: Kysely<Schema>, accountId: string, deliveryId: string): Promise<DeliveryAttemptRow[]> {

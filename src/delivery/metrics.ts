@@ -4,6 +4,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Clock } from '../shared/clock.ts';
 import type { Schema } from '../storage/schema.ts';
+import { isFailed } from './store/failed.ts';
 
 export interface DeliveryMetrics {
   registry: Registry;
@@ -12,12 +13,11 @@ export interface DeliveryMetrics {
 }
 
 /**
- * Failed deliveries, counted webhook by webhook through the `(webhook_id, status, created_at)`
- * index (SQLite keeps the left side of a CROSS JOIN as the outer loop), so a scrape reads the
- * failed ones only, not every delivery.
+ * Failed deliveries, counted webhook by webhook through `deliveries_failed` (SQLite keeps the left
+ * side of a CROSS JOIN as the outer loop), so a scrape reads the failed ones only, not every delivery.
  */
 export const countFailed = (): RawBuilder<{ n: number | string }> =>
-  sql`select count(*) as n from webhooks w cross join deliveries d where d.webhook_id = w.id and d.status = 'failed'`;
+  sql`select count(*) as n from webhooks w cross join deliveries d where d.webhook_id = w.id and ${isFailed('d')}`;
 
 /** Pending deliveries (through the pending-only index) and failed ones (countFailed). */
 async function countOpen(db: Kysely<Schema>): Promise<{ pending: number; failed: number }> {

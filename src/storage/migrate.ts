@@ -15,6 +15,7 @@ import * as replayLedger from './migrations/019-replay-ledger.ts';
 import * as webhookBackPressure from './migrations/020-webhook-back-pressure.ts';
 import * as webhookTraceparent from './migrations/022-webhook-traceparent.ts';
 import * as failedAttemptsIndex from './migrations/023-failed-attempts-index.ts';
+import * as deliveryHeapRoom from './migrations/024-delivery-heap-room.ts';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -32,6 +33,7 @@ const STEPS: Record<string, Step> = {
   '020-webhook-back-pressure': webhookBackPressure,
   '022-webhook-traceparent': webhookTraceparent,
   '023-failed-attempts-index': failedAttemptsIndex,
+  '024-delivery-heap-room': deliveryHeapRoom,
 };
 
 /**

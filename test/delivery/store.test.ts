@@ -7,8 +7,10 @@ import { CompiledQuery, sql } from 'kysely';
 import { LANE_CONDITION, LANES, LEAD_ORDER_CONDITION } from '../../src/delivery/store/claim.ts';
 import { createDeliveryStore } from '../../src/delivery/store/delivery-store.ts';
 import { PRUNE_BATCH } from '../../src/delivery/store/maintenance.ts';
-import { errorsQuery } from '../../src/delivery/deliveries.repository.ts';
+import { deliveriesQuery, errorsQuery } from '../../src/delivery/deliveries.repository.ts';
 import { countFailed } from '../../src/delivery/metrics.ts';
+import { FAILED_CONDITION } from '../../src/delivery/store/failed.ts';
+import { countFailedSince } from '../../src/delivery/store/requeue.ts';
 import { postgresSql } from '../../src/delivery/store/postgres.ts';
 import { sqliteSql } from '../../src/delivery/store/sqlite.ts';
 import { newDeliveryRow } from '../../src/delivery/store/rows.ts';
@@ -126,8 +128,55 @@ for (const dialect of DIALECTS) {
       assert.deepEqual([await gauge('pending'), await gauge('failed')], [pendingBefore + 3, failedBefore + 2]);
       assert.doesNotMatch(String((await call(h().app, 'GET', '/metrics')).body), /leadhook_deliveries\{status="succeeded"\}/);
       const plan = await explain(h(), countFailed().compile(h().ctx.db));
-      if (h().dialect === 'sqlite') assert.match(plan, /^SCAN w\b.*\nSEARCH d USING COVERING INDEX deliveries_webhook_status \(webhook_id=\? AND status=\?\)$/s, plan);
+      if (h().dialect === 'sqlite') assert.match(plan, /^SCAN w\b.*\nSEARCH d USING COVERING INDEX deliveries_failed \(webhook_id=\?\)$/s, plan);
+      else assert.match(plan, /deliveries_failed/, plan);
       assert.doesNotMatch(plan, /SCAN d\b|Seq Scan on deliveries/, plan);
+    });
+
+    // SQLite updates rows in place and has no fill factor.
+    if (dialect === 'postgres') {
+      it('leaves room on the page of each delivery, so that the claim updates it in place (a HOT update)', async () => {
+        const { rows: options } = await sql<{ reloptions: string[] | null }>`select reloptions from pg_class where relname = 'deliveries'`.execute(h().ctx.db);
+        assert.deepEqual(options[0]?.reloptions, ['fillfactor=50']);
+        const acct = await h().account();
+        const hook = await createWebhook(acct, { url: 'http://127.0.0.1:9/hook' });
+        // A body the size of a note's webhook payload: few rows per page, as in production.
+        const ids = await insertRows(h(), acct.accountId, hook._id, 200, { body: JSON.stringify({ padding: 'x'.repeat(1_200) }) });
+        const pages = async () => {
+          const { rows } = await sql<{ id: string; page: string }>`select id, (ctid::text::point)[0]::bigint as page from deliveries where id in (${sql.join(ids)})`.execute(h().ctx.db);
+          return new Map(rows.map((r) => [r.id, String(r.page)]));
+        };
+        const before = await pages();
+        const store = createDeliveryStore(h().ctx.database, new WakeSignal());
+        const now = h().clock.now().getTime();
+        const claimed = await store.claim({ lane: 'first', rooms: new Map([[hook._id, 200]]), ordered: new Set(), now, leaseMs: 60_000, workerId: 'w1', leaseToken: 'w1.1' });
+        assert.equal(claimed.length, 200);
+        const after = await pages();
+        const stayed = ids.filter((id) => before.get(id) === after.get(id)).length;
+        // At fill factor 100 nearly every claimed row moves to a new page (and into every index again).
+        assert.ok(stayed >= 190, `${stayed} of 200 claimed rows stayed on their page`);
+      });
+    }
+
+    it('keeps an index of failed deliveries only, and finds them through it with its own condition', async () => {
+      const predicates = await indexPredicates(h(), ['deliveries_failed', 'deliveries_webhook_status']);
+      assert.deepEqual(Object.keys(predicates), ['deliveries_failed']);
+      assert.equal(normalise(predicates.deliveries_failed!), normalise(FAILED_CONDITION));
+      const acct = await h().account();
+      const hook = await createWebhook(acct, { url: 'http://127.0.0.1:9/hook' });
+      await insertRows(h(), acct.accountId, hook._id, 2_000, { status: 'succeeded', attempts: 1 });
+      const failed: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        h().clock.advance(1_000);
+        failed.push(...(await insertRows(h(), acct.accountId, hook._id, 1, { status: 'failed', attempts: 5 })));
+      }
+      const log = deliveriesQuery(h().ctx.db, acct.accountId, hook._id, { status: 'failed' }, 50, 0);
+      assert.deepEqual((await log.execute()).map((d) => d.id), [...failed].reverse());
+      const plan = await explain(h(), log.compile());
+      if (h().dialect === 'sqlite') assert.match(plan, /^SEARCH deliveries USING INDEX deliveries_failed \(webhook_id=\?\)$/, plan);
+      else assert.match(plan, /Index Scan Backward using deliveries_failed on deliveries/, plan);
+      assert.doesNotMatch(plan, /TEMP B-TREE|Sort|Seq Scan/, plan);
+      assert.equal(await countFailedSince(h().ctx.db, hook._id, 0), 3);
     });
 
     it("indexes failed attempts only for the Error Log, and reads the Error Log in that index's order", async () => {

@@ -4,6 +4,7 @@
 // the workers when it commits (`inWakingTransaction`).
 import type { Kysely, Transaction } from 'kysely';
 import type { Schema } from '../../storage/schema.ts';
+import { isFailed } from './failed.ts';
 
 /** Recovered deliveries are released this many at a time, one batch per second (paced, no cap). */
 export const RECOVER_BATCH = 500;
@@ -39,7 +40,7 @@ export async function recoverFailed(
       .selectFrom('deliveries')
       .select('id')
       .where('webhook_id', '=', webhookId)
-      .where('status', '=', 'failed')
+      .where(isFailed())
       .where('is_test', '=', 0)
       .where('created_at', '>=', since)
       .orderBy('created_at')
@@ -72,7 +73,7 @@ export async function countFailedSince(db: Kysely<Schema>, webhookId: string, si
     .selectFrom('deliveries')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('webhook_id', '=', webhookId)
-    .where('status', '=', 'failed')
+    .where(isFailed())
     .where('is_test', '=', 0)
     .where('created_at', '>=', since)
     .executeTakeFirstOrThrow();
