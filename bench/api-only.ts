@@ -1,6 +1,6 @@
-// `node --import tsx bench/api-only.ts [worker|noworker] [count] [sqlite|postgres] [leads|notes]`: the
-// API write path on its own. One `serve` (`--no-worker` unless `worker`) on a fresh database with 5
-// webhooks on the bench receiver; 300 leads as warm-up, then `count` (3,000 by default) activities
+// `node --import tsx bench/api-only.ts [worker|noworker] [count] [sqlite|postgres] [leads|notes] [webhooks]`:
+// the API write path on its own. One `serve` (`--no-worker` unless `worker`) on a fresh database with
+// 5 webhooks (or `webhooks`; the latency scenario has 1) on the bench receiver; 300 leads as warm-up, then `count` (3,000 by default) activities
 // by 32 callers: new leads through `POST /leads`, or notes on the warm-up's leads, round robin.
 // Prints activities/s (as `leadsPerSecond`, the name earlier figures used), the CPU of serve's main
 // (API) thread and of the whole process per activity, the PostgreSQL server's CPU per activity, and
@@ -24,11 +24,12 @@ const worker = process.argv[2] === 'worker';
 const count = Number(process.argv[3] ?? 3_000);
 const dialect: Dialect = process.argv[4] === 'sqlite' ? 'sqlite' : 'postgres';
 const kind = process.argv[5] === 'notes' ? 'notes' : 'leads';
+const webhooks = Number(process.argv[6] ?? FAN_OUT);
 
 const written = (pid: number) => Number(/^wchar: (\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
 
 const receiver = await Receiver.start();
-const session = await openSession(dialect, receiver, okPaths(FAN_OUT), { worker });
+const session = await openSession(dialect, receiver, okPaths(webhooks), { worker });
 try {
   await createLeadsClosedLoop(session.api, session.pipelineId, WARM_UP, CALLERS, now() + 60_000);
   const leadIds = kind === 'notes' ? (await session.api.call<Array<{ _id: string }>>('GET', `/leads?size=${WARM_UP}`)).map((l) => l._id) : [];
@@ -49,6 +50,7 @@ try {
       dialect,
       kind,
       worker,
+      webhooks,
       leads: created,
       leadsPerSecond: Math.round(created / ((ended - started) / 1000)),
       apiThreadUsPerLead: perLead(cpu.mainThreadMs * 1000),
