@@ -3,7 +3,7 @@
 // /metrics gauges) reading through indexes rather than every delivery.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CompiledQuery, sql } from 'kysely';
+import { sql } from 'kysely';
 import { LANE_CONDITION, LANES, LEAD_ORDER_CONDITION } from '../../src/delivery/store/claim.ts';
 import { createDeliveryStore } from '../../src/delivery/store/delivery-store.ts';
 import { PRUNE_BATCH } from '../../src/delivery/store/maintenance.ts';
@@ -20,6 +20,7 @@ import { newId } from '../../src/shared/ids.ts';
 import type { DeliveryAttemptRow } from '../../src/storage/schema.ts';
 import { DIALECTS } from '../helpers/databases.ts';
 import { call, useHarness, type Harness } from '../helpers/harness.ts';
+import { explain } from '../helpers/query-plan.ts';
 import { WEBHOOK_ENV, createWebhook, noJitter } from '../helpers/webhooks.ts';
 
 /** `((status = 'pending'::text) AND (attempts = 0))` and `status = 'pending' and attempts = 0` alike. */
@@ -32,18 +33,6 @@ async function indexPredicates(h: Harness, names = LANES.map((lane) => `deliveri
   }
   const { rows } = await sql<{ indexname: string; indexdef: string }>`select indexname, indexdef from pg_indexes where indexname in (${sql.join(names)})`.execute(h.ctx.db);
   return Object.fromEntries(rows.map((r) => [r.indexname, r.indexdef.replace(/^.* WHERE /s, '')]));
-}
-
-/** The database's plan for `query`, one line per step (statistics refreshed first on PostgreSQL). */
-async function explain(h: Harness, query: CompiledQuery): Promise<string> {
-  if (h.dialect === 'sqlite') {
-    const { rows } = await h.ctx.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]));
-    return rows.map((r) => r.detail).join('\n');
-  }
-  await sql`analyze deliveries`.execute(h.ctx.db);
-  await sql`analyze webhooks`.execute(h.ctx.db);
-  const { rows } = await h.ctx.db.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain ${query.sql}`, [...query.parameters]));
-  return rows.map((r) => r['QUERY PLAN']).join('\n');
 }
 
 /** Inserts deliveries straight into the table (the outbox's own row builder). */

@@ -2,10 +2,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { RecordedActivity } from '../../src/activities/recorder.ts';
+import { newDeliveryRow } from '../../src/delivery/store/rows.ts';
+import { newId } from '../../src/shared/ids.ts';
 import { attemptResultOf, startAttemptSpan } from '../../src/telemetry/delivery-spans.ts';
+import { outboxRowsQuery } from '../../src/telemetry/outbox-tracing.ts';
 import { setupTracing, tracesExporterOf, tracingEnabled, type Tracing } from '../../src/telemetry/tracing.ts';
 import { DIALECTS } from '../helpers/databases.ts';
 import { useHarness } from '../helpers/harness.ts';
+import { explain } from '../helpers/query-plan.ts';
 import { startReceiver, verifySignature, type Receiver } from '../helpers/receiver.ts';
 import { WEBHOOK_ENV, createWebhook, deliveriesOf } from '../helpers/webhooks.ts';
 
@@ -122,6 +127,28 @@ for (const dialect of DIALECTS) {
       assert.equal(tracedRequest.headers.traceparent, `00-${traceId}-${spanId}-01`);
       // Outside the signed content: the request still verifies with the webhook's secret.
       assert.ok(verifySignature(traced.secret, tracedRequest));
+    });
+
+    it("finds the outbox rows it traces through their webhooks' index, not by reading every delivery", async () => {
+      const acct = await h().account();
+      const hook = await createWebhook(acct, { url: 'http://127.0.0.1:9/hook' });
+      const other = await h().account();
+      const otherHook = await createWebhook(other, { url: 'http://127.0.0.1:9/other' });
+      const filler = Array.from({ length: 2_000 }, () =>
+        newDeliveryRow({ account_id: other.accountId, webhook_id: otherHook._id, activity_id: newId(h().clock.now()), type: 'note:created', body: '{}', is_test: 0 }, h().clock.now()),
+      );
+      for (let i = 0; i < filler.length; i += 500) await h().ctx.db.insertInto('deliveries').values(filler.slice(i, i + 500)).execute();
+      const pipeline = await acct.pipeline();
+      assert.equal((await acct.api('POST', '/leads', { name: 'Seek', pipeline_id: pipeline._id })).status, 201);
+      const [delivery] = await deliveriesOf(acct, hook._id);
+      const activity = { id: delivery!.activity_id, accountId: acct.accountId } as RecordedActivity;
+
+      const query = outboxRowsQuery(h().ctx.db, [activity]);
+      assert.deepEqual(await query.execute(), [{ id: delivery!._id, activity_id: delivery!.activity_id, webhook_id: hook._id, type: 'lead:created' }]);
+      const plan = await explain(h(), query.compile());
+      if (h().dialect === 'sqlite') assert.match(plan, /SEARCH deliveries USING INDEX deliveries_webhook_activity \(webhook_id=\? AND activity_id=\?\)/, plan);
+      else assert.match(plan, /Index (Only )?Scan using deliveries_webhook_activity on deliveries[^\n]*\n\s*Index Cond: \(\(webhook_id = /, plan);
+      assert.doesNotMatch(plan, /SCAN deliveries|Seq Scan on deliveries/, plan);
     });
 
     it('marks a failed attempt as an error with its category', async () => {
