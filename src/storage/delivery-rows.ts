@@ -129,6 +129,17 @@ export interface DeliveryLedgerRow {
   pruned_at: number;
 }
 
+/** One settled hour of a webhook's health chart (src/delivery/webhook-stats.ts). */
+export interface WebhookHourStatsRow {
+  webhook_id: string;
+  /** Start of the hour, epoch ms. */
+  hour: number;
+  attempts: number;
+  succeeded: number;
+  p50_ms: number | null;
+  p95_ms: number | null;
+}
+
 export interface EmailOutboxRow {
   id: string;
   account_id: string;

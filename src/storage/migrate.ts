@@ -16,6 +16,7 @@ import * as webhookBackPressure from './migrations/020-webhook-back-pressure.ts'
 import * as webhookTraceparent from './migrations/022-webhook-traceparent.ts';
 import * as failedAttemptsIndex from './migrations/023-failed-attempts-index.ts';
 import * as deliveryHeapRoom from './migrations/024-delivery-heap-room.ts';
+import * as webhookHourStats from './migrations/025-webhook-hour-stats.ts';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -34,6 +35,7 @@ const STEPS: Record<string, Step> = {
   '022-webhook-traceparent': webhookTraceparent,
   '023-failed-attempts-index': failedAttemptsIndex,
   '024-delivery-heap-room': deliveryHeapRoom,
+  '025-webhook-hour-stats': webhookHourStats,
 };
 
 /**

@@ -2,10 +2,10 @@
 // behave the same: ids are 24-hex text, times are integer milliseconds since the epoch (bigint in
 // PostgreSQL, parsed back to number), booleans are 0/1 integers, lists and objects are JSON text.
 import type { Generated } from 'kysely';
-import type { WebhookRow, WebhookOrdering, DeliveryStatus, DeliveryRow, DeliveryWorkerRow, DeliveryAttemptRow, DeliveryLedgerRow, EmailOutboxRow } from './delivery-rows.ts';
+import type { WebhookRow, WebhookOrdering, DeliveryStatus, DeliveryRow, DeliveryWorkerRow, DeliveryAttemptRow, DeliveryLedgerRow, EmailOutboxRow, WebhookHourStatsRow } from './delivery-rows.ts';
 import type { CustomFieldRow, CustomFieldValueRow, OrganizationRow } from './organization-rows.ts';
 
-export type { WebhookRow, WebhookOrdering, DeliveryStatus, DeliveryRow, DeliveryWorkerRow, DeliveryAttemptRow, DeliveryLedgerRow, EmailOutboxRow };
+export type { WebhookRow, WebhookOrdering, DeliveryStatus, DeliveryRow, DeliveryWorkerRow, DeliveryAttemptRow, DeliveryLedgerRow, EmailOutboxRow, WebhookHourStatsRow };
 export type { CustomFieldRow, CustomFieldValueRow, OrganizationRow };
 
 export type Bool = 0 | 1;
@@ -267,6 +267,7 @@ export interface Schema {
   deliveries: DeliveryRow;
   delivery_attempts: DeliveryAttemptRow;
   delivery_ledger: DeliveryLedgerRow;
+  webhook_hour_stats: WebhookHourStatsRow;
   delivery_workers: DeliveryWorkerRow;
   email_outbox: EmailOutboxRow;
 }

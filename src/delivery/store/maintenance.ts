@@ -2,6 +2,7 @@
 // have failed too long, error summaries whose interval has passed, and retention.
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../storage/schema.ts';
+import { KEEP_HOURS_MS } from '../webhook-stats.ts';
 import type { DialectSql } from './dialect-sql.ts';
 import { claimErrorEmail, type EmailDue } from './error-emails.ts';
 import { keepInLedger } from './ledger.ts';
@@ -62,10 +63,12 @@ export async function dueErrorSummaries(db: Kysely<Schema>, settings: Maintenanc
  * Retention: finished deliveries older than the retention period go with their attempt records,
  * both in one transaction per batch, so no attempt is ever left without its delivery. Each pruned
  * activity delivery leaves a compact ledger row (ledger.ts) in the same transaction, so replay
- * and the audit still know what it came to. Returns how many deliveries were removed.
+ * and the audit still know what it came to. The health chart's kept hours go once older than
+ * any window it shows (webhook-stats.ts). Returns how many deliveries were removed.
  */
 export async function pruneExpired(db: Kysely<Schema>, expired: DialectSql['expired'], settings: Pick<MaintenanceSettings, 'now' | 'retentionDays'>): Promise<number> {
   const cutoff = settings.now - settings.retentionDays * 86_400_000;
+  await db.deleteFrom('webhook_hour_stats').where('hour', '<', settings.now - KEEP_HOURS_MS).execute();
   let removed = 0;
   for (let batch = 0; batch < PRUNE_BATCHES_PER_RUN; batch++) {
     const count = await db.transaction().execute(async (trx) => {

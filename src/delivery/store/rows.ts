@@ -37,8 +37,9 @@ export async function insertDeliveries(trx: Transaction<Schema>, rows: NewDelive
   await insertRows(trx, 'deliveries', rows);
 }
 
-/** Removes a webhook's deliveries, their attempt records and its ledger (the webhook is being deleted). */
+/** Removes a webhook's deliveries, their attempt records, its ledger and its kept hourly figures (the webhook is being deleted). */
 export async function deleteDeliveriesOfWebhook(trx: Transaction<Schema>, webhookId: string): Promise<void> {
+  await trx.deleteFrom('webhook_hour_stats').where('webhook_id', '=', webhookId).execute();
   await trx.deleteFrom('delivery_ledger').where('webhook_id', '=', webhookId).execute();
   await trx.deleteFrom('delivery_attempts').where('webhook_id', '=', webhookId).execute();
   await trx.deleteFrom('deliveries').where('webhook_id', '=', webhookId).execute();
