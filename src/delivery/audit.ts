@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import { isoSeconds } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Schema } from '../storage/schema.ts';
+import { windowBounds, windowPage, type ActivityWindow } from './activity-window.ts';
 import { parseEvents, wantsEvent } from './event-filter.ts';
 
 /** Activities of the account in one window, at most; narrow the window (or split it) beyond. */
@@ -44,23 +45,18 @@ export function eventDigest(ids: Iterable<string>): string {
 }
 
 export async function auditWebhook(db: Kysely<Schema>, webhook: { id: string; account_id: string; events: string }, from: number, to: number): Promise<Audit> {
-  const window = () => db.selectFrom('activities').where('account_id', '=', webhook.account_id).where('created_at', '>=', from).where('created_at', '<', to);
-  const { n } = await window().select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
-  if (Number(n) > AUDIT_MAX_ACTIVITIES) {
-    throw new AppError('validation_failed', `The window holds ${Number(n)} activities; an audit covers at most ${AUDIT_MAX_ACTIVITIES}: narrow or split it`, {
-      activities: Number(n),
+  const window: ActivityWindow = { accountId: webhook.account_id, from, to, types: null };
+  const { count, first, last } = await windowBounds(db, window);
+  if (count > AUDIT_MAX_ACTIVITIES) {
+    throw new AppError('validation_failed', `The window holds ${count} activities; an audit covers at most ${AUDIT_MAX_ACTIVITIES}: narrow or split it`, {
+      activities: count,
       max: AUDIT_MAX_ACTIVITIES,
     });
   }
   const events = parseEvents(webhook.events);
   const out: AuditEvent[] = [];
-  for (let cursor: number | null = null; ; ) {
-    const rows = await window()
-      .select(['seq', 'id', 'type', 'created_at'])
-      .$if(cursor !== null, (q) => q.where('seq', '>', cursor!))
-      .orderBy('seq')
-      .limit(PAGE)
-      .execute();
+  for (let cursor: number | null = null; first !== null && last !== null; ) {
+    const rows = await windowPage(db, window, { first, last }, cursor).select(['seq', 'id', 'type', 'created_at']).limit(PAGE).execute();
     if (rows.length === 0) break;
     cursor = Number(rows[rows.length - 1]!.seq);
     const statuses = await knownStatuses(db, webhook.id, rows.map((row) => row.id));

@@ -5,9 +5,12 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { windowBounds, windowPage, type ActivityWindow } from '../../src/delivery/activity-window.ts';
 import { keepInLedger } from '../../src/delivery/store/ledger.ts';
+import { newId } from '../../src/shared/ids.ts';
 import { DIALECTS } from '../helpers/databases.ts';
 import { useHarness } from '../helpers/harness.ts';
+import { explain } from '../helpers/query-plan.ts';
 import { useFreshReceiver, type Receiver } from '../helpers/receiver.ts';
 import { WEBHOOK_ENV, createLead, createWebhook, deliveriesOf, noJitter, record } from '../helpers/webhooks.ts';
 
@@ -194,6 +197,25 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(await ledger(), [{ status: 'succeeded', attempts: 3 }]);
       await h().ctx.db.transaction().execute((trx) => keepInLedger(trx, [row('failed', 4), { ...row('failed', 5), is_test: 1 as const }], 30));
       assert.deepEqual(await ledger(), [{ status: 'succeeded', attempts: 4 }], 'a success stays; a test delivery leaves no row');
+    });
+
+    it("reads a window's activities between its first and last seq, not from the account's first activity on", async () => {
+      const acct = await h().account();
+      const at = h().clock.now().getTime();
+      // Activities before, in and after the window, straight into the table.
+      const rows = Array.from({ length: 3_000 }, (_, i) => ({
+        id: newId(new Date(at + i)), account_id: acct.accountId, lead_id: 'lead', type: 'note:created', user_id: acct.userId,
+        created_at: at + i * 1_000, activity_json: '{}', lead_json: '{}', lead_seq: i + 1,
+      }));
+      for (let i = 0; i < rows.length; i += 500) await h().ctx.db.insertInto('activities').values(rows.slice(i, i + 500)).execute();
+      const window: ActivityWindow = { accountId: acct.accountId, from: at + 1_000_000, to: at + 1_100_000, types: null };
+      const bounds = await windowBounds(h().ctx.db, window);
+      assert.equal(bounds.count, 100);
+      const page = windowPage(h().ctx.db, window, { first: bounds.first!, last: bounds.last! }, null).select(['id', 'seq']).limit(1_000);
+      assert.deepEqual((await page.execute()).map((r) => r.id), rows.slice(1_000, 1_100).map((r) => r.id));
+      const plan = await explain(h(), page.compile());
+      if (h().dialect === 'sqlite') assert.match(plan, /^SEARCH activities USING INDEX activities_account \(account_id=\? AND seq>\? AND seq<\?\)$/, plan);
+      else assert.match(plan, /Index Scan using activities_account on activities[^\n]*\n\s*Index Cond: \(\(account_id = [^)]*\) AND \(seq >= [^)]*\) AND \(seq <= [^)]*\)\)/, plan);
     });
   });
 }

@@ -8,6 +8,7 @@
 // replay's duplicate into nothing. A pruned success is never resent; a pruned failure is.
 import type { Kysely, Transaction } from 'kysely';
 import type { Schema } from '../../storage/schema.ts';
+import { windowBounds, windowPage, type ActivityWindow } from '../activity-window.ts';
 import { ALL_EVENTS, parseEvents } from '../event-filter.ts';
 import { RECOVER_SPACING_MS } from './requeue.ts';
 import { deliveryRowsFor, type DeliverableActivity } from '../delivery-row.ts';
@@ -43,15 +44,6 @@ export interface ReplayProgress {
   done: boolean;
 }
 
-type Filter = { accountId: string; from: number; to: number; types: string[] | null };
-
-/** The account's activities in the window that match the filter, as a query to narrow further. */
-function windowActivities(db: Kysely<Schema>, f: Filter) {
-  let query = db.selectFrom('activities').where('account_id', '=', f.accountId).where('created_at', '>=', f.from).where('created_at', '<', f.to);
-  if (f.types) query = query.where('type', 'in', f.types);
-  return query;
-}
-
 export async function replayMissing(
   db: Kysely<Schema>,
   inWakingTransaction: WakingTransaction,
@@ -60,20 +52,13 @@ export async function replayMissing(
 ): Promise<ReplayProgress> {
   const webhook = await db.selectFrom('webhooks').select(['id', 'account_id', 'events', 'handshake_key']).where('id', '=', request.webhookId).executeTakeFirstOrThrow();
   const events = parseEvents(webhook.events);
-  const filter: Filter = { accountId: webhook.account_id, from: request.from, to: request.to, types: events.includes(ALL_EVENTS) ? null : events };
+  const window: ActivityWindow = { accountId: webhook.account_id, from: request.from, to: request.to, types: events.includes(ALL_EVENTS) ? null : events };
   // The seq range of the window, so each batch is one index range scan in seq order.
-  const bounds = await windowActivities(db, filter)
-    .select((eb) => [eb.fn.countAll<number | string>().as('n'), eb.fn.max('seq').as('last')])
-    .executeTakeFirstOrThrow();
-  const progress: ReplayProgress = { total: Number(bounds.n), scanned: 0, created: 0, skipped: 0, cursor: request.cursor ?? null, done: false };
-  const last = bounds.last === null ? null : Number(bounds.last);
-  for (let batch = 0; last !== null && (request.maxBatches === undefined || batch < request.maxBatches); batch++) {
-    const cursor = progress.cursor;
-    const rows = await windowActivities(db, filter)
+  const { count, first, last } = await windowBounds(db, window);
+  const progress: ReplayProgress = { total: count, scanned: 0, created: 0, skipped: 0, cursor: request.cursor ?? null, done: false };
+  for (let batch = 0; first !== null && last !== null && (request.maxBatches === undefined || batch < request.maxBatches); batch++) {
+    const rows = await windowPage(db, window, { first, last }, progress.cursor)
       .select(['seq', 'id', 'account_id', 'lead_id', 'lead_seq', 'type', 'activity_json', 'lead_json'])
-      .$if(cursor !== null, (q) => q.where('seq', '>', cursor!))
-      .where('seq', '<=', last)
-      .orderBy('seq')
       .limit(REPLAY_BATCH)
       .execute();
     if (rows.length === 0) break;
