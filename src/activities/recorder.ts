@@ -34,12 +34,25 @@ export interface OutboxWriter {
    * PostgreSQL); returns how many deliveries it wrote.
    */
   enqueueWithInsert?(db: Kysely<Schema>, activityRows: ActivityRows, activities: RecordedActivity[], now: Date): Promise<number>;
+  /**
+   * Optional: writes a new lead (`lead`, whose guard may add nothing), its activities and their
+   * deliveries in one statement, outside any transaction, all or nothing. Returns how many
+   * deliveries it wrote, or undefined when it wrote nothing (it cannot here, or a guard failed).
+   */
+  insertWithNewLead?(db: Kysely<Schema>, lead: GuardedLeadInsert, activityRows: ActivityRows, activities: RecordedActivity[], now: Date): Promise<number | undefined>;
   /** Called after the transaction committed, when `enqueue` wrote deliveries. */
   committed(count: number): void;
 }
 
 /** The rows of recorded activities, not yet inserted. */
 export type ActivityRows = Rows<'activities'>;
+
+/** A new lead's INSERT that adds it only while what it was built from is current (src/crm/new-lead-pipelines.ts). */
+export interface GuardedLeadInsert {
+  /** `insert into "leads" (…) select … where exists (…)` with `?` placeholders; more conditions may follow with `and`. */
+  text: string;
+  parameters: unknown[];
+}
 
 export interface Actor {
   accountId: string;
@@ -94,6 +107,26 @@ export class ActivityRecorder {
     );
     if (enqueued > 0) this.outbox?.committed(enqueued);
     return result;
+  }
+
+  /**
+   * A new lead and its `lead:created` with their deliveries in one statement and no transaction,
+   * where the outbox can (PostgreSQL with the account's webhooks remembered): one round trip where
+   * `transaction` takes four. `build` makes the lead at `now` from what is remembered (or returns
+   * undefined). Resolves true when all of it is committed; false when nothing was written and the
+   * caller takes the transactional path.
+   */
+  async recordNewLeadAtOnce(actor: Actor, build: (now: Date) => { insert: GuardedLeadInsert; leadId: string; lead: LeadSnapshot } | undefined): Promise<boolean> {
+    const outbox = this.outbox;
+    if (!outbox?.insertWithNewLead) return false;
+    const now = this.clock.now();
+    const built = build(now);
+    if (!built) return false;
+    const { activities, rows } = await prepareActivities(this.db, now, actor, built.leadId, [{ type: 'lead:created', fields: {} }], built.lead, 1);
+    const enqueued = await outbox.insertWithNewLead(this.db, built.insert, rows, activities, now);
+    if (enqueued === undefined) return false;
+    if (enqueued > 0) outbox.committed(enqueued);
+    return true;
   }
 }
 

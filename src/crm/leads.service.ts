@@ -11,8 +11,8 @@ import { newId } from '../shared/ids.ts';
 import type { LeadRow } from '../storage/schema.ts';
 import type { AttachmentFiles } from './attachment-files.ts';
 import { getLeadRow, getLeadView, type LeadViewRow } from './leads.repository.ts';
-import { insertNewLead } from './new-lead-pipelines.ts';
-import { getStageWithPipeline } from './pipelines.service.ts';
+import { insertNewLead, rememberedNewLead } from './new-lead-pipelines.ts';
+import { getStageWithPipeline, type Pipeline, type Stage } from './pipelines.service.ts';
 
 export interface Lead {
   _id: string;
@@ -56,31 +56,62 @@ export interface NewLead {
   user_id?: string | null | undefined;
 }
 
+type Assignee = Awaited<ReturnType<typeof assignee>>;
+
 export async function createLead(tx: Tx, actor: Actor, input: NewLead): Promise<Lead> {
   const id = newId(tx.now);
   // The assignee is checked once the pipeline is known, so an unknown pipeline answers 404 first.
-  let user: Awaited<ReturnType<typeof assignee>> | undefined;
+  let user: Assignee | undefined;
   const { pipeline, stage, row } = await insertNewLead(tx.db, actor.accountId, input.pipeline_id, input.stage_id, async (pipeline, stage) => {
     if (input.user_id && user === undefined) user = await assignee(tx, actor, input.user_id);
-    return {
-      id,
-      account_id: actor.accountId,
-      name: input.name,
-      size: input.size ?? null,
-      pipeline_id: pipeline._id,
-      stage_id: stage._id,
-      user_id: user?.id ?? null,
-      status: 'open',
-      archived: 0,
-      close_reason: null,
-      // lead:created takes number 1 here, so the recorder writes no sequence UPDATE (Tx.record's seqAfter).
-      activity_seq: 1,
-      created_at: tx.now.getTime(),
-      updated_at: tx.now.getTime(),
-    };
+    return newLeadRow(id, actor, input, pipeline, stage, user, tx.now);
   });
-  // Everything the answer and the webhook snapshot show is known here: no read-back.
-  const view: LeadViewRow = {
+  const view = newLeadView(row, pipeline, stage, user);
+  await tx.record(actor, row.id, [{ type: 'lead:created', fields: {} }], snapshotOf(view), row.activity_seq);
+  return toLead(view);
+}
+
+/**
+ * createLead in one statement, without a transaction (ActivityRecorder.recordNewLeadAtOnce): when
+ * the pipeline and the account's webhooks are remembered and no assignee needs reading. Undefined
+ * when it wrote nothing; then createLead does it all.
+ */
+export async function createLeadAtOnce(recorder: ActivityRecorder, actor: Actor, input: NewLead): Promise<Lead | undefined> {
+  if (input.user_id) return undefined;
+  let view: LeadViewRow | undefined;
+  const written = await recorder.recordNewLeadAtOnce(actor, (now) => {
+    const remembered = rememberedNewLead(actor.accountId, input.pipeline_id, input.stage_id, (pipeline, stage) =>
+      newLeadRow(newId(now), actor, input, pipeline, stage, undefined, now),
+    );
+    if (!remembered) return undefined;
+    view = newLeadView(remembered.row, remembered.pipeline, remembered.stage, undefined);
+    return { insert: remembered.insert, leadId: remembered.row.id, lead: snapshotOf(view) };
+  });
+  return written && view ? toLead(view) : undefined;
+}
+
+function newLeadRow(id: string, actor: Actor, input: NewLead, pipeline: Pipeline, stage: Stage, user: Assignee | undefined, now: Date): LeadRow {
+  return {
+    id,
+    account_id: actor.accountId,
+    name: input.name,
+    size: input.size ?? null,
+    pipeline_id: pipeline._id,
+    stage_id: stage._id,
+    user_id: user?.id ?? null,
+    status: 'open',
+    archived: 0,
+    close_reason: null,
+    // lead:created takes number 1 here, so the recorder writes no sequence UPDATE (Tx.record's seqAfter).
+    activity_seq: 1,
+    created_at: now.getTime(),
+    updated_at: now.getTime(),
+  };
+}
+
+/** Everything the answer and the webhook snapshot show of a new lead is known: no read-back. */
+function newLeadView(row: LeadRow, pipeline: Pipeline, stage: Stage, user: Assignee | undefined): LeadViewRow {
+  return {
     ...row,
     stage_name: stage.name,
     pipeline_name: pipeline.name,
@@ -88,8 +119,6 @@ export async function createLead(tx: Tx, actor: Actor, input: NewLead): Promise<
     user_photo_url: user?.photo_url ?? null,
     next_todo_date: null,
   };
-  await tx.record(actor, row.id, [{ type: 'lead:created', fields: {} }], snapshotOf(view), row.activity_seq);
-  return toLead(view);
 }
 
 /** The lead as webhooks show it, from a lead view. */

@@ -8,6 +8,7 @@
 // in the same transaction. So a remembered answer can cost one statement more, never a wrong lead
 // or a wrong name in the webhook's lead snapshot. The same on SQLite and PostgreSQL.
 import type { Kysely } from 'kysely';
+import type { GuardedLeadInsert } from '../activities/recorder.ts';
 import { invalid } from '../shared/errors.ts';
 import { columnList, fixedWrite, insertRows } from '../storage/fixed-sql.ts';
 import type { LeadRow, Schema } from '../storage/schema.ts';
@@ -51,6 +52,26 @@ export async function insertNewLead(
   return { pipeline, stage, row };
 }
 
+/**
+ * The remembered pipeline and stage for a new lead, the row `makeRow` builds for them, and its
+ * guarded INSERT (as insertNewLead's), for a caller that writes the lead within a larger statement
+ * (the one-statement new lead, src/delivery/outbox-targets.ts); undefined when nothing is
+ * remembered for the pipeline or the stage is not among it. A guard that fails writes nothing.
+ */
+export function rememberedNewLead(
+  accountId: string,
+  pipelineId: string,
+  stageId: string | undefined,
+  makeRow: (pipeline: Pipeline, stage: Stage) => LeadRow,
+): { pipeline: Pipeline; stage: Stage; row: LeadRow; insert: GuardedLeadInsert } | undefined {
+  const pipeline = known.get(keyOf(accountId, pipelineId));
+  const stage = pipeline && pickStage(pipeline, stageId);
+  if (!pipeline || !stage) return undefined;
+  const row = makeRow(pipeline, stage);
+  const columns = Object.keys(row) as Array<keyof LeadRow>;
+  return { pipeline, stage, row, insert: { text: guardedInsertText(columns), parameters: guardParameters(row, columns, pipeline, stage, stageId === undefined) } };
+}
+
 function pickStage(pipeline: Pipeline, stageId: string | undefined): Stage | undefined {
   return stageId === undefined ? pipeline.stages[0] : pipeline.stages.find((s) => s._id === stageId);
 }
@@ -64,11 +85,16 @@ const GUARD =
 /** The lead's INSERT, adding it only while the pipeline and stage are the remembered ones. */
 async function insertIfCurrent(db: Kysely<Schema>, row: LeadRow, pipeline: Pipeline, stage: Stage, mustBeFirst: boolean): Promise<boolean> {
   const columns = Object.keys(row) as Array<keyof LeadRow>;
-  const insert = guardedInsert(columns);
-  const values = columns.map((column) => row[column]);
-  const added = await insert(db, [...values, row.account_id, pipeline._id, pipeline.name, stage._id, stage.name, mustBeFirst ? 1 : 0]);
+  const added = await guardedInsert(columns)(db, guardParameters(row, columns, pipeline, stage, mustBeFirst));
   return added === 1;
 }
+
+function guardParameters(row: LeadRow, columns: ReadonlyArray<keyof LeadRow>, pipeline: Pipeline, stage: Stage, mustBeFirst: boolean): unknown[] {
+  return [...columns.map((column) => row[column]), row.account_id, pipeline._id, pipeline.name, stage._id, stage.name, mustBeFirst ? 1 : 0];
+}
+
+const guardedInsertText = (columns: readonly string[]) =>
+  `insert into "leads" (${columnList(columns)}) select ${columns.map(() => '?').join(', ')} ${GUARD}`;
 
 let cached: { columns: string; run: ReturnType<typeof fixedWrite> } | undefined;
 
@@ -76,7 +102,7 @@ let cached: { columns: string; run: ReturnType<typeof fixedWrite> } | undefined;
 function guardedInsert(columns: readonly string[]): ReturnType<typeof fixedWrite> {
   const list = columnList(columns);
   if (cached?.columns !== list) {
-    cached = { columns: list, run: fixedWrite(`insert into "leads" (${list}) select ${columns.map(() => '?').join(', ')} ${GUARD}`) };
+    cached = { columns: list, run: fixedWrite(guardedInsertText(columns)) };
   }
   return cached.run;
 }

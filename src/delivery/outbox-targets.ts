@@ -7,7 +7,7 @@
 // the outbox reads the webhooks and inserts again, in the same transaction. Nothing is remembered
 // when the account has no webhook: that answer is always read.
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { ActivityRows } from '../activities/recorder.ts';
+import type { ActivityRows, GuardedLeadInsert } from '../activities/recorder.ts';
 import { columnList, insertStatement } from '../storage/fixed-sql.ts';
 import type { Schema, WebhookRow } from '../storage/schema.ts';
 import type { NewDelivery } from './store/rows.ts';
@@ -27,6 +27,12 @@ export interface OutboxTargets {
    * inserted) otherwise. `activityRows`, when given, are inserted in the same statement, and always.
    */
   insertIfCurrent(db: Kysely<Schema>, accountId: string, fingerprint: string, rows: NewDelivery[], activityRows?: ActivityRows): Promise<boolean>;
+  /**
+   * Inserts the new lead, `activityRows` and `rows` in one statement, all of them only if the
+   * lead's own guard passes and the account's enabled webhooks still match `fingerprint`; false
+   * (nothing inserted) otherwise. Run outside a transaction, the statement is its own.
+   */
+  insertWithNewLead(db: Kysely<Schema>, accountId: string, fingerprint: string, lead: GuardedLeadInsert, activityRows: ActivityRows, rows: NewDelivery[]): Promise<boolean>;
 }
 
 /**
@@ -62,6 +68,22 @@ export function createOutboxTargets(): OutboxTargets {
         select ${list} from json_populate_recordset(null::deliveries, $${next}::json)
         where (select ${CURRENT} from webhooks where account_id = $${next + 1} and enabled = 1) = $${next + 2}`;
       const result = await db.executeQuery(CompiledQuery.raw(text, [...(recorded?.parameters ?? []), JSON.stringify(rows), accountId, fingerprint]));
+      return Number(result.numAffectedRows ?? 0) === rows.length;
+    },
+    async insertWithNewLead(db, accountId, fingerprint, lead, activityRows, rows) {
+      const activityColumns = columnList(Object.keys(activityRows[0] ?? {}));
+      const deliveryColumns = columnList(Object.keys(rows[0] ?? {}));
+      // Everything hangs on the lead: its INSERT adds it only while the pipeline and the webhooks
+      // are the remembered ones, and the other two add rows only if it did.
+      const text = `with lead as (${lead.text} and (select ${CURRENT} from webhooks where account_id = ? and enabled = 1) = ? returning id),
+        recorded as (insert into activities (${activityColumns})
+          select ${activityColumns} from json_populate_recordset(null::activities, ?::json) where exists (select 1 from lead))
+        insert into deliveries (${deliveryColumns})
+        select ${deliveryColumns} from json_populate_recordset(null::deliveries, ?::json) where exists (select 1 from lead)`;
+      let n = 0;
+      const numbered = text.replace(/\?/g, () => `$${++n}`);
+      const parameters = [...lead.parameters, accountId, fingerprint, JSON.stringify(activityRows), JSON.stringify(rows)];
+      const result = await db.executeQuery(CompiledQuery.raw(numbered, parameters));
       return Number(result.numAffectedRows ?? 0) === rows.length;
     },
   };

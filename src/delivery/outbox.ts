@@ -3,7 +3,7 @@
 // told after commit (the in-process signal, and on PostgreSQL a coalesced NOTIFY: wakeup.ts).
 // On PostgreSQL the account's webhooks are remembered between writes and checked by the insert
 // itself (outbox-targets.ts), one round trip fewer per write; on SQLite they are read every time.
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { ActivityRows, OutboxWriter, RecordedActivity } from '../activities/recorder.ts';
 import { insertRows } from '../storage/fixed-sql.ts';
 import type { Schema } from '../storage/schema.ts';
@@ -15,9 +15,9 @@ import { enabledWebhooks } from './store/targets.ts';
 import type { WakeSignal } from './wakeup.ts';
 
 export function createOutboxWriter(store: Pick<DeliveryStore, 'announce'>, wake: WakeSignal, targets?: OutboxTargets): OutboxWriter {
-  async function rowsFor(trx: Transaction<Schema>, webhooks: readonly OutboxTarget[], activities: RecordedActivity[], now: Date) {
+  async function rowsFor(db: Kysely<Schema>, webhooks: readonly OutboxTarget[], activities: RecordedActivity[], now: Date) {
     const rows: NewDelivery[] = [];
-    for (const webhook of webhooks) rows.push(...(await deliveryRowsFor(trx, webhook, activities, now)));
+    for (const webhook of webhooks) rows.push(...(await deliveryRowsFor(db, webhook, activities, now)));
     return rows;
   }
 
@@ -58,6 +58,15 @@ export function createOutboxWriter(store: Pick<DeliveryStore, 'announce'>, wake:
       if (accountIds.size === 1 && accountId !== undefined) return enqueueAccount(trx, accountId, activities, now, activityRows);
       await insertRows(trx, 'activities', activityRows);
       return enqueue(trx, activities, now);
+    },
+    async insertWithNewLead(db, lead, activityRows, activities, now) {
+      const accountIds = new Set(activities.map((a) => a.accountId));
+      const [accountId] = accountIds;
+      const remembered = accountIds.size === 1 && accountId !== undefined ? targets?.remembered(accountId) : undefined;
+      if (!targets || !accountId || !remembered) return undefined;
+      const rows = await rowsFor(db, remembered.targets, activities, now);
+      if (rows.length === 0) return undefined;
+      return (await targets.insertWithNewLead(db, accountId, remembered.fingerprint, lead, activityRows, rows)) ? rows.length : undefined;
     },
     committed() {
       wake.wake();

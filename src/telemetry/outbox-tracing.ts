@@ -25,6 +25,11 @@ export function withOutboxTracing(writer: OutboxWriter): OutboxWriter {
       }
       return count;
     },
+    // With tracing on, the new lead takes the transactional path, where its rows are traced.
+    async insertWithNewLead(db, lead, activityRows, activities, now) {
+      if (tracingEnabled() || !writer.insertWithNewLead) return undefined;
+      return writer.insertWithNewLead(db, lead, activityRows, activities, now);
+    },
     committed: (count) => writer.committed(count),
   };
   return traced;

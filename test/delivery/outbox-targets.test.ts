@@ -59,5 +59,69 @@ for (const dialect of DIALECTS) {
       const recorded = (await acct.api('GET', `/leads/${lead._id}/activities?order=asc`)).body as Array<{ type: string }>;
       assert.equal(recorded.length, 5, 'every activity is recorded, also when the remembered webhooks were out of date');
     });
+
+    it('writes a new lead, its activity and its deliveries in one statement when all is remembered, and nothing when another process changed any of it', async () => {
+      const acct = await h().account();
+      const pipe = await acct.pipeline();
+      const auth = { authorization: `Bearer ${acct.apiKey}` };
+      const elsewhere = async (method: string, url: string, body: unknown) => {
+        const answer = await call(other.app, method, `/api/v1${url}`, body, auth);
+        assert.ok(answer.status < 300, JSON.stringify(answer.body));
+        return answer.body;
+      };
+      // What each POST /leads took: the one statement (true) or, after it wrote nothing, the transaction.
+      const atOnce: boolean[] = [];
+      const recorder = h().ctx.recorder;
+      const original = recorder.recordNewLeadAtOnce.bind(recorder);
+      recorder.recordNewLeadAtOnce = async (...args) => {
+        const written = await original(...args);
+        atOnce.push(written);
+        return written;
+      };
+      try {
+        const a = (await acct.api('POST', '/webhooks', { url: 'https://example.test/a' })).body;
+        const create = async (name: string) => {
+          const answer = await acct.api('POST', '/leads', { name, pipeline_id: pipe._id });
+          assert.equal(answer.status, 201, JSON.stringify(answer.body));
+          return answer.body;
+        };
+        const deliveriesOf = async (leadId: string) => {
+          const rows = await h().ctx.db.selectFrom('deliveries').select(['webhook_id', 'body', 'lead_seq']).where('lead_id', '=', leadId).execute();
+          return rows.map((r) => ({ webhook: r.webhook_id, seq: r.lead_seq, pipe: JSON.parse(r.body).lead.pipe.name as string })).sort((x, y) => (x.webhook < y.webhook ? -1 : 1));
+        };
+        const onlyOnce = async (name: string) =>
+          assert.equal((await h().ctx.db.selectFrom('leads').select('id').where('account_id', '=', acct.accountId).where('name', '=', name).execute()).length, 1);
+
+        await create('warm-up'); // the webhooks and the pipeline are read, and remembered
+        const remembered = await create('remembered');
+        assert.deepEqual(
+          { pipeline: remembered.pipeline, stage: remembered.stage._id, status: remembered.status },
+          { pipeline: { _id: pipe._id, name: pipe.name }, stage: pipe.stages[0]!._id, status: 'open' },
+        );
+        assert.deepEqual(await deliveriesOf(remembered._id), [{ webhook: a._id, seq: 1, pipe: pipe.name }]);
+        const activities = (await acct.api('GET', `/leads/${remembered._id}/activities`)).body as Array<{ type: string }>;
+        assert.deepEqual(activities.map((x) => x.type), ['lead:created']);
+
+        const b = await elsewhere('POST', '/webhooks', { url: 'https://example.test/b' });
+        const afterWebhook = await create('after a webhook elsewhere');
+        await onlyOnce('after a webhook elsewhere');
+        const both = [a._id, b._id].sort();
+        assert.deepEqual((await deliveriesOf(afterWebhook._id)).map((d) => d.webhook), both);
+        const again = await create('remembered again');
+        assert.deepEqual((await deliveriesOf(again._id)).map((d) => d.webhook), both);
+
+        await elsewhere('PUT', `/pipelines/${pipe._id}`, { name: 'Renamed elsewhere' });
+        const afterRename = await create('after a rename elsewhere');
+        await onlyOnce('after a rename elsewhere');
+        assert.equal(afterRename.pipeline.name, 'Renamed elsewhere');
+        assert.deepEqual((await deliveriesOf(afterRename._id)).map((d) => d.pipe), ['Renamed elsewhere', 'Renamed elsewhere']);
+
+        // SQLite has no remembered webhooks: every lead takes the transaction there.
+        const expected = h().dialect === 'postgres' ? [false, true, false, true, false] : [false, false, false, false, false];
+        assert.deepEqual(atOnce, expected);
+      } finally {
+        recorder.recordNewLeadAtOnce = original;
+      }
+    });
   });
 }

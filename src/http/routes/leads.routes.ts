@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { getLeadView } from '../../crm/leads.repository.ts';
 import { LEAD_SORTS, listLeads, stageTotals, type LeadFilter } from '../../crm/leads-listing.ts';
 import { createAttachmentFiles } from '../../crm/attachment-files.ts';
-import { createLead, deleteLeadAndFiles, toLead, updateLead } from '../../crm/leads.service.ts';
+import { createLead, createLeadAtOnce, deleteLeadAndFiles, toLead, updateLead } from '../../crm/leads.service.ts';
 import { Empty, Id, IdParams, Paging, Text, pageWindow } from '../schemas.ts';
 import type { ApiRoutes } from './types.ts';
 
@@ -80,7 +80,8 @@ export const leadRoutes: ApiRoutes = (api, ctx) => {
   );
 
   api.post('/leads', { schema: { tags, body: LeadCreate } }, async (request, reply) => {
-    const lead = await ctx.recorder.transaction((tx) => createLead(tx, request.actor, request.body));
+    const lead =
+      (await createLeadAtOnce(ctx.recorder, request.actor, request.body)) ?? (await ctx.recorder.transaction((tx) => createLead(tx, request.actor, request.body)));
     return reply.status(201).send(lead);
   });
 
