@@ -2,9 +2,10 @@
 // matching enabled webhook, built by delivery-row.ts (body composed once, lead sequence); workers are
 // told after commit (the in-process signal, and on PostgreSQL a coalesced NOTIFY: wakeup.ts).
 // On PostgreSQL the account's webhooks are remembered between writes and checked by the insert
-// itself (outbox-targets.ts), one round trip fewer per write; on SQLite they are read every time.
+// itself (outbox-targets.ts), one round trip fewer per write, and a new lead is written with its
+// activity and deliveries in one statement (insertWithNewLead); on SQLite they are read every time.
 import type { Kysely, Transaction } from 'kysely';
-import type { ActivityRows, OutboxWriter, RecordedActivity } from '../activities/recorder.ts';
+import type { ActivityRows, GuardedLeadInsert, OutboxWriter, RecordedActivity } from '../activities/recorder.ts';
 import { insertRows } from '../storage/fixed-sql.ts';
 import type { Schema } from '../storage/schema.ts';
 import { deliveryRowsFor } from './delivery-row.ts';
@@ -59,15 +60,18 @@ export function createOutboxWriter(store: Pick<DeliveryStore, 'announce'>, wake:
       await insertRows(trx, 'activities', activityRows);
       return enqueue(trx, activities, now);
     },
-    async insertWithNewLead(db, lead, activityRows, activities, now) {
-      const accountIds = new Set(activities.map((a) => a.accountId));
-      const [accountId] = accountIds;
-      const remembered = accountIds.size === 1 && accountId !== undefined ? targets?.remembered(accountId) : undefined;
-      if (!targets || !accountId || !remembered) return undefined;
-      const rows = await rowsFor(db, remembered.targets, activities, now);
-      if (rows.length === 0) return undefined;
-      return (await targets.insertWithNewLead(db, accountId, remembered.fingerprint, lead, activityRows, rows)) ? rows.length : undefined;
-    },
+    // Only where webhooks are remembered (PostgreSQL): elsewhere the recorder does not even try.
+    ...(targets && {
+      async insertWithNewLead(db: Kysely<Schema>, lead: GuardedLeadInsert, activityRows: ActivityRows, activities: RecordedActivity[], now: Date) {
+        const accountIds = new Set(activities.map((a) => a.accountId));
+        const [accountId] = accountIds;
+        const remembered = accountIds.size === 1 && accountId !== undefined ? targets.remembered(accountId) : undefined;
+        if (!accountId || !remembered) return undefined;
+        const rows = await rowsFor(db, remembered.targets, activities, now);
+        if (rows.length === 0) return undefined;
+        return (await targets.insertWithNewLead(db, accountId, remembered.fingerprint, lead, activityRows, rows)) ? rows.length : undefined;
+      },
+    }),
     committed() {
       wake.wake();
       // Not awaited: the answer to the change does not wait for the wake-up of other processes.

@@ -2,13 +2,14 @@
 // recorder hands activities to (`recorder.setOutbox(withOutboxTracing(writer))` in the composition
 // root). With tracing off it passes straight through.
 import type { Kysely } from 'kysely';
-import type { OutboxWriter, RecordedActivity } from '../activities/recorder.ts';
+import type { ActivityRows, GuardedLeadInsert, OutboxWriter, RecordedActivity } from '../activities/recorder.ts';
 import { insertRows } from '../storage/fixed-sql.ts';
 import type { Schema } from '../storage/schema.ts';
 import { traceActivities, traceOutboxRows } from './delivery-spans.ts';
 import { tracingEnabled } from './tracing.ts';
 
 export function withOutboxTracing(writer: OutboxWriter): OutboxWriter {
+  const atOnce = writer.insertWithNewLead?.bind(writer);
   const traced: OutboxWriter = {
     // With tracing on, the activities are inserted first and traced through `enqueue` below.
     async enqueueWithInsert(db, activityRows, activities, now) {
@@ -26,10 +27,10 @@ export function withOutboxTracing(writer: OutboxWriter): OutboxWriter {
       return count;
     },
     // With tracing on, the new lead takes the transactional path, where its rows are traced.
-    async insertWithNewLead(db, lead, activityRows, activities, now) {
-      if (tracingEnabled() || !writer.insertWithNewLead) return undefined;
-      return writer.insertWithNewLead(db, lead, activityRows, activities, now);
-    },
+    ...(atOnce && {
+      insertWithNewLead: (db: Kysely<Schema>, lead: GuardedLeadInsert, activityRows: ActivityRows, activities: RecordedActivity[], now: Date) =>
+        tracingEnabled() ? Promise.resolve(undefined) : atOnce(db, lead, activityRows, activities, now),
+    }),
     committed: (count) => writer.committed(count),
   };
   return traced;
