@@ -23,16 +23,17 @@ for (const dialect of DIALECTS) {
       await other.app.close();
       await other.ctx.close();
     });
+    /** A call through the second process's API, which must succeed. */
+    const elsewhereAs = (apiKey: string) => async (method: string, url: string, body: unknown) => {
+      const answer = await call(other.app, method, `/api/v1${url}`, body, { authorization: `Bearer ${apiKey}` });
+      assert.ok(answer.status < 300, JSON.stringify(answer.body));
+      return answer.body;
+    };
 
     it('sends the next write to the webhooks as another process left them: created, disabled, filter and key changed', async () => {
       const acct = await h().account();
       const pipe = await acct.pipeline();
-      const auth = { authorization: `Bearer ${acct.apiKey}` };
-      const elsewhere = async (method: string, url: string, body: unknown) => {
-        const answer = await call(other.app, method, `/api/v1${url}`, body, auth);
-        assert.ok(answer.status < 300, JSON.stringify(answer.body));
-        return answer.body;
-      };
+      const elsewhere = elsewhereAs(acct.apiKey);
       const first = (await acct.api('POST', '/webhooks', { url: 'https://example.test/a' })).body;
       const lead = (await acct.api('POST', '/leads', { name: 'Acme', pipeline_id: pipe._id })).body;
       // The deliveries of the lead's activity number `seq`.
@@ -63,12 +64,7 @@ for (const dialect of DIALECTS) {
     it('writes a new lead, its activity and its deliveries in one statement when all is remembered, and nothing when another process changed any of it', async () => {
       const acct = await h().account();
       const pipe = await acct.pipeline();
-      const auth = { authorization: `Bearer ${acct.apiKey}` };
-      const elsewhere = async (method: string, url: string, body: unknown) => {
-        const answer = await call(other.app, method, `/api/v1${url}`, body, auth);
-        assert.ok(answer.status < 300, JSON.stringify(answer.body));
-        return answer.body;
-      };
+      const elsewhere = elsewhereAs(acct.apiKey);
       // What each POST /leads took: the one statement (true) or, after it wrote nothing, the transaction.
       const atOnce: boolean[] = [];
       const recorder = h().ctx.recorder;
