@@ -69,7 +69,7 @@ export function rememberedNewLead(
   if (!pipeline || !stage) return undefined;
   const row = makeRow(pipeline, stage);
   const columns = Object.keys(row) as Array<keyof LeadRow>;
-  return { pipeline, stage, row, insert: { text: guardedInsertText(columns), parameters: guardParameters(row, columns, pipeline, stage, stageId === undefined) } };
+  return { pipeline, stage, row, insert: { text: guardedInsert(columns).text, parameters: guardParameters(row, columns, pipeline, stage, stageId === undefined) } };
 }
 
 function pickStage(pipeline: Pipeline, stageId: string | undefined): Stage | undefined {
@@ -85,7 +85,7 @@ const GUARD =
 /** The lead's INSERT, adding it only while the pipeline and stage are the remembered ones. */
 async function insertIfCurrent(db: Kysely<Schema>, row: LeadRow, pipeline: Pipeline, stage: Stage, mustBeFirst: boolean): Promise<boolean> {
   const columns = Object.keys(row) as Array<keyof LeadRow>;
-  const added = await guardedInsert(columns)(db, guardParameters(row, columns, pipeline, stage, mustBeFirst));
+  const added = await guardedInsert(columns).run(db, guardParameters(row, columns, pipeline, stage, mustBeFirst));
   return added === 1;
 }
 
@@ -93,16 +93,18 @@ function guardParameters(row: LeadRow, columns: ReadonlyArray<keyof LeadRow>, pi
   return [...columns.map((column) => row[column]), row.account_id, pipeline._id, pipeline.name, stage._id, stage.name, mustBeFirst ? 1 : 0];
 }
 
-const guardedInsertText = (columns: readonly string[]) =>
-  `insert into "leads" (${columnList(columns)}) select ${columns.map(() => '?').join(', ')} ${GUARD}`;
+type GuardedInsert = { columns: string; text: string; run: ReturnType<typeof fixedWrite> };
+let cached: GuardedInsert | undefined;
 
-let cached: { columns: string; run: ReturnType<typeof fixedWrite> } | undefined;
-
-/** One text per column list (callers build rows with one constructor, so there is one). */
-function guardedInsert(columns: readonly string[]): ReturnType<typeof fixedWrite> {
+/**
+ * The guarded INSERT's text (`?` placeholders) and its runner, made once per column list (callers
+ * build rows with one constructor, so there is one).
+ */
+function guardedInsert(columns: readonly string[]): GuardedInsert {
   const list = columnList(columns);
   if (cached?.columns !== list) {
-    cached = { columns: list, run: fixedWrite(guardedInsertText(columns)) };
+    const text = `insert into "leads" (${list}) select ${columns.map(() => '?').join(', ')} ${GUARD}`;
+    cached = { columns: list, text, run: fixedWrite(text) };
   }
-  return cached.run;
+  return cached;
 }

@@ -8,7 +8,7 @@
 // when the account has no webhook: that answer is always read.
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { ActivityRows, GuardedLeadInsert } from '../activities/recorder.ts';
-import { columnList, insertStatement } from '../storage/fixed-sql.ts';
+import { columnList, fixedWrite, insertStatement } from '../storage/fixed-sql.ts';
 import type { Schema, WebhookRow } from '../storage/schema.ts';
 import type { NewDelivery } from './store/rows.ts';
 import { enabledWebhooks } from './store/targets.ts';
@@ -71,20 +71,33 @@ export function createOutboxTargets(): OutboxTargets {
       return Number(result.numAffectedRows ?? 0) === rows.length;
     },
     async insertWithNewLead(db, accountId, fingerprint, lead, activityRows, rows) {
-      const activityColumns = columnList(Object.keys(activityRows[0] ?? {}));
-      const deliveryColumns = columnList(Object.keys(rows[0] ?? {}));
-      // Everything hangs on the lead: its INSERT adds it only while the pipeline and the webhooks
-      // are the remembered ones, and the other two add rows only if it did.
-      const text = `with lead as (${lead.text} and (select ${CURRENT} from webhooks where account_id = ? and enabled = 1) = ? returning id),
-        recorded as (insert into activities (${activityColumns})
-          select ${activityColumns} from json_populate_recordset(null::activities, ?::json) where exists (select 1 from lead))
-        insert into deliveries (${deliveryColumns})
-        select ${deliveryColumns} from json_populate_recordset(null::deliveries, ?::json) where exists (select 1 from lead)`;
-      let n = 0;
-      const numbered = text.replace(/\?/g, () => `$${++n}`);
-      const parameters = [...lead.parameters, accountId, fingerprint, JSON.stringify(activityRows), JSON.stringify(rows)];
-      const result = await db.executeQuery(CompiledQuery.raw(numbered, parameters));
-      return Number(result.numAffectedRows ?? 0) === rows.length;
+      const write = newLeadStatement(lead.text, Object.keys(activityRows[0] ?? {}), Object.keys(rows[0] ?? {}));
+      const added = await write(db, [...lead.parameters, accountId, fingerprint, JSON.stringify(activityRows), JSON.stringify(rows)]);
+      return added === rows.length;
     },
   };
+}
+
+const newLeadStatements = new Map<string, ReturnType<typeof fixedWrite>>();
+
+/**
+ * The one-statement new lead, made once per lead INSERT text and column lists (as fixed-sql.ts
+ * makes its texts). Everything hangs on the lead: its INSERT adds it only while the pipeline and
+ * the webhooks are the remembered ones, and the other two add rows only if it did.
+ */
+function newLeadStatement(leadText: string, activityColumns: readonly string[], deliveryColumns: readonly string[]): ReturnType<typeof fixedWrite> {
+  const activities = columnList(activityColumns);
+  const deliveries = columnList(deliveryColumns);
+  const key = `${leadText}|${activities}|${deliveries}`;
+  let write = newLeadStatements.get(key);
+  if (write === undefined) {
+    write = fixedWrite(`with lead as (${leadText} and (select ${CURRENT} from webhooks where account_id = ? and enabled = 1) = ? returning id),
+      recorded as (insert into activities (${activities})
+        select ${activities} from json_populate_recordset(null::activities, ?::json) where exists (select 1 from lead))
+      insert into deliveries (${deliveries})
+      select ${deliveries} from json_populate_recordset(null::deliveries, ?::json) where exists (select 1 from lead)`);
+    if (newLeadStatements.size >= 100) newLeadStatements.clear();
+    newLeadStatements.set(key, write);
+  }
+  return write;
 }
