@@ -47,11 +47,17 @@ export interface OutboxWriter {
 /** The rows of recorded activities, not yet inserted. */
 export type ActivityRows = Rows<'activities'>;
 
-/** A new lead's INSERT that adds it only while what it was built from is current (src/crm/new-lead-pipelines.ts). */
+/** A new lead to add only while what it was built from is current (src/crm/new-lead-pipelines.ts). */
 export interface GuardedLeadInsert {
-  /** `insert into "leads" (…) select … where exists (…)` with `?` placeholders; more conditions may follow with `and`. */
+  /**
+   * The INSERT of any number of such leads with two `?` placeholders, the JSON arrays of their
+   * `row`s and of their `guard`s in the same order; more conditions may follow with `and`, over the
+   * columns of `"new_lead"` (those of `leads`).
+   */
   text: string;
-  parameters: unknown[];
+  /** The `leads` row (with its `id`), as JSON. */
+  row: { readonly id: string };
+  guard: object;
 }
 
 export interface Actor {

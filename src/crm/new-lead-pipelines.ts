@@ -53,10 +53,10 @@ export async function insertNewLead(
 }
 
 /**
- * The remembered pipeline and stage for a new lead, the row `makeRow` builds for them, and its
- * guarded INSERT (as insertNewLead's), for a caller that writes the lead within a larger statement
- * (the one-statement new lead, src/delivery/outbox-targets.ts); undefined when nothing is
- * remembered for the pipeline or the stage is not among it. A guard that fails writes nothing.
+ * The remembered pipeline and stage for a new lead, the row `makeRow` builds for them, and the lead
+ * as a guarded INSERT for a caller that writes it within a larger statement, possibly with other
+ * new leads (the one-statement new lead, src/delivery/outbox-targets.ts); undefined when nothing is
+ * remembered for the pipeline or the stage is not among it. A lead whose guard fails is not added.
  */
 export function rememberedNewLead(
   accountId: string,
@@ -68,8 +68,8 @@ export function rememberedNewLead(
   const stage = pipeline && pickStage(pipeline, stageId);
   if (!pipeline || !stage) return undefined;
   const row = makeRow(pipeline, stage);
-  const columns = Object.keys(row) as Array<keyof LeadRow>;
-  return { pipeline, stage, row, insert: { text: guardedInsert(columns).text, parameters: guardParameters(row, columns, pipeline, stage, stageId === undefined) } };
+  const guard = { pipeline_name: pipeline.name, stage_name: stage.name, must_be_first: stageId === undefined ? 1 : 0 };
+  return { pipeline, stage, row, insert: { text: guardedLeadsInsert(Object.keys(row)), row, guard } };
 }
 
 function pickStage(pipeline: Pipeline, stageId: string | undefined): Stage | undefined {
@@ -77,10 +77,13 @@ function pickStage(pipeline: Pipeline, stageId: string | undefined): Stage | und
 }
 
 // A stage is first when no stage of its pipeline has a lower position (getPipeline orders by it).
-const GUARD =
-  'where exists (select 1 from "pipelines" p join "stages" s on s."pipeline_id" = p."id" ' +
-  'where p."account_id" = ? and p."id" = ? and p."name" = ? and s."id" = ? and s."name" = ? ' +
-  'and (? = 0 or not exists (select 1 from "stages" f where f."pipeline_id" = p."id" and f."position" < s."position")))';
+// One condition for both forms of the insert: over `?` parameters (one lead) or over the columns of
+// the batched leads' rows (guardedLeadsInsert), in this order.
+const guardOver = (account: string, pipeline: string, pipelineName: string, stage: string, stageName: string, mustBeFirst: string) =>
+  'exists (select 1 from "pipelines" p join "stages" s on s."pipeline_id" = p."id" ' +
+  `where p."account_id" = ${account} and p."id" = ${pipeline} and p."name" = ${pipelineName} and s."id" = ${stage} and s."name" = ${stageName} ` +
+  `and (${mustBeFirst} = 0 or not exists (select 1 from "stages" f where f."pipeline_id" = p."id" and f."position" < s."position")))`;
+const GUARD = `where ${guardOver('?', '?', '?', '?', '?', '?')}`;
 
 /** The lead's INSERT, adding it only while the pipeline and stage are the remembered ones. */
 async function insertIfCurrent(db: Kysely<Schema>, row: LeadRow, pipeline: Pipeline, stage: Stage, mustBeFirst: boolean): Promise<boolean> {
@@ -93,18 +96,36 @@ function guardParameters(row: LeadRow, columns: ReadonlyArray<keyof LeadRow>, pi
   return [...columns.map((column) => row[column]), row.account_id, pipeline._id, pipeline.name, stage._id, stage.name, mustBeFirst ? 1 : 0];
 }
 
-type GuardedInsert = { columns: string; text: string; run: ReturnType<typeof fixedWrite> };
+type GuardedInsert = { columns: string; run: ReturnType<typeof fixedWrite> };
 let cached: GuardedInsert | undefined;
 
 /**
- * The guarded INSERT's text (`?` placeholders) and its runner, made once per column list (callers
- * build rows with one constructor, so there is one).
+ * The guarded INSERT of one lead (`?` placeholders), made once per column list (callers build rows
+ * with one constructor, so there is one).
  */
 function guardedInsert(columns: readonly string[]): GuardedInsert {
   const list = columnList(columns);
   if (cached?.columns !== list) {
-    const text = `insert into "leads" (${list}) select ${columns.map(() => '?').join(', ')} ${GUARD}`;
-    cached = { columns: list, text, run: fixedWrite(text) };
+    cached = { columns: list, run: fixedWrite(`insert into "leads" (${list}) select ${columns.map(() => '?').join(', ')} ${GUARD}`) };
   }
   return cached;
+}
+
+let batched: { columns: string; text: string } | undefined;
+
+/**
+ * PostgreSQL: the INSERT of any number of new leads in one statement, each added only while its
+ * pipeline and stage are as remembered (the same guard as one lead's). Two `?` placeholders: the
+ * JSON array of the rows and that of their guards (GuardedLeadInsert), zipped in order by
+ * `rows from`; more conditions may follow with `and`, over the columns of `"new_lead"`.
+ */
+function guardedLeadsInsert(columns: readonly string[]): string {
+  const list = columnList(columns);
+  if (batched?.columns !== list) {
+    const from = `rows from (json_populate_recordset(null::"leads", ?::json), json_to_recordset(?::json) as ("pipeline_name" text, "stage_name" text, "must_be_first" int)) as "new_lead"`;
+    const n = (column: string) => `"new_lead"."${column}"`;
+    const guard = guardOver(n('account_id'), n('pipeline_id'), n('pipeline_name'), n('stage_id'), n('stage_name'), n('must_be_first'));
+    batched = { columns: list, text: `insert into "leads" (${list}) select ${columns.map(n).join(', ')} from ${from} where ${guard}` };
+  }
+  return batched.text;
 }

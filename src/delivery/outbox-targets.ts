@@ -8,8 +8,9 @@
 // when the account has no webhook: that answer is always read.
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { ActivityRows, GuardedLeadInsert } from '../activities/recorder.ts';
-import { columnList, fixedWrite, insertStatement } from '../storage/fixed-sql.ts';
+import { columnList, insertStatement } from '../storage/fixed-sql.ts';
 import type { Schema, WebhookRow } from '../storage/schema.ts';
+import { createNewLeadBatches } from './new-lead-batches.ts';
 import type { NewDelivery } from './store/rows.ts';
 import { enabledWebhooks } from './store/targets.ts';
 
@@ -28,9 +29,10 @@ export interface OutboxTargets {
    */
   insertIfCurrent(db: Kysely<Schema>, accountId: string, fingerprint: string, rows: NewDelivery[], activityRows?: ActivityRows): Promise<boolean>;
   /**
-   * Inserts the new lead, `activityRows` and `rows` in one statement, all of them only if the
-   * lead's own guard passes and the account's enabled webhooks still match `fingerprint`; false
-   * (nothing inserted) otherwise. Run outside a transaction, the statement is its own.
+   * Inserts the new lead, `activityRows` and `rows` in one statement (possibly with other new leads
+   * of the account: new-lead-batches.ts), all of them only if the lead's own guard passes and the
+   * account's enabled webhooks still match `fingerprint`; false (nothing inserted) otherwise. Run
+   * outside a transaction, the statement is its own.
    */
   insertWithNewLead(db: Kysely<Schema>, accountId: string, fingerprint: string, lead: GuardedLeadInsert, activityRows: ActivityRows, rows: NewDelivery[]): Promise<boolean>;
 }
@@ -47,6 +49,7 @@ const CURRENT = `string_agg(octet_length(id) || ':' || id || octet_length(events
 /** PostgreSQL only: the guarded insert types its rows by the `deliveries` row type (json_populate_recordset). */
 export function createOutboxTargets(): OutboxTargets {
   const known = new Map<string, { targets: OutboxTarget[]; fingerprint: string }>();
+  const newLeads = createNewLeadBatches(CURRENT);
   return {
     remembered: (accountId) => known.get(accountId),
     async read(db, accountId) {
@@ -70,34 +73,6 @@ export function createOutboxTargets(): OutboxTargets {
       const result = await db.executeQuery(CompiledQuery.raw(text, [...(recorded?.parameters ?? []), JSON.stringify(rows), accountId, fingerprint]));
       return Number(result.numAffectedRows ?? 0) === rows.length;
     },
-    async insertWithNewLead(db, accountId, fingerprint, lead, activityRows, rows) {
-      const write = newLeadStatement(lead.text, Object.keys(activityRows[0] ?? {}), Object.keys(rows[0] ?? {}));
-      const added = await write(db, [...lead.parameters, accountId, fingerprint, JSON.stringify(activityRows), JSON.stringify(rows)]);
-      return added === rows.length;
-    },
+    insertWithNewLead: (db, accountId, fingerprint, lead, activityRows, rows) => newLeads.write(db, accountId, fingerprint, { lead, activityRows, rows }),
   };
-}
-
-const newLeadStatements = new Map<string, ReturnType<typeof fixedWrite>>();
-
-/**
- * The one-statement new lead, made once per lead INSERT text and column lists (as fixed-sql.ts
- * makes its texts). Everything hangs on the lead: its INSERT adds it only while the pipeline and
- * the webhooks are the remembered ones, and the other two add rows only if it did.
- */
-function newLeadStatement(leadText: string, activityColumns: readonly string[], deliveryColumns: readonly string[]): ReturnType<typeof fixedWrite> {
-  const activities = columnList(activityColumns);
-  const deliveries = columnList(deliveryColumns);
-  const key = `${leadText}|${activities}|${deliveries}`;
-  let write = newLeadStatements.get(key);
-  if (write === undefined) {
-    write = fixedWrite(`with lead as (${leadText} and (select ${CURRENT} from webhooks where account_id = ? and enabled = 1) = ? returning id),
-      recorded as (insert into activities (${activities})
-        select ${activities} from json_populate_recordset(null::activities, ?::json) where exists (select 1 from lead))
-      insert into deliveries (${deliveries})
-      select ${deliveries} from json_populate_recordset(null::deliveries, ?::json) where exists (select 1 from lead)`);
-    if (newLeadStatements.size >= 100) newLeadStatements.clear();
-    newLeadStatements.set(key, write);
-  }
-  return write;
 }
