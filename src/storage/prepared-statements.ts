@@ -8,7 +8,15 @@
 //   deallocated on the server when another is added. A name is never reused, so a DEALLOCATE that
 //   fails (inside an aborted transaction) leaves one idle statement and no conflict.
 // - Statements without parameters (BEGIN, COMMIT, DDL) keep the simple protocol.
+// - A text that starts with PLANNED_EACH_TIME is never named. A named statement's generic plan is
+//   made once per connection from the table statistics of that moment and kept until they change
+//   (ANALYZE, VACUUM), so one that joins a table with an array whose length the planner cannot see
+//   may keep a sequential scan chosen while the table was small, long after it has grown: planned
+//   each time, it sees the array's length and the table's present size.
 import pg from 'pg';
+
+/** The first thing in a statement that must be planned on every call (see above). */
+export const PLANNED_EACH_TIME = '/* planned each time */';
 
 /** Texts counted process-wide before they are named; cleared when it reaches this many. */
 const SEEN_LIMIT = 10_000;
@@ -61,7 +69,7 @@ export class PreparingClient extends pg.Client {
   // pg's overloads are many; only (text, values) with values and no callback is rewritten.
   override query(...args: unknown[]): never {
     const [text, values, callback] = args;
-    if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined) {
+    if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined && !text.startsWith(PLANNED_EACH_TIME)) {
       const name = this.nameFor(text);
       if (name !== undefined) {
         // A migration by another process that changes what a prepared statement returns fails it

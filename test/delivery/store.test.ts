@@ -3,7 +3,7 @@
 // /metrics gauges) reading through indexes rather than every delivery.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { LANE_CONDITION, LANES, LEAD_ORDER_CONDITION } from '../../src/delivery/store/claim.ts';
 import { createDeliveryStore } from '../../src/delivery/store/delivery-store.ts';
 import { PRUNE_BATCH } from '../../src/delivery/store/maintenance.ts';
@@ -12,12 +12,14 @@ import { countFailed } from '../../src/delivery/metrics.ts';
 import { FAILED_CONDITION } from '../../src/delivery/store/failed.ts';
 import { countFailedSince } from '../../src/delivery/store/requeue.ts';
 import { postgresSql } from '../../src/delivery/store/postgres.ts';
+import { writeResultsInOneStatement } from '../../src/delivery/store/postgres-results.ts';
+import type { FinishedAttempt } from '../../src/delivery/store/results.ts';
 import { sqliteSql } from '../../src/delivery/store/sqlite.ts';
 import { newDeliveryRow } from '../../src/delivery/store/rows.ts';
 import { STALE_AFTER_MS } from '../../src/delivery/store/workers.ts';
 import { WakeSignal } from '../../src/delivery/wakeup.ts';
 import { newId } from '../../src/shared/ids.ts';
-import type { DeliveryAttemptRow } from '../../src/storage/schema.ts';
+import type { DeliveryAttemptRow, Schema } from '../../src/storage/schema.ts';
 import { DIALECTS } from '../helpers/databases.ts';
 import { call, useHarness, type Harness } from '../helpers/harness.ts';
 import { explain } from '../helpers/query-plan.ts';
@@ -144,6 +146,49 @@ for (const dialect of DIALECTS) {
         const stayed = ids.filter((id) => before.get(id) === after.get(id)).length;
         // At fill factor 100 nearly every claimed row moves to a new page (and into every index again).
         assert.ok(stayed >= 190, `${stayed} of 200 claimed rows stayed on their page`);
+      });
+      it('finds each result\'s delivery by its key, however small the table was when the connection first wrote results', async () => {
+        const acct = await h().account();
+        const hook = await createWebhook(acct, { url: 'http://127.0.0.1:9/hook' });
+        const store = createDeliveryStore(h().ctx.database, new WakeSignal());
+        const now = h().clock.now().getTime();
+        let claims = 0;
+        /** Claims `n` and writes their results on `conn`; answers how many rows of `deliveries` the results statement scanned sequentially. */
+        const claimAndRecord = async (conn: Kysely<Schema>, n: number) => {
+          await insertRows(h(), acct.accountId, hook._id, n);
+          const token = `w1.${++claims}`;
+          const claimed = await store.claim({ lane: 'first', rooms: new Map([[hook._id, n]]), ordered: new Set(), now, leaseMs: 60_000, workerId: 'w1', leaseToken: token });
+          const finished = claimed.map((delivery): FinishedAttempt => ({
+            delivery,
+            url: 'http://127.0.0.1:9/hook',
+            requestHeaders: {},
+            outcome: { kind: 'delivered', response: { status: 200, headers: {}, body: '', truncated: false } },
+            startedAt: now,
+            durationMs: 1,
+            remoteAddress: null,
+            next: { status: 'succeeded' },
+            pauseUntil: null,
+            holdsLead: false,
+          }));
+          // The backend's own counts not yet sent to the statistics: they add up across its
+          // transactions until sent, which never happens inside one.
+          const scanned = async () =>
+            Number((await sql<{ n: string }>`select seq_tup_read as n from pg_stat_xact_user_tables where relname = 'deliveries'`.execute(conn)).rows[0]?.n ?? 0);
+          await sql`begin`.execute(conn);
+          try {
+            const before = await scanned();
+            assert.equal((await writeResultsInOneStatement(conn, finished, now)).length, n);
+            return (await scanned()) - before;
+          } finally {
+            await sql`commit`.execute(conn);
+          }
+        };
+        await h().ctx.db.connection().execute(async (conn) => {
+          // PostgreSQL keeps a generic plan for a named statement from about its sixth run on.
+          for (let i = 0; i < 8; i++) await claimAndRecord(conn, 5);
+          await insertRows(h(), acct.accountId, hook._id, 5_000, { status: 'succeeded', attempts: 1 });
+          assert.equal(await claimAndRecord(conn, 5), 0, 'no row of deliveries is read by a sequential scan');
+        });
       });
     }
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type pg from 'pg';
-import { PreparingClient } from '../../src/storage/prepared-statements.ts';
+import { PLANNED_EACH_TIME, PreparingClient } from '../../src/storage/prepared-statements.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/databases.ts';
 
 describe('named statements on PostgreSQL', { skip: !DIALECTS.includes('postgres') && 'PostgreSQL is not among the test dialects' }, () => {
@@ -66,6 +66,12 @@ describe('named statements on PostgreSQL', { skip: !DIALECTS.includes('postgres'
     await plain().query('alter table migrated add column extra int');
     await assert.rejects(plain().query(text, [1]), /cached plan must not change result type/);
     assert.deepEqual((await plain().query(text, [1])).rows, [{ id: 1, extra: null }]);
+  });
+
+  it('leaves a text marked to be planned each time unnamed, however often it runs', async () => {
+    const text = unique(`${PLANNED_EACH_TIME} select $1::int + 2 as n`);
+    for (let i = 0; i < 3; i++) assert.equal(await run(text, i), i + 2);
+    assert.ok(!(await prepared()).includes(text));
   });
 
   it('leaves statements without parameters unnamed', async () => {

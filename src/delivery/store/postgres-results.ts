@@ -3,7 +3,11 @@
 // insert the attempt records of exactly those rows. One round trip and one plan per batch instead
 // of a transaction of one UPDATE per response status, one per failure and the INSERT; the input
 // arrives as arrays (`unnest`), in delivery-id order, so the rows are taken in that order.
+// Planned on every call (PLANNED_EACH_TIME): a kept generic plan, made while `deliveries` was small,
+// matched the arrays to it with a sequential scan of the whole table, and kept doing so as it grew
+// (docs/BENCHMARKS.md: 6.7 ms per batch of 17 on a young bench database).
 import { sql, type Kysely } from 'kysely';
+import { PLANNED_EACH_TIME } from '../../storage/prepared-statements.ts';
 import type { Schema } from '../../storage/schema.ts';
 import { ATTEMPT_COLUMNS, attemptRow } from '../attempt-record.ts';
 import { inDeliveryOrder, lastError, type FinishedAttempt } from './results.ts';
@@ -18,7 +22,7 @@ export async function writeResultsInOneStatement(db: Kysely<Schema>, finished: r
   const rows = sorted.map(attemptRow);
   const column = (name: AttemptColumn) => rows.map((row) => row[name]);
   const attemptArrays = sql.join(ATTEMPT_COLUMNS.map(([name, type]) => sql`${column(name)}::${sql.raw(type)}[]`));
-  const { rows: matched } = await sql<{ id: string }>`
+  const { rows: matched } = await sql<{ id: string }>`${sql.raw(PLANNED_EACH_TIME)}
     with outcome as (
       select * from unnest(
         ${sorted.map((a) => a.delivery.id)}::text[],
