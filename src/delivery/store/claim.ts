@@ -2,7 +2,8 @@
 // asks for at most `room` deliveries of each webhook (what its local queue can still hold), so it
 // never claims what it cannot start soon. Two statements per lane:
 //   1. `webhooksWithDueWork`: the webhooks with due work in the lane — a skip-scan of the lane's
-//      `(webhook_id, next_attempt_at)` partial index (migration 003), one seek per webhook;
+//      `(webhook_id, next_attempt_at)` partial index (migration 003), one seek per webhook (both
+//      lanes' in one statement, once per round);
 //   2. the dialect's claim (sqlite.ts, postgres.ts): one UPDATE … RETURNING of each webhook's oldest
 //      due rows; on PostgreSQL `FOR UPDATE SKIP LOCKED` so concurrent workers take disjoint rows.
 // Webhooks with `ordering = 'per_lead'` add one condition to their seek (`inLeadOrder`): a delivery
@@ -76,25 +77,35 @@ export interface DueWebhook {
 }
 
 /**
- * The webhooks with at least one delivery of the lane due at `now` (leased or not), and how they
- * are ordered; except those their receiver paused until after `now` (docs/WEBHOOKS.md,
- * "Back-pressure"): the claim takes only these webhooks, so no worker claims a paused one.
+ * Per lane, the webhooks with at least one delivery of the lane due at `now` (leased or not), and
+ * how they are ordered; except those their receiver paused until after `now` (docs/WEBHOOKS.md,
+ * "Back-pressure"): the claim takes only these webhooks, so no worker claims a paused one. Both
+ * lanes in one statement, one round trip per claim round; `from` is the FROM of a lane's seeks.
  */
-export async function webhooksWithDueWork(db: Kysely<Schema>, from: RawBuilder<unknown>, lane: Lane, now: number): Promise<DueWebhook[]> {
-  const where = laneWhere(lane);
-  const { rows } = await sql<{ id: string; ordering: WebhookOrdering | null }>`
-    with recursive hooks(id) as (
-      select (select webhook_id from ${from} where ${where} order by webhook_id limit 1)
+export async function webhooksWithDueWork(db: Kysely<Schema>, from: (lane: Lane) => RawBuilder<unknown>, now: number): Promise<Record<Lane, DueWebhook[]>> {
+  const walks = LANES.map((lane) => {
+    const [table, where, hooks] = [from(lane), laneWhere(lane), sql.raw(`${lane}_hooks`)];
+    return sql`${hooks}(id) as (
+      select (select webhook_id from ${table} where ${where} order by webhook_id limit 1)
       union all
-      select (select webhook_id from ${from} where ${where} and webhook_id > hooks.id order by webhook_id limit 1)
-        from hooks where hooks.id is not null
-    )
-    select hooks.id, webhooks.ordering from hooks left join webhooks on webhooks.id = hooks.id
-    where hooks.id is not null
-      and (select next_attempt_at from ${from} where ${where} and webhook_id = hooks.id
+      select (select webhook_id from ${table} where ${where} and webhook_id > ${hooks}.id order by webhook_id limit 1)
+        from ${hooks} where ${hooks}.id is not null
+    )`;
+  });
+  const due = LANES.map((lane) => {
+    const [table, where, hooks] = [from(lane), laneWhere(lane), sql.raw(`${lane}_hooks`)];
+    return sql`select ${sql.lit(lane)} as lane, ${hooks}.id, webhooks.ordering from ${hooks} left join webhooks on webhooks.id = ${hooks}.id
+    where ${hooks}.id is not null
+      and (select next_attempt_at from ${table} where ${where} and webhook_id = ${hooks}.id
            order by next_attempt_at limit 1) <= ${now}
-      and (webhooks.paused_until is null or webhooks.paused_until <= ${now})`.execute(db);
-  return rows.map((row) => ({ id: row.id, ordering: row.ordering ?? 'none' }));
+      and (webhooks.paused_until is null or webhooks.paused_until <= ${now})`;
+  });
+  const { rows } = await sql<{ lane: Lane; id: string; ordering: WebhookOrdering | null }>`
+    with recursive ${sql.join(walks)}
+    ${sql.join(due, sql` union all `)}`.execute(db);
+  const byLane = Object.fromEntries(LANES.map((lane) => [lane, [] as DueWebhook[]])) as Record<Lane, DueWebhook[]>;
+  for (const row of rows) byLane[row.lane].push({ id: row.id, ordering: row.ordering ?? 'none' });
+  return byLane;
 }
 
 /** A claimed delivery named by its id and the token of the claim that took it. */

@@ -36,7 +36,7 @@ export interface DeliveryStore {
   readonly db: Kysely<Schema>;
   /** True when one process alone may run the worker (SQLite); workers in other processes are dead. */
   readonly singleProcess: boolean;
-  webhooksWithDueWork(lane: Lane, now: number): Promise<DueWebhook[]>;
+  webhooksWithDueWork(now: number): Promise<Record<Lane, DueWebhook[]>>;
   claim(options: ClaimOptions): Promise<ClaimedDelivery[]>;
   release(items: readonly Held[]): Promise<void>;
   extendLeases(items: readonly Held[], until: number): Promise<void>;
@@ -92,7 +92,7 @@ export function createDeliveryStore(database: Pick<Database, 'db' | 'dialect'>, 
   return {
     db,
     singleProcess: database.dialect === 'sqlite',
-    webhooksWithDueWork: (lane, now) => webhooksWithDueWork(db, dialectSql.laneTable(lane), lane, now),
+    webhooksWithDueWork: (now) => webhooksWithDueWork(db, dialectSql.laneTable, now),
     claim: (options) => {
       const rooms = [...options.rooms].filter(([, room]) => room > 0);
       return rooms.length === 0 ? Promise.resolve([]) : dialectSql.claim(db, rooms, options);

@@ -23,10 +23,11 @@ export class ClaimRound {
   async run(): Promise<number> {
     const { store, queues, clock, leaseMs, workerId } = this.deps;
     let claimed = 0;
+    const now = clock.now().getTime();
+    const dueByLane = await store.webhooksWithDueWork(now);
     for (const lane of LANES) {
       if (this.deps.isStopping()) break;
-      const now = clock.now().getTime();
-      const due = await store.webhooksWithDueWork(lane, now);
+      const due = dueByLane[lane];
       const rooms = queues.rooms(lane, due.map((d) => d.id));
       if (rooms.size === 0) continue;
       const ordered = new Set(due.filter((d) => d.ordering === 'per_lead').map((d) => d.id));
