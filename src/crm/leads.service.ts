@@ -90,7 +90,8 @@ export async function createLeadAtOnce(recorder: ActivityRecorder, actor: Actor,
   return written && view ? toLead(view) : undefined;
 }
 
-function newLeadRow(id: string, actor: Actor, input: NewLead, pipeline: Pipeline, stage: Stage, user: Assignee | undefined, now: Date): LeadRow {
+/** The `leads` row of a new lead (also for tests that build one the way the API does). */
+export function newLeadRow(id: string, actor: Actor, input: NewLead, pipeline: Pipeline, stage: Stage, user: Assignee | undefined, now: Date): LeadRow {
   return {
     id,
     account_id: actor.accountId,

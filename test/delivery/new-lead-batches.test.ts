@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CompiledQuery } from 'kysely';
 import type { Actor } from '../../src/activities/recorder.ts';
+import { newLeadRow } from '../../src/crm/leads.service.ts';
 import { rememberedNewLead } from '../../src/crm/new-lead-pipelines.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { DIALECTS } from '../helpers/databases.ts';
@@ -130,23 +131,12 @@ function actorOf(acct: TestAccount): Actor {
   return { accountId: acct.accountId, user: { _id: acct.userId, name: acct.ownerName, photo_url: null, email: 'owner@example.test', role: 'admin' } };
 }
 
-/** recordNewLeadAtOnce's `build` for a lead in the first stage of a remembered pipeline. */
+/** recordNewLeadAtOnce's `build` for a lead in the first stage of a remembered pipeline, with the given `size`. */
 function newLead(acct: TestAccount, pipelineId: string, name: string, size: unknown) {
   return (now: Date) => {
     const remembered = rememberedNewLead(acct.accountId, pipelineId, undefined, (pipeline, stage) => ({
-      id: newId(now),
-      account_id: acct.accountId,
-      name,
+      ...newLeadRow(newId(now), actorOf(acct), { name, pipeline_id: pipelineId }, pipeline, stage, undefined, now),
       size: size as number | null,
-      pipeline_id: pipeline._id,
-      stage_id: stage._id,
-      user_id: null,
-      status: 'open',
-      archived: 0,
-      close_reason: null,
-      activity_seq: 1,
-      created_at: now.getTime(),
-      updated_at: now.getTime(),
     }));
     assert.ok(remembered, 'the pipeline is remembered');
     const { row, pipeline, stage } = remembered;
