@@ -8,12 +8,14 @@
 // - Each lead is answered only after the statement that wrote it committed, as alone.
 // - Each lead is added, with its activities and deliveries, only if its own guards hold (its
 //   pipeline and stage, the account's webhooks); the others of its statement do not depend on it.
+// - A lead waits for its statement to start no longer than a caller waits for a connection.
 // - A statement that fails for a reason other than the database's (storage-errors.ts) is tried again
 //   lead by lead, so such an error reaches only the lead that caused it and the rest are written as
 //   they would have been alone. The database failing (unreachable, disk full …) fails them all alike.
 import type { Kysely } from 'kysely';
 import type { ActivityRows, GuardedLeadInsert } from '../activities/recorder.ts';
 import { columnList, fixedRead } from '../storage/fixed-sql.ts';
+import { PG_CONNECT_TIMEOUT_MS } from '../storage/database.ts';
 import type { Schema } from '../storage/schema.ts';
 import { classifyStorageError } from '../storage/storage-errors.ts';
 import type { NewDelivery } from './store/rows.ts';
@@ -26,6 +28,12 @@ import type { NewDelivery } from './store/rows.ts';
 const IN_FLIGHT = 1;
 /** Leads in one statement at most. */
 const MAX_LEADS = 64;
+/**
+ * How long a lead waits for its statement to start, as long as the pool waits for a free
+ * connection (PG_CONNECT_TIMEOUT_MS): with the database stalled, the leads behind the statement
+ * that hangs are answered 503 as the pool's callers are, instead of waiting with it.
+ */
+const WAIT_LIMIT_MS = PG_CONNECT_TIMEOUT_MS;
 
 export interface NewLeadWrite {
   lead: GuardedLeadInsert;
@@ -36,6 +44,7 @@ export interface NewLeadWrite {
 interface Member extends NewLeadWrite {
   resolve: (added: boolean) => void;
   reject: (error: unknown) => void;
+  timer?: NodeJS.Timeout;
 }
 
 interface Queue {
@@ -79,7 +88,11 @@ export function createNewLeadBatches(currentWebhooks: string) {
   async function drain(key: string, queue: Queue): Promise<void> {
     queue.writing++;
     try {
-      while (queue.waiting.length > 0) await write(queue, queue.waiting.splice(0, MAX_LEADS));
+      while (queue.waiting.length > 0) {
+        const members = queue.waiting.splice(0, MAX_LEADS);
+        for (const member of members) clearTimeout(member.timer);
+        await write(queue, members);
+      }
     } finally {
       queue.writing--;
       if (queue.writing === 0 && queue.waiting.length === 0 && queues.get(key) === queue) queues.delete(key);
@@ -99,7 +112,17 @@ export function createNewLeadBatches(currentWebhooks: string) {
         queue = { db, accountId, fingerprint, waiting: [], writing: 0 };
         queues.set(key, queue);
       }
-      const added = new Promise<boolean>((resolve, reject) => queue.waiting.push({ ...lead, resolve, reject }));
+      const added = new Promise<boolean>((resolve, reject) => {
+        const member: Member = { ...lead, resolve, reject };
+        member.timer = setTimeout(() => {
+          const at = queue.waiting.indexOf(member);
+          if (at < 0) return;
+          queue.waiting.splice(at, 1);
+          // The pool's own words for the same wait, so it is the same 503 (storage-errors.ts).
+          reject(new Error('timeout exceeded when trying to connect: a new lead waited for the statement before it'));
+        }, WAIT_LIMIT_MS);
+        queue.waiting.push(member);
+      });
       if (queue.writing < IN_FLIGHT) void drain(key, queue);
       return added;
     },

@@ -97,6 +97,41 @@ for (const dialect of DIALECTS) {
         assert.equal(stored.name, 'Broken \ufffd pair');
       });
 
+      it('answers the leads waiting behind a statement that hangs 503 after the time the pool waits for a connection, and writes none of them', async () => {
+        const acct = await h().account();
+        const pipe = await acct.pipeline();
+        await acct.api('POST', '/webhooks', { url: 'https://example.test/a' });
+        assert.equal((await acct.api('POST', '/leads', { name: 'warm-up', pipeline_id: pipe._id })).status, 201);
+        // The first batched statement waits for the gate, as with the database stalled.
+        const db = h().ctx.db;
+        const original = db.executeQuery.bind(db);
+        let open!: () => void;
+        const gate = new Promise<void>((resolve) => (open = resolve));
+        let held = false;
+        db.executeQuery = (async (query: CompiledQuery) => {
+          if (!held && query.sql.includes(BATCHED_LEADS)) {
+            held = true;
+            await gate;
+          }
+          return original(query);
+        }) as typeof db.executeQuery;
+        try {
+          const stalled = acct.api('POST', '/leads', { name: 'Stalled', pipeline_id: pipe._id });
+          const behind = await Promise.all(['Behind 1', 'Behind 2'].map((name) => acct.api('POST', '/leads', { name, pipeline_id: pipe._id })));
+          for (const answer of behind) {
+            assert.equal(answer.status, 503, JSON.stringify(answer.body));
+            assert.ok(Number(answer.headers['retry-after']) > 0);
+          }
+          open();
+          assert.equal((await stalled).status, 201);
+        } finally {
+          open();
+          db.executeQuery = original;
+        }
+        const names = (await h().ctx.db.selectFrom('leads').select('name').where('account_id', '=', acct.accountId).execute()).map((r) => r.name).sort();
+        assert.deepEqual(names, ['Stalled', 'warm-up']);
+      });
+
       it('answers a lead whose statement fails with its own error, and writes the others of that statement', async () => {
         const acct = await h().account();
         const pipe = await acct.pipeline();
