@@ -26,8 +26,9 @@ import type { NewDelivery } from './store/rows.ts';
  * and 882 with four): fewer, larger statements.
  */
 const IN_FLIGHT = 1;
-/** Leads in one statement at most. */
+/** Leads in one statement at most, and their deliveries (an account may have 100 webhooks or more). */
 const MAX_LEADS = 64;
+const MAX_DELIVERIES = 1_000;
 /**
  * How long a lead waits for its statement to start, as long as the pool waits for a free
  * connection (PG_CONNECT_TIMEOUT_MS): with the database stalled, the leads behind the statement
@@ -89,7 +90,7 @@ export function createNewLeadBatches(currentWebhooks: string) {
     queue.writing++;
     try {
       while (queue.waiting.length > 0) {
-        const members = queue.waiting.splice(0, MAX_LEADS);
+        const members = queue.waiting.splice(0, batchSize(queue.waiting));
         for (const member of members) clearTimeout(member.timer);
         await write(queue, members);
       }
@@ -127,6 +128,14 @@ export function createNewLeadBatches(currentWebhooks: string) {
       return added;
     },
   };
+}
+
+/** How many of the first waiting leads go in the next statement: at least one. */
+function batchSize(waiting: readonly Member[]): number {
+  let n = 1;
+  let deliveries = waiting[0]?.rows.length ?? 0;
+  while (n < waiting.length && n < MAX_LEADS && deliveries + waiting[n]!.rows.length <= MAX_DELIVERIES) deliveries += waiting[n++]!.rows.length;
+  return n;
 }
 
 /** Leads share a statement only when their rows have the same columns, as one constructor builds them. */

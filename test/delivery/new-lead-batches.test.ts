@@ -18,17 +18,22 @@ for (const dialect of DIALECTS) {
   describe(`new leads written together [${dialect}]`, () => {
     const h = useHarness(dialect);
 
-    /** Runs `work` while counting the leads of each batched new-lead statement (in order). */
-    async function countingBatches<T>(work: () => Promise<T>): Promise<{ result: T; batches: number[] }> {
+    /** Runs `work` while counting the leads (and the deliveries) of each batched new-lead statement, in order. */
+    async function countingBatches<T>(work: () => Promise<T>): Promise<{ result: T; batches: number[]; deliveries: number[] }> {
       const db = h().ctx.db;
       const original = db.executeQuery.bind(db);
       const batches: number[] = [];
+      const deliveries: number[] = [];
+      const count = (parameter: unknown) => (JSON.parse(parameter as string) as unknown[]).length;
       db.executeQuery = (async (query: CompiledQuery) => {
-        if (query.sql.includes(BATCHED_LEADS)) batches.push((JSON.parse(query.parameters[0] as string) as unknown[]).length);
+        if (query.sql.includes(BATCHED_LEADS)) {
+          batches.push(count(query.parameters[0]));
+          deliveries.push(count(query.parameters[query.parameters.length - 1]));
+        }
         return original(query);
       }) as typeof db.executeQuery;
       try {
-        return { result: await work(), batches };
+        return { result: await work(), batches, deliveries };
       } finally {
         db.executeQuery = original;
       }
@@ -95,6 +100,24 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(batches, [1]);
         const stored = await h().ctx.db.selectFrom('leads').select('name').where('id', '=', created.body._id).executeTakeFirstOrThrow();
         assert.equal(stored.name, 'Broken \ufffd pair');
+      });
+
+      it('keeps a statement to at most 1,000 deliveries when the account has many webhooks', async () => {
+        const acct = await h().account();
+        const pipe = await acct.pipeline();
+        for (let i = 0; i < 40; i++) assert.equal((await acct.api('POST', '/webhooks', { url: `https://example.test/${i}` })).status, 201);
+        assert.equal((await acct.api('POST', '/leads', { name: 'warm-up', pipeline_id: pipe._id })).status, 201);
+        const names = Array.from({ length: 60 }, (_, i) => `Wide ${i}`);
+        const { result: answers, batches, deliveries } = await countingBatches(() =>
+          Promise.all(names.map((name) => acct.api('POST', '/leads', { name, pipeline_id: pipe._id }))),
+        );
+        for (const answer of answers) {
+          assert.equal(answer.status, 201);
+          assert.equal((await deliveriesOf(answer.body._id)).length, 40);
+        }
+        assert.ok(Math.max(...deliveries) <= 1_000, `deliveries per statement: ${deliveries.join(', ')}`);
+        assert.ok(Math.max(...batches) > 1, `leads per statement: ${batches.join(', ')}`);
+        assert.equal(batches.reduce((a, b) => a + b, 0), names.length);
       });
 
       it('answers the leads waiting behind a statement that hangs 503 after the time the pool waits for a connection, and writes none of them', async () => {
