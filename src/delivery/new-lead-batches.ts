@@ -52,6 +52,8 @@ interface Queue {
   db: Kysely<Schema>;
   accountId: string;
   fingerprint: string;
+  /** The shape of its leads' rows (shapeOf), which picks their statement. */
+  shape: string;
   waiting: Member[];
   writing: number;
 }
@@ -64,8 +66,7 @@ export function createNewLeadBatches(currentWebhooks: string) {
   const queues = new Map<string, Queue>();
 
   async function write(queue: Queue, members: Member[]): Promise<void> {
-    const first = members[0]!;
-    const statement = statementFor(first, currentWebhooks);
+    const statement = statementFor(queue.shape, members[0]!, currentWebhooks);
     let added: Set<string>;
     try {
       const rows = await statement(queue.db, [
@@ -96,7 +97,7 @@ export function createNewLeadBatches(currentWebhooks: string) {
       }
     } finally {
       queue.writing--;
-      if (queue.writing === 0 && queue.waiting.length === 0 && queues.get(key) === queue) queues.delete(key);
+      if (queue.writing === 0 && queue.waiting.length === 0) queues.delete(key);
     }
   }
 
@@ -107,10 +108,12 @@ export function createNewLeadBatches(currentWebhooks: string) {
      * nothing of it was written.
      */
     write(db: Kysely<Schema>, accountId: string, fingerprint: string, lead: NewLeadWrite): Promise<boolean> {
-      const key = `${accountId}\u0000${fingerprint}\u0000${shapeOf(lead)}`;
+      const shape = shapeOf(lead);
+      const key = `${accountId}\u0000${fingerprint}\u0000${shape}`;
       let queue = queues.get(key);
-      if (queue === undefined || queue.db !== db) {
-        queue = { db, accountId, fingerprint, waiting: [], writing: 0 };
+      if (queue === undefined) {
+        // One context's outbox, so always the same `db`.
+        queue = { db, accountId, fingerprint, shape, waiting: [], writing: 0 };
         queues.set(key, queue);
       }
       const added = new Promise<boolean>((resolve, reject) => {
@@ -151,13 +154,12 @@ type Statement = ReturnType<typeof fixedRead<{ id: string }>>;
 const statements = new Map<string, Statement>();
 
 /**
- * The statement for leads shaped like `lead`, made once per shape: the leads' guarded INSERT, the
+ * The statement for leads shaped like `lead` (`shape`, shapeOf), made once per shape: the leads' guarded INSERT, the
  * account's webhooks compared once for all, and the activities and deliveries of each lead added
  * only if its lead was. Answers the ids of the leads added.
  */
-function statementFor(lead: NewLeadWrite, currentWebhooks: string): Statement {
-  const key = shapeOf(lead);
-  let statement = statements.get(key);
+function statementFor(shape: string, lead: NewLeadWrite, currentWebhooks: string): Statement {
+  let statement = statements.get(shape);
   if (statement === undefined) {
     const activities = columnList(Object.keys(lead.activityRows[0] ?? {}));
     const deliveries = columnList(Object.keys(lead.rows[0] ?? {}));
@@ -168,7 +170,7 @@ function statementFor(lead: NewLeadWrite, currentWebhooks: string): Statement {
         select ${deliveries} from json_populate_recordset(null::deliveries, ?::json) where lead_id in (select id from lead))
       select id from lead`);
     if (statements.size >= 100) statements.clear();
-    statements.set(key, statement);
+    statements.set(shape, statement);
   }
   return statement;
 }

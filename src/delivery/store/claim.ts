@@ -83,23 +83,18 @@ export interface DueWebhook {
  * lanes in one statement, one round trip per claim round; `from` is the FROM of a lane's seeks.
  */
 export async function webhooksWithDueWork(db: Kysely<Schema>, from: (lane: Lane) => RawBuilder<unknown>, now: number): Promise<Record<Lane, DueWebhook[]>> {
-  const walks = LANES.map((lane) => {
-    const [table, where, hooks] = [from(lane), laneWhere(lane), sql.raw(`${lane}_hooks`)];
-    return sql`${hooks}(id) as (
+  const lanes = LANES.map((lane) => ({ lane, table: from(lane), where: laneWhere(lane), hooks: sql.raw(`${lane}_hooks`) }));
+  const walks = lanes.map(({ table, where, hooks }) => sql`${hooks}(id) as (
       select (select webhook_id from ${table} where ${where} order by webhook_id limit 1)
       union all
       select (select webhook_id from ${table} where ${where} and webhook_id > ${hooks}.id order by webhook_id limit 1)
         from ${hooks} where ${hooks}.id is not null
-    )`;
-  });
-  const due = LANES.map((lane) => {
-    const [table, where, hooks] = [from(lane), laneWhere(lane), sql.raw(`${lane}_hooks`)];
-    return sql`select ${sql.lit(lane)} as lane, ${hooks}.id, webhooks.ordering from ${hooks} left join webhooks on webhooks.id = ${hooks}.id
+    )`);
+  const due = lanes.map(({ lane, table, where, hooks }) => sql`select ${sql.lit(lane)} as lane, ${hooks}.id, webhooks.ordering from ${hooks} left join webhooks on webhooks.id = ${hooks}.id
     where ${hooks}.id is not null
       and (select next_attempt_at from ${table} where ${where} and webhook_id = ${hooks}.id
            order by next_attempt_at limit 1) <= ${now}
-      and (webhooks.paused_until is null or webhooks.paused_until <= ${now})`;
-  });
+      and (webhooks.paused_until is null or webhooks.paused_until <= ${now})`);
   const { rows } = await sql<{ lane: Lane; id: string; ordering: WebhookOrdering | null }>`
     with recursive ${sql.join(walks)}
     ${sql.join(due, sql` union all `)}`.execute(db);
