@@ -6,10 +6,10 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
-import { insertRows, type Rows } from '../storage/fixed-sql.ts';
+import { fixedRead, insertRows, type Rows } from '../storage/fixed-sql.ts';
 import type { Schema } from '../storage/schema.ts';
 import { catalogueOrder, type ActivityChange, type ActivityType } from './catalogue.ts';
-import { loadLeadSnapshot } from './lead-snapshot.ts';
+import { loadLeadSnapshot, SNAPSHOT_COLUMNS, snapshotOf, type SnapshotRow } from './lead-snapshot.ts';
 import { buildActivityObject, type ActivityUser, type LeadSnapshot } from './payload.ts';
 
 export interface RecordedActivity {
@@ -147,8 +147,16 @@ async function prepareActivities(
   seqAfter: number | undefined,
 ): Promise<{ activities: RecordedActivity[]; rows: ActivityRows }> {
   const ordered = [...changes].sort((a, b) => catalogueOrder(a.type) - catalogueOrder(b.type));
-  const firstSeq = seqAfter === undefined ? await takeLeadSequence(db, actor.accountId, leadId, ordered.length) : seqAfter - ordered.length + 1;
-  const leadJson = JSON.stringify(lead ?? (await loadLeadSnapshot(db, actor.accountId, leadId)));
+  let firstSeq: number;
+  if (seqAfter === undefined) {
+    const taken = await takeLeadSequence(db, actor.accountId, leadId, ordered.length);
+    firstSeq = taken.firstSeq;
+    lead ??= taken.lead;
+  } else {
+    firstSeq = seqAfter - ordered.length + 1;
+    lead ??= await loadLeadSnapshot(db, actor.accountId, leadId);
+  }
+  const leadJson = JSON.stringify(lead);
   const activities = ordered.map((change, i): RecordedActivity => {
     const id = newId(now);
     return {
@@ -176,22 +184,21 @@ async function prepareActivities(
   return { activities, rows };
 }
 
+const reserveReadingLead = fixedRead<SnapshotRow & { activity_seq: number | string }>(
+  `update "leads" set "activity_seq" = "activity_seq" + ? where "id" = ? and "account_id" = ? returning "activity_seq", ${SNAPSHOT_COLUMNS}`,
+);
+
 /**
- * Reserves `count` sequence numbers of the lead and returns the first. The UPDATE takes the lead's
- * row lock until commit, so on PostgreSQL a concurrent change of the same lead waits here and gets
- * the next numbers only after this one committed: numbers follow commit order, which is what lets
- * the claim send one lead's deliveries in this order (docs/WEBHOOKS.md, "Order per lead").
+ * Reserves `count` sequence numbers of the lead and returns the first, with the lead as webhooks
+ * show it (one statement: the lead's row is where both are). The UPDATE takes the lead's row lock
+ * until commit, so on PostgreSQL a concurrent change of the same lead waits here and gets the next
+ * numbers only after this one committed: numbers follow commit order, which is what lets the claim
+ * send one lead's deliveries in this order (docs/WEBHOOKS.md, "Order per lead").
  */
-async function takeLeadSequence(db: Kysely<Schema>, accountId: string, leadId: string, count: number): Promise<number> {
-  const row = await db
-    .updateTable('leads')
-    .set((eb) => ({ activity_seq: reserveSequence(eb, count) }))
-    .where('id', '=', leadId)
-    .where('account_id', '=', accountId)
-    .returning('activity_seq')
-    .executeTakeFirst();
+async function takeLeadSequence(db: Kysely<Schema>, accountId: string, leadId: string, count: number): Promise<{ firstSeq: number; lead: LeadSnapshot }> {
+  const [row] = await reserveReadingLead(db, [count, leadId, accountId]);
   if (!row) throw new Error(`activities recorded for a lead that does not exist: ${leadId}`);
-  return Number(row.activity_seq) - count + 1;
+  return { firstSeq: Number(row.activity_seq) - count + 1, lead: snapshotOf(row) };
 }
 
 /**

@@ -1,15 +1,13 @@
 // SQL for leads, scoped to one account.
 import type { Kysely } from 'kysely';
 import { notFound } from '../shared/errors.ts';
+import { fixedRead } from '../storage/fixed-sql.ts';
 import type { LeadRow, Schema } from '../storage/schema.ts';
 
+const readLead = fixedRead<LeadRow>('select * from "leads" where "account_id" = ? and "id" = ?');
+
 export async function getLeadRow(db: Kysely<Schema>, accountId: string, leadId: string): Promise<LeadRow> {
-  const row = await db
-    .selectFrom('leads')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('id', '=', leadId)
-    .executeTakeFirst();
+  const [row] = await readLead(db, [accountId, leadId]);
   if (!row) throw notFound('Lead');
   return row;
 }

@@ -8,6 +8,7 @@ import type { Actor, Tx } from '../activities/recorder.ts';
 import { isoSeconds } from '../shared/clock.ts';
 import { invalid } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
+import { insertRows } from '../storage/fixed-sql.ts';
 import type { NoteRow, Schema, UserRow } from '../storage/schema.ts';
 import { deleteLeadItem, findLeadItem, listLeadItems } from './lead-items.repository.ts';
 import { leadRef, type LeadRef } from './lead-ref.ts';
@@ -83,7 +84,7 @@ export async function createNote(tx: Tx, actor: Actor, leadId: string, input: { 
     created_at: now,
     updated_at: now,
   };
-  await tx.db.insertInto('notes').values(row).execute();
+  await insertRows(tx.db, 'notes', [row]);
   await tx.record(author, leadId, [{ type: 'note:created', fields: { note_content: row.content } }]);
   return toNote(row, lead, { id: author.user._id, name: author.user.name, photo_url: author.user.photo_url });
 }
