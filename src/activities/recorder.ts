@@ -6,7 +6,7 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Clock } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
-import { fixedRead, insertRows, type Rows } from '../storage/fixed-sql.ts';
+import { fixedRead, insertEach, type Rows, type TableRows } from '../storage/fixed-sql.ts';
 import type { Schema } from '../storage/schema.ts';
 import { catalogueOrder, type ActivityChange, type ActivityType } from './catalogue.ts';
 import { loadLeadSnapshot, SNAPSHOT_COLUMNS, snapshotOf, type SnapshotRow } from './lead-snapshot.ts';
@@ -29,11 +29,12 @@ export interface OutboxWriter {
   /** Writes deliveries for the activities; returns how many it wrote. */
   enqueue(db: Kysely<Schema>, activities: RecordedActivity[], now: Date): Promise<number>;
   /**
-   * Optional, instead of `enqueue` after the activities were inserted: inserts `activityRows`
-   * itself, in the same statement as their deliveries where it can (one round trip fewer on
-   * PostgreSQL); returns how many deliveries it wrote.
+   * Optional, instead of `enqueue` after the activities were inserted: inserts `inserts` (rows the
+   * change left to insert with its activities, then the activities' rows) itself, in the same
+   * statement as their deliveries where it can (round trips fewer on PostgreSQL); returns how many
+   * deliveries it wrote.
    */
-  enqueueWithInsert?(db: Kysely<Schema>, activityRows: ActivityRows, activities: RecordedActivity[], now: Date): Promise<number>;
+  enqueueWithInsert?(db: Kysely<Schema>, inserts: TableRows[], activities: RecordedActivity[], now: Date): Promise<number>;
   /**
    * Optional: writes a new lead (`lead`, whose guard may add nothing), its activities and their
    * deliveries in one statement, outside any transaction, all or nothing. Returns how many
@@ -76,6 +77,18 @@ export interface Tx {
    * and read back `activity_seq`; the recorder then writes no lead UPDATE of its own.
    */
   record(actor: Actor, leadId: string, changes: ActivityChange[], lead?: LeadSnapshot, seqAfter?: number): Promise<RecordedActivity[]>;
+  /**
+   * Reserves `count` sequence numbers of the lead now (its row lock is held until commit) and reads
+   * the lead as webhooks show it, for `record(…, lead, seqAfter)`: one statement where a service
+   * would read the lead and the recorder then update it. Undefined when the account has no such lead.
+   */
+  reserve(accountId: string, leadId: string, count: number): Promise<{ lead: LeadSnapshot; seqAfter: number } | undefined>;
+  /**
+   * Inserts rows that nothing reads back before the next `record`: on PostgreSQL they go in the
+   * statement that writes that activity and its deliveries, one round trip fewer. Rows no `record`
+   * took are inserted when the change's work returns, before the commit.
+   */
+  insertWithRecord(inserts: TableRows): void;
 }
 
 export class ActivityRecorder {
@@ -94,23 +107,32 @@ export class ActivityRecorder {
   async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     let enqueued = 0;
     const now = this.clock.now();
-    const result = await this.db.transaction().execute(async (trx) =>
-      work({
+    const result = await this.db.transaction().execute(async (trx) => {
+      const deferred: TableRows[] = [];
+      const done = await work({
         db: trx,
         now,
         record: async (actor, leadId, changes, lead, seqAfter) => {
           if (changes.length === 0) return [];
           const { activities, rows } = await prepareActivities(trx, now, actor, leadId, changes, lead, seqAfter);
+          const inserts = [...deferred.splice(0), { table: 'activities', rows } as const];
           if (this.outbox?.enqueueWithInsert) {
-            enqueued += await this.outbox.enqueueWithInsert(trx, rows, activities, now);
+            enqueued += await this.outbox.enqueueWithInsert(trx, inserts, activities, now);
           } else {
-            await insertRows(trx, 'activities', rows);
+            await insertEach(trx, inserts);
             if (this.outbox) enqueued += await this.outbox.enqueue(trx, activities, now);
           }
           return activities;
         },
-      }),
-    );
+        reserve: async (accountId, leadId, count) => {
+          const [row] = await reserveReadingLead(trx, [count, leadId, accountId]);
+          return row && { lead: snapshotOf(row), seqAfter: Number(row.activity_seq) };
+        },
+        insertWithRecord: (inserts) => void deferred.push(inserts),
+      });
+      if (deferred.length > 0) await insertEach(trx, deferred.splice(0));
+      return done;
+    });
     if (enqueued > 0) this.outbox?.committed(enqueued);
     return result;
   }

@@ -8,7 +8,7 @@
 // when the account has no webhook: that answer is always read.
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { ActivityRows, GuardedLeadInsert } from '../activities/recorder.ts';
-import { columnList, insertStatement } from '../storage/fixed-sql.ts';
+import { columnList, insertStatement, type TableRows } from '../storage/fixed-sql.ts';
 import type { Schema, WebhookRow } from '../storage/schema.ts';
 import { createNewLeadBatches } from './new-lead-batches.ts';
 import type { NewDelivery } from './store/rows.ts';
@@ -25,9 +25,10 @@ export interface OutboxTargets {
   read(db: Kysely<Schema>, accountId: string): Promise<OutboxTarget[]>;
   /**
    * Inserts `rows` if the account's enabled webhooks still match `fingerprint`; false (nothing
-   * inserted) otherwise. `activityRows`, when given, are inserted in the same statement, and always.
+   * inserted) otherwise. `inserts`, when given, are inserted in the same statement (in order, before
+   * the deliveries), and always.
    */
-  insertIfCurrent(db: Kysely<Schema>, accountId: string, fingerprint: string, rows: NewDelivery[], activityRows?: ActivityRows): Promise<boolean>;
+  insertIfCurrent(db: Kysely<Schema>, accountId: string, fingerprint: string, rows: NewDelivery[], inserts?: readonly TableRows[]): Promise<boolean>;
   /**
    * Inserts the new lead, `activityRows` and `rows` in one statement (possibly with other new leads
    * of the account: new-lead-batches.ts), all of them only if the lead's own guard passes and the
@@ -60,17 +61,23 @@ export function createOutboxTargets(): OutboxTargets {
       else known.delete(accountId);
       return targets;
     },
-    async insertIfCurrent(db, accountId, fingerprint, rows, activityRows) {
+    async insertIfCurrent(db, accountId, fingerprint, rows, inserts = []) {
       // A fixed text (as in fixed-sql.ts), not a statement Kysely builds and compiles per write.
       // A data-modifying WITH runs to completion whether or not the main INSERT adds rows.
-      const recorded = activityRows && activityRows.length > 0 ? insertStatement('activities', activityRows, true) : undefined;
-      const next = (recorded?.parameters.length ?? 0) + 1;
+      const parameters: unknown[] = [];
+      const ctes = inserts.flatMap(({ table, rows }, i) => {
+        if (rows.length === 0) return [];
+        const insert = insertStatement(table, rows, true, parameters.length + 1);
+        parameters.push(...insert.parameters);
+        return [`inserted_${i} as (${insert.sql})`];
+      });
+      const next = parameters.length + 1;
       const list = columnList(Object.keys(rows[0] ?? {}));
       // Byte order (collate "C"), the order `read` sorts the remembered ones in.
-      const text = `${recorded ? `with recorded as (${recorded.sql}) ` : ''}insert into deliveries (${list})
+      const text = `${ctes.length > 0 ? `with ${ctes.join(', ')} ` : ''}insert into deliveries (${list})
         select ${list} from json_populate_recordset(null::deliveries, $${next}::json)
         where (select ${CURRENT} from webhooks where account_id = $${next + 1} and enabled = 1) = $${next + 2}`;
-      const result = await db.executeQuery(CompiledQuery.raw(text, [...(recorded?.parameters ?? []), JSON.stringify(rows), accountId, fingerprint]));
+      const result = await db.executeQuery(CompiledQuery.raw(text, [...parameters, JSON.stringify(rows), accountId, fingerprint]));
       return Number(result.numAffectedRows ?? 0) === rows.length;
     },
     insertWithNewLead: (db, accountId, fingerprint, lead, activityRows, rows) => newLeads.write(db, accountId, fingerprint, { lead, activityRows, rows }),

@@ -6,7 +6,7 @@
 // activity and deliveries in one statement (insertWithNewLead); on SQLite they are read every time.
 import type { Kysely, Transaction } from 'kysely';
 import type { ActivityRows, GuardedLeadInsert, OutboxWriter, RecordedActivity } from '../activities/recorder.ts';
-import { insertRows } from '../storage/fixed-sql.ts';
+import { insertEach, type TableRows } from '../storage/fixed-sql.ts';
 import type { Schema } from '../storage/schema.ts';
 import { deliveryRowsFor } from './delivery-row.ts';
 import type { OutboxTargets, OutboxTarget } from './outbox-targets.ts';
@@ -23,20 +23,21 @@ export function createOutboxWriter(store: Pick<DeliveryStore, 'announce'>, wake:
   }
 
   /**
-   * The deliveries of one account's activities, written; returns how many. `activityRows`, when
-   * given, are inserted too: with the deliveries in one statement when the remembered webhooks allow.
+   * The deliveries of one account's activities, written; returns how many. `inserts` (the
+   * activities' rows and what the change left to insert with them), when given, are inserted first:
+   * with the deliveries in one statement when the remembered webhooks allow.
    */
-  async function enqueueAccount(trx: Transaction<Schema>, accountId: string, activities: RecordedActivity[], now: Date, activityRows?: ActivityRows): Promise<number> {
+  async function enqueueAccount(trx: Transaction<Schema>, accountId: string, activities: RecordedActivity[], now: Date, inserts?: TableRows[]): Promise<number> {
     const remembered = targets?.remembered(accountId);
     if (remembered) {
       const rows = await rowsFor(trx, remembered.targets, activities, now);
       if (rows.length > 0) {
-        const current = await targets!.insertIfCurrent(trx, accountId, remembered.fingerprint, rows, activityRows);
-        activityRows = undefined; // the activities are in, whatever the check said
+        const current = await targets!.insertIfCurrent(trx, accountId, remembered.fingerprint, rows, inserts);
+        inserts = undefined; // they are in, whatever the check said
         if (current) return rows.length;
       }
     }
-    if (activityRows) await insertRows(trx, 'activities', activityRows);
+    if (inserts) await insertEach(trx, inserts);
     const webhooks = targets ? await targets.read(trx, accountId) : await enabledWebhooks(trx, accountId);
     const rows = await rowsFor(trx, webhooks, activities, now);
     if (rows.length > 0) await insertDeliveries(trx, rows);
@@ -53,11 +54,11 @@ export function createOutboxWriter(store: Pick<DeliveryStore, 'announce'>, wake:
 
   return {
     enqueue,
-    async enqueueWithInsert(trx: Transaction<Schema>, activityRows: ActivityRows, activities: RecordedActivity[], now) {
+    async enqueueWithInsert(trx: Transaction<Schema>, inserts: TableRows[], activities: RecordedActivity[], now) {
       const accountIds = new Set(activities.map((a) => a.accountId));
       const [accountId] = accountIds;
-      if (accountIds.size === 1 && accountId !== undefined) return enqueueAccount(trx, accountId, activities, now, activityRows);
-      await insertRows(trx, 'activities', activityRows);
+      if (accountIds.size === 1 && accountId !== undefined) return enqueueAccount(trx, accountId, activities, now, inserts);
+      await insertEach(trx, inserts);
       return enqueue(trx, activities, now);
     },
     // Only where webhooks are remembered (PostgreSQL): elsewhere the recorder does not even try.

@@ -13,6 +13,14 @@ import type { Schema } from './schema.ts';
 /** Rows with the same own columns, as one constructor builds them (none undefined). */
 export type Rows<T extends keyof Schema> = ReadonlyArray<Insertable<Schema[T]>>;
 
+/** Rows for one table, in a list of inserts over several tables. */
+export type TableRows = { [T in keyof Schema]: { table: T; rows: Rows<T> } }[keyof Schema];
+
+/** Inserts each table's rows, in order. */
+export async function insertEach(db: Kysely<Schema>, inserts: readonly TableRows[]): Promise<void> {
+  for (const { table, rows } of inserts) await insertRows(db, table, rows as Rows<typeof table>);
+}
+
 /** SQLite allows 32,766 bound parameters; a chunk of 500 rows stays far below it up to 65 columns. */
 const CHUNK_ROWS = 500;
 const MAX_TEXTS = 1_000;

@@ -3,7 +3,7 @@
 // root). With tracing off it passes straight through.
 import type { Kysely } from 'kysely';
 import type { ActivityRows, GuardedLeadInsert, OutboxWriter, RecordedActivity } from '../activities/recorder.ts';
-import { insertRows } from '../storage/fixed-sql.ts';
+import { insertEach } from '../storage/fixed-sql.ts';
 import type { Schema } from '../storage/schema.ts';
 import { traceActivities, traceOutboxRows } from './delivery-spans.ts';
 import { tracingEnabled } from './tracing.ts';
@@ -12,9 +12,9 @@ export function withOutboxTracing(writer: OutboxWriter): OutboxWriter {
   const atOnce = writer.insertWithNewLead?.bind(writer);
   const traced: OutboxWriter = {
     // With tracing on, the activities are inserted first and traced through `enqueue` below.
-    async enqueueWithInsert(db, activityRows, activities, now) {
-      if (writer.enqueueWithInsert && !tracingEnabled()) return writer.enqueueWithInsert(db, activityRows, activities, now);
-      await insertRows(db, 'activities', activityRows);
+    async enqueueWithInsert(db, inserts, activities, now) {
+      if (writer.enqueueWithInsert && !tracingEnabled()) return writer.enqueueWithInsert(db, inserts, activities, now);
+      await insertEach(db, inserts);
       return traced.enqueue(db, activities, now);
     },
     async enqueue(db, activities, now) {

@@ -61,6 +61,28 @@ for (const dialect of DIALECTS) {
       assert.equal(recorded.length, 5, 'every activity is recorded, also when the remembered webhooks were out of date');
     });
 
+    it('stores a note exactly once when another process changed the webhooks just before it, and the note of a change that records nothing too', async () => {
+      const acct = await h().account();
+      const pipe = await acct.pipeline();
+      const elsewhere = elsewhereAs(acct.apiKey);
+      const first = (await acct.api('POST', '/webhooks', { url: 'https://example.test/a' })).body;
+      const lead = (await acct.api('POST', '/leads', { name: 'Acme', pipeline_id: pipe._id })).body;
+      const second = await elsewhere('POST', '/webhooks', { url: 'https://example.test/b' });
+      // The remembered webhooks are stale now: on PostgreSQL the note's statement finds them changed.
+      const note = await acct.api('POST', `/leads/${lead._id}/notes`, { content: 'first call' });
+      assert.equal(note.status, 201, JSON.stringify(note.body));
+      const notes = await h().ctx.db.selectFrom('notes').select(['id', 'content']).where('lead_id', '=', lead._id).execute();
+      assert.deepEqual(notes, [{ id: note.body._id, content: 'first call' }]);
+      const deliveries = await h().ctx.db.selectFrom('deliveries').select('webhook_id').where('lead_id', '=', lead._id).where('lead_seq', '=', 2).execute();
+      assert.deepEqual(deliveries.map((d) => d.webhook_id).sort(), [first._id, second._id].sort());
+
+      // Rows left to insert with an activity that never comes are inserted before the commit.
+      const row = { id: 'n-unrecorded', account_id: acct.accountId, lead_id: lead._id, content: 'no activity', user_id: null, created_at: 1, updated_at: 1 };
+      await h().ctx.recorder.transaction(async (tx) => tx.insertWithRecord({ table: 'notes', rows: [row] }));
+      const stored = await h().ctx.db.selectFrom('notes').select('content').where('id', '=', row.id).execute();
+      assert.deepEqual(stored, [{ content: 'no activity' }]);
+    });
+
     it('writes a new lead, its activity and its deliveries in one statement when all is remembered, and nothing when another process changed any of it', async () => {
       const acct = await h().account();
       const pipe = await acct.pipeline();
