@@ -6,9 +6,9 @@ import type { Kysely } from 'kysely';
 import type { Actor, Tx } from '../activities/recorder.ts';
 import { isoSeconds } from '../shared/clock.ts';
 import type { AttachmentRow, Schema } from '../storage/schema.ts';
-import { deleteLeadItem, findLeadItem } from './lead-items.repository.ts';
+import { deleteLeadItem, findLeadItem, reserveOnLead } from './lead-items.repository.ts';
 import { leadItemReader } from './lead-item-reader.ts';
-import { leadRef, type LeadRef } from './lead-ref.ts';
+import type { LeadRef } from './lead-ref.ts';
 import { getLeadRow } from './leads.repository.ts';
 
 export interface Attachment {
@@ -40,13 +40,12 @@ export const listAttachments = reader.list;
 export const getAttachment = reader.get;
 
 export async function createAttachment(tx: Tx, actor: Actor, leadId: string, input: NewAttachment): Promise<Attachment> {
-  const lead = leadRef(await getLeadRow(tx.db, actor.accountId, leadId));
+  const reserved = await reserveOnLead(tx, actor.accountId, leadId, 1);
   const row: AttachmentRow = { ...input, account_id: actor.accountId, lead_id: leadId, created_at: tx.now.getTime() };
-  await tx.db.insertInto('attachments').values(row).execute();
-  await tx.record(actor, leadId, [
-    { type: 'attachment:created', fields: { attachment_filename: row.filename, attachment_url: row.url } },
-  ]);
-  return toAttachment(row, lead);
+  tx.insertWithRecord({ table: 'attachments', rows: [row] });
+  const change = { type: 'attachment:created', fields: { attachment_filename: row.filename, attachment_url: row.url } } as const;
+  await tx.record(actor, leadId, [change], reserved.lead, reserved.seqAfter);
+  return toAttachment(row, reserved.ref);
 }
 
 /** Deletes the row; returns the stored file's key for the caller to remove once committed. */

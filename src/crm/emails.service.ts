@@ -5,8 +5,8 @@ import { isoSeconds } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
 import type { EmailRow } from '../storage/schema.ts';
 import { leadItemReader } from './lead-item-reader.ts';
-import { leadRef, type LeadRef } from './lead-ref.ts';
-import { getLeadRow } from './leads.repository.ts';
+import { reserveOnLead } from './lead-items.repository.ts';
+import type { LeadRef } from './lead-ref.ts';
 
 export interface Email {
   _id: string;
@@ -40,7 +40,7 @@ export const listEmails = reader.list;
 export const getEmail = reader.get;
 
 export async function createEmail(tx: Tx, actor: Actor, leadId: string, input: NewEmail): Promise<Email> {
-  const lead = leadRef(await getLeadRow(tx.db, actor.accountId, leadId));
+  const reserved = await reserveOnLead(tx, actor.accountId, leadId, 1);
   const row: EmailRow = {
     id: newId(tx.now),
     account_id: actor.accountId,
@@ -51,7 +51,7 @@ export async function createEmail(tx: Tx, actor: Actor, leadId: string, input: N
     body: input.body ?? null,
     created_at: tx.now.getTime(),
   };
-  await tx.db.insertInto('emails').values(row).execute();
-  await tx.record(actor, leadId, [{ type: 'email:received', fields: { subject: row.subject } }]);
-  return toEmail(row, lead);
+  tx.insertWithRecord({ table: 'emails', rows: [row] });
+  await tx.record(actor, leadId, [{ type: 'email:received', fields: { subject: row.subject } }], reserved.lead, reserved.seqAfter);
+  return toEmail(row, reserved.ref);
 }

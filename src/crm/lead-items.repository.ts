@@ -1,6 +1,7 @@
 // SQL shared by the things that live on one lead (todos, notes, attachments, fields, emails).
 // Every lookup is scoped by account and lead, so another account's ids answer 404 (docs/SPEC.md §5).
 import type { Kysely } from 'kysely';
+import type { Tx } from '../activities/recorder.ts';
 import { notFound } from '../shared/errors.ts';
 import type { Schema } from '../storage/schema.ts';
 
@@ -58,4 +59,17 @@ export async function listLeadItems<T extends LeadItemTable>(
 
 export async function deleteLeadItem(db: Kysely<Schema>, table: LeadItemTable, id: string): Promise<void> {
   await db.deleteFrom(table).where('id', '=', id).execute();
+}
+
+/**
+ * For a change that records exactly `count` activities on the lead (a new note, todo, email or
+ * attachment: one): the lead's sequence numbers taken and the lead read in one statement, before
+ * the change is written (its row lock is then held until commit). A 404 when the account has no
+ * such lead. Pass what it returns to `tx.record(…, lead, seqAfter)`; never use it for a change
+ * that may record fewer, which would leave a gap in the lead's numbers.
+ */
+export async function reserveOnLead(tx: Tx, accountId: string, leadId: string, count: number) {
+  const reserved = await tx.reserve(accountId, leadId, count);
+  if (!reserved) throw notFound('Lead');
+  return { ...reserved, ref: { _id: reserved.lead._id, name: reserved.lead.name } };
 }

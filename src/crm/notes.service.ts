@@ -6,10 +6,10 @@ import type { Kysely } from 'kysely';
 import { getUserRow } from '../accounts/users.ts';
 import type { Actor, Tx } from '../activities/recorder.ts';
 import { isoSeconds } from '../shared/clock.ts';
-import { invalid, notFound } from '../shared/errors.ts';
+import { invalid } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import type { NoteRow, Schema, UserRow } from '../storage/schema.ts';
-import { deleteLeadItem, findLeadItem, listLeadItems } from './lead-items.repository.ts';
+import { deleteLeadItem, findLeadItem, listLeadItems, reserveOnLead } from './lead-items.repository.ts';
 import { leadRef, type LeadRef } from './lead-ref.ts';
 import { getLeadRow } from './leads.repository.ts';
 
@@ -73,8 +73,7 @@ async function noteActor(db: Kysely<Schema>, actor: Actor, userId: string | unde
 export async function createNote(tx: Tx, actor: Actor, leadId: string, input: { content: string; user_id?: string | undefined }): Promise<Note> {
   // The lead's sequence number is taken first, reading the lead with it: one statement, not a read
   // and then the recorder's update; the note goes in with the activity's own statement.
-  const reserved = await tx.reserve(actor.accountId, leadId, 1);
-  if (!reserved) throw notFound('Lead');
+  const reserved = await reserveOnLead(tx, actor.accountId, leadId, 1);
   const author = await noteActor(tx.db, actor, input.user_id);
   const now = tx.now.getTime();
   const row: NoteRow = {
@@ -88,7 +87,7 @@ export async function createNote(tx: Tx, actor: Actor, leadId: string, input: { 
   };
   tx.insertWithRecord({ table: 'notes', rows: [row] });
   await tx.record(author, leadId, [{ type: 'note:created', fields: { note_content: row.content } }], reserved.lead, reserved.seqAfter);
-  return toNote(row, { _id: reserved.lead._id, name: reserved.lead.name }, { id: author.user._id, name: author.user.name, photo_url: author.user.photo_url });
+  return toNote(row, reserved.ref, { id: author.user._id, name: author.user.name, photo_url: author.user.photo_url });
 }
 
 /** Same content again changes nothing and records nothing. The note keeps its author. */

@@ -5,7 +5,7 @@ import type { TodoRow } from '../storage/schema.ts';
 import { getLeadRow } from './leads.repository.ts';
 import { leadItemReader } from './lead-item-reader.ts';
 import { leadRef } from './lead-ref.ts';
-import { deleteLeadItem, findLeadItem } from './lead-items.repository.ts';
+import { deleteLeadItem, findLeadItem, reserveOnLead } from './lead-items.repository.ts';
 import { createdChange, todoChanges, toTodo, type Todo, type TodoState, type TodoType } from './todo-changes.ts';
 
 export interface NewTodo {
@@ -23,7 +23,7 @@ export const listTodos = reader.list;
 export const getTodo = reader.get;
 
 export async function createTodo(tx: Tx, actor: Actor, leadId: string, input: NewTodo): Promise<Todo> {
-  const lead = await getLeadRow(tx.db, actor.accountId, leadId);
+  const reserved = await reserveOnLead(tx, actor.accountId, leadId, 1);
   const state: TodoState = { name: input.name, type: input.type, date: input.date ?? null, time: input.time ?? null, done: input.done ?? false };
   const row: TodoRow = {
     id: newId(tx.now),
@@ -34,9 +34,9 @@ export async function createTodo(tx: Tx, actor: Actor, leadId: string, input: Ne
     created_at: tx.now.getTime(),
     updated_at: tx.now.getTime(),
   };
-  await tx.db.insertInto('todos').values(row).execute();
-  await tx.record(actor, leadId, [createdChange(state)]);
-  return toTodo(row, leadRef(lead));
+  tx.insertWithRecord({ table: 'todos', rows: [row] });
+  await tx.record(actor, leadId, [createdChange(state)], reserved.lead, reserved.seqAfter);
+  return toTodo(row, reserved.ref);
 }
 
 /** Applies the given fields; unchanged fields record nothing, so a no-op edit records nothing. */
