@@ -1,7 +1,4 @@
 // The lead as webhooks show it: `{_id, name, stage: {_id, name}, pipe: {_id, name}}`.
-import type { Kysely } from 'kysely';
-import { fixedRead } from '../storage/fixed-sql.ts';
-import type { Schema } from '../storage/schema.ts';
 import type { LeadSnapshot } from './payload.ts';
 
 /** The columns of a snapshot, over `"leads"` (in a SELECT from it, or an UPDATE's RETURNING). */
@@ -10,26 +7,22 @@ export const SNAPSHOT_COLUMNS =
   '(select "name" from "stages" where "stages"."id" = "leads"."stage_id") as "stage_name", "leads"."pipeline_id" as "pipe_id", ' +
   '(select "name" from "pipelines" where "pipelines"."id" = "leads"."pipeline_id") as "pipe_name"';
 
+/** A stage or pipeline name is null only if its row is gone, which deleting a stage or pipeline with leads refuses. */
 export interface SnapshotRow {
   id: string;
   name: string;
   stage_id: string;
-  stage_name: string;
+  stage_name: string | null;
   pipe_id: string;
-  pipe_name: string;
+  pipe_name: string | null;
 }
 
-const readSnapshot = fixedRead<SnapshotRow>(`select ${SNAPSHOT_COLUMNS} from "leads" where "leads"."account_id" = ? and "leads"."id" = ?`);
-
-export async function loadLeadSnapshot(db: Kysely<Schema>, accountId: string, leadId: string): Promise<LeadSnapshot> {
-  const [row] = await readSnapshot(db, [accountId, leadId]);
-  if (!row) throw new Error(`no lead ${leadId} to show`);
-  return snapshotOf(row);
+export function snapshotOf(row: SnapshotRow): LeadSnapshot {
+  if (row.stage_name === null || row.pipe_name === null) throw new Error(`lead ${row.id} has no stage or pipeline to show`);
+  return {
+    _id: row.id,
+    name: row.name,
+    stage: { _id: row.stage_id, name: row.stage_name },
+    pipe: { _id: row.pipe_id, name: row.pipe_name },
+  };
 }
-
-export const snapshotOf = (row: SnapshotRow): LeadSnapshot => ({
-  _id: row.id,
-  name: row.name,
-  stage: { _id: row.stage_id, name: row.stage_name },
-  pipe: { _id: row.pipe_id, name: row.pipe_name },
-});

@@ -9,7 +9,7 @@ import { newId } from '../shared/ids.ts';
 import { fixedRead, insertEach, type Rows, type TableRows } from '../storage/fixed-sql.ts';
 import type { Schema } from '../storage/schema.ts';
 import { catalogueOrder, type ActivityChange, type ActivityType } from './catalogue.ts';
-import { loadLeadSnapshot, SNAPSHOT_COLUMNS, snapshotOf, type SnapshotRow } from './lead-snapshot.ts';
+import { SNAPSHOT_COLUMNS, snapshotOf, type SnapshotRow } from './lead-snapshot.ts';
 import { buildActivityObject, type ActivityUser, type LeadSnapshot } from './payload.ts';
 
 export interface RecordedActivity {
@@ -66,23 +66,32 @@ export interface Actor {
   user: ActivityUser & { email: string; role: 'admin' | 'member' };
 }
 
+/** Sequence numbers a change already reserved on its lead, up to `seqAfter`, and the lead as it is now. */
+export interface Reserved {
+  lead: LeadSnapshot;
+  seqAfter: number;
+}
+
 export interface Tx {
   db: Kysely<Schema>;
   now: Date;
   /**
    * Records the changes to one lead, in catalogue order, after the change has been written.
-   * `lead` is the lead as it is now, when the caller already has it (else it is read).
-   * `seqAfter`: the caller already reserved `changes.length` sequence numbers in the lead's own row
-   * write (an insert with `activity_seq: changes.length`, or an update that set `reserveSequence`)
-   * and read back `activity_seq`; the recorder then writes no lead UPDATE of its own.
+   * `reserved`: the caller already reserved `changes.length` sequence numbers and has the lead —
+   * in the lead's own row write (an insert with `activity_seq: changes.length`, or an update that
+   * set `reserveSequence`, reading back `activity_seq`), or with `reserve`; the recorder then
+   * writes no lead UPDATE of its own. Without it the recorder reserves them and reads the lead in
+   * one UPDATE.
    */
-  record(actor: Actor, leadId: string, changes: ActivityChange[], lead?: LeadSnapshot, seqAfter?: number): Promise<RecordedActivity[]>;
+  record(actor: Actor, leadId: string, changes: ActivityChange[], reserved?: Reserved): Promise<RecordedActivity[]>;
   /**
    * Reserves `count` sequence numbers of the lead now (its row lock is held until commit) and reads
-   * the lead as webhooks show it, for `record(…, lead, seqAfter)`: one statement where a service
-   * would read the lead and the recorder then update it. Undefined when the account has no such lead.
+   * the lead as webhooks show it, for `record(…, reserved)`: one statement where a service would
+   * read the lead and the recorder then update it. Undefined when the account has no such lead.
+   * The change must then record exactly `count` activities on that lead (else the transaction
+   * fails: a lead's numbers have no gaps).
    */
-  reserve(accountId: string, leadId: string, count: number): Promise<{ lead: LeadSnapshot; seqAfter: number } | undefined>;
+  reserve(accountId: string, leadId: string, count: number): Promise<Reserved | undefined>;
   /**
    * Inserts rows that nothing reads back before the next `record`: on PostgreSQL they go in the
    * statement that writes that activity and its deliveries, one round trip fewer. Rows no `record`
@@ -109,12 +118,17 @@ export class ActivityRecorder {
     const now = this.clock.now();
     const result = await this.db.transaction().execute(async (trx) => {
       const deferred: TableRows[] = [];
+      /** What `reserve` handed out and no `record` has used yet, by lead. */
+      const unrecorded = new Map<string, number>();
       const done = await work({
         db: trx,
         now,
-        record: async (actor, leadId, changes, lead, seqAfter) => {
+        record: async (actor, leadId, changes, reserved) => {
+          const count = unrecorded.get(leadId);
+          if (count !== undefined && count !== changes.length) throw new Error(`${count} sequence numbers reserved on lead ${leadId}, ${changes.length} activities recorded`);
+          unrecorded.delete(leadId);
           if (changes.length === 0) return [];
-          const { activities, rows } = await prepareActivities(trx, now, actor, leadId, changes, lead, seqAfter);
+          const { activities, rows } = await prepareActivities(trx, now, actor, leadId, changes, reserved);
           const inserts = [...deferred.splice(0), { table: 'activities', rows } as const];
           if (this.outbox?.enqueueWithInsert) {
             enqueued += await this.outbox.enqueueWithInsert(trx, inserts, activities, now);
@@ -125,11 +139,14 @@ export class ActivityRecorder {
           return activities;
         },
         reserve: async (accountId, leadId, count) => {
-          const [row] = await reserveReadingLead(trx, [count, leadId, accountId]);
-          return row && { lead: snapshotOf(row), seqAfter: Number(row.activity_seq) };
+          const reserved = await reserveOnLeadRow(trx, accountId, leadId, count);
+          if (reserved) unrecorded.set(leadId, count);
+          return reserved;
         },
         insertWithRecord: (inserts) => void deferred.push(inserts),
       });
+      const [left] = unrecorded;
+      if (left) throw new Error(`${left[1]} sequence numbers reserved on lead ${left[0]} and no activity recorded`);
       if (deferred.length > 0) await insertEach(trx, deferred.splice(0));
       return done;
     });
@@ -150,7 +167,7 @@ export class ActivityRecorder {
     const now = this.clock.now();
     const built = build(now);
     if (!built) return false;
-    const { activities, rows } = await prepareActivities(this.db, now, actor, built.leadId, [{ type: 'lead:created', fields: {} }], built.lead, 1);
+    const { activities, rows } = await prepareActivities(this.db, now, actor, built.leadId, [{ type: 'lead:created', fields: {} }], { lead: built.lead, seqAfter: 1 });
     const enqueued = await outbox.insertWithNewLead(this.db, built.insert, rows, activities, now);
     if (enqueued === undefined) return false;
     if (enqueued > 0) outbox.committed(enqueued);
@@ -165,19 +182,11 @@ async function prepareActivities(
   actor: Actor,
   leadId: string,
   changes: ActivityChange[],
-  lead: LeadSnapshot | undefined,
-  seqAfter: number | undefined,
+  reserved: Reserved | undefined,
 ): Promise<{ activities: RecordedActivity[]; rows: ActivityRows }> {
   const ordered = [...changes].sort((a, b) => catalogueOrder(a.type) - catalogueOrder(b.type));
-  let firstSeq: number;
-  if (seqAfter === undefined) {
-    const taken = await takeLeadSequence(db, actor.accountId, leadId, ordered.length);
-    firstSeq = taken.firstSeq;
-    lead ??= taken.lead;
-  } else {
-    firstSeq = seqAfter - ordered.length + 1;
-    lead ??= await loadLeadSnapshot(db, actor.accountId, leadId);
-  }
+  const { lead, seqAfter } = reserved ?? (await reserveOnLeadRow(db, actor.accountId, leadId, ordered.length)) ?? missingLead(leadId);
+  const firstSeq = seqAfter - ordered.length + 1;
   const leadJson = JSON.stringify(lead);
   const activities = ordered.map((change, i): RecordedActivity => {
     const id = newId(now);
@@ -211,22 +220,26 @@ const reserveReadingLead = fixedRead<SnapshotRow & { activity_seq: number | stri
 );
 
 /**
- * Reserves `count` sequence numbers of the lead and returns the first, with the lead as webhooks
- * show it (one statement: the lead's row is where both are). The UPDATE takes the lead's row lock
- * until commit, so on PostgreSQL a concurrent change of the same lead waits here and gets the next
- * numbers only after this one committed: numbers follow commit order, which is what lets the claim
- * send one lead's deliveries in this order (docs/WEBHOOKS.md, "Order per lead").
+ * Reserves `count` sequence numbers of the lead, up to the one returned, with the lead as webhooks
+ * show it (one statement: the lead's row is where both are); undefined when the account has no such
+ * lead. The UPDATE takes the lead's row lock until commit, so on PostgreSQL a concurrent change of
+ * the same lead waits here and gets the next numbers only after this one committed: numbers follow
+ * commit order, which is what lets the claim send one lead's deliveries in this order
+ * (docs/WEBHOOKS.md, "Order per lead").
  */
-async function takeLeadSequence(db: Kysely<Schema>, accountId: string, leadId: string, count: number): Promise<{ firstSeq: number; lead: LeadSnapshot }> {
+async function reserveOnLeadRow(db: Kysely<Schema>, accountId: string, leadId: string, count: number): Promise<Reserved | undefined> {
   const [row] = await reserveReadingLead(db, [count, leadId, accountId]);
-  if (!row) throw new Error(`activities recorded for a lead that does not exist: ${leadId}`);
-  return { firstSeq: Number(row.activity_seq) - count + 1, lead: snapshotOf(row) };
+  return row && { lead: snapshotOf(row), seqAfter: Number(row.activity_seq) };
+}
+
+function missingLead(leadId: string): never {
+  throw new Error(`activities recorded for a lead that does not exist: ${leadId}`);
 }
 
 /**
  * The new `activity_seq` of a lead row that reserves `count` numbers, for a service that updates the
- * lead anyway: the same row lock as takeLeadSequence, one statement fewer. Pass the value read back
- * (RETURNING) to `Tx.record` as `seqAfter`.
+ * lead anyway: the same row lock as reserveOnLeadRow, one statement fewer. Pass the value read back
+ * (RETURNING) to `Tx.record` as `reserved.seqAfter`.
  */
 export function reserveSequence(eb: ExpressionBuilder<Schema, 'leads'>, count: number) {
   return eb('activity_seq', '+', count);

@@ -44,7 +44,7 @@ export async function createAttachment(tx: Tx, actor: Actor, leadId: string, inp
   const row: AttachmentRow = { ...input, account_id: actor.accountId, lead_id: leadId, created_at: tx.now.getTime() };
   tx.insertWithRecord({ table: 'attachments', rows: [row] });
   const change = { type: 'attachment:created', fields: { attachment_filename: row.filename, attachment_url: row.url } } as const;
-  await tx.record(actor, leadId, [change], reserved.lead, reserved.seqAfter);
+  await tx.record(actor, leadId, [change], reserved);
   return toAttachment(row, reserved.ref);
 }
 

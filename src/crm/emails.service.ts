@@ -52,6 +52,6 @@ export async function createEmail(tx: Tx, actor: Actor, leadId: string, input: N
     created_at: tx.now.getTime(),
   };
   tx.insertWithRecord({ table: 'emails', rows: [row] });
-  await tx.record(actor, leadId, [{ type: 'email:received', fields: { subject: row.subject } }], reserved.lead, reserved.seqAfter);
+  await tx.record(actor, leadId, [{ type: 'email:received', fields: { subject: row.subject } }], reserved);
   return toEmail(row, reserved.ref);
 }

@@ -64,9 +64,9 @@ export async function deleteLeadItem(db: Kysely<Schema>, table: LeadItemTable, i
 /**
  * For a change that records exactly `count` activities on the lead (a new note, todo, email or
  * attachment: one): the lead's sequence numbers taken and the lead read in one statement, before
- * the change is written (its row lock is then held until commit). A 404 when the account has no
- * such lead. Pass what it returns to `tx.record(…, lead, seqAfter)`; never use it for a change
- * that may record fewer, which would leave a gap in the lead's numbers.
+ * the change is written (its row lock is then held until commit), with the lead as things on it
+ * embed it (`ref`). A 404 when the account has no such lead. Pass what it returns to
+ * `tx.record(…, reserved)`; a change that may record fewer must not use it (`Tx.reserve`).
  */
 export async function reserveOnLead(tx: Tx, accountId: string, leadId: string, count: number) {
   const reserved = await tx.reserve(accountId, leadId, count);

@@ -67,7 +67,7 @@ export async function createLead(tx: Tx, actor: Actor, input: NewLead): Promise<
     return newLeadRow(id, actor, input, pipeline, stage, user, tx.now);
   });
   const view = newLeadView(row, pipeline, stage, user);
-  await tx.record(actor, row.id, [{ type: 'lead:created', fields: {} }], snapshotOf(view), row.activity_seq);
+  await tx.record(actor, row.id, [{ type: 'lead:created', fields: {} }], { lead: snapshotOf(view), seqAfter: row.activity_seq });
   return toLead(view);
 }
 
@@ -201,7 +201,7 @@ export async function updateLead(tx: Tx, actor: Actor, leadId: string, input: Le
       .returning('activity_seq')
       .executeTakeFirstOrThrow();
     const after: LeadViewRow = { ...before, ...set, ...names, updated_at: tx.now.getTime(), activity_seq: updated.activity_seq };
-    await tx.record(actor, leadId, changes, snapshotOf(after), updated.activity_seq);
+    await tx.record(actor, leadId, changes, { lead: snapshotOf(after), seqAfter: updated.activity_seq });
     return toLead(after);
   }
   return toLead(before);

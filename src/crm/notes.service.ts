@@ -86,7 +86,7 @@ export async function createNote(tx: Tx, actor: Actor, leadId: string, input: { 
     updated_at: now,
   };
   tx.insertWithRecord({ table: 'notes', rows: [row] });
-  await tx.record(author, leadId, [{ type: 'note:created', fields: { note_content: row.content } }], reserved.lead, reserved.seqAfter);
+  await tx.record(author, leadId, [{ type: 'note:created', fields: { note_content: row.content } }], reserved);
   return toNote(row, reserved.ref, { id: author.user._id, name: author.user.name, photo_url: author.user.photo_url });
 }
 

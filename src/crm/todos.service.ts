@@ -35,7 +35,7 @@ export async function createTodo(tx: Tx, actor: Actor, leadId: string, input: Ne
     updated_at: tx.now.getTime(),
   };
   tx.insertWithRecord({ table: 'todos', rows: [row] });
-  await tx.record(actor, leadId, [createdChange(state)], reserved.lead, reserved.seqAfter);
+  await tx.record(actor, leadId, [createdChange(state)], reserved);
   return toTodo(row, reserved.ref);
 }
 

@@ -25,8 +25,8 @@ export interface OutboxTargets {
   read(db: Kysely<Schema>, accountId: string): Promise<OutboxTarget[]>;
   /**
    * Inserts `rows` if the account's enabled webhooks still match `fingerprint`; false (nothing
-   * inserted) otherwise. `inserts`, when given, are inserted in the same statement (in order, before
-   * the deliveries), and always.
+   * inserted) otherwise. `inserts`, when given, are inserted in the same statement (as WITH parts,
+   * whose order among themselves PostgreSQL leaves open: nothing may depend on it), and always.
    */
   insertIfCurrent(db: Kysely<Schema>, accountId: string, fingerprint: string, rows: NewDelivery[], inserts?: readonly TableRows[]): Promise<boolean>;
   /**

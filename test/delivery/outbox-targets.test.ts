@@ -83,6 +83,30 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(stored, [{ content: 'no activity' }]);
     });
 
+    it('fails a change that reserved sequence numbers on a lead and recorded another number of activities, writing nothing', async () => {
+      const acct = await h().account();
+      const pipe = await acct.pipeline();
+      const lead = (await acct.api('POST', '/leads', { name: 'Acme', pipeline_id: pipe._id })).body;
+      const actor = { accountId: acct.accountId, user: { _id: acct.userId, name: 'A', photo_url: null, email: 'a@example.test', role: 'admin' as const } };
+      const note = { type: 'note:created' as const, fields: { note_content: 'x' } };
+      await assert.rejects(
+        h().ctx.recorder.transaction(async (tx) => {
+          const reserved = await tx.reserve(acct.accountId, lead._id, 2);
+          await tx.record(actor, lead._id, [note], reserved);
+        }),
+        /2 sequence numbers reserved/,
+      );
+      await assert.rejects(
+        h().ctx.recorder.transaction(async (tx) => {
+          await tx.reserve(acct.accountId, lead._id, 1);
+        }),
+        /no activity recorded/,
+      );
+      const row = await h().ctx.db.selectFrom('leads').select('activity_seq').where('id', '=', lead._id).executeTakeFirstOrThrow();
+      assert.equal(Number(row.activity_seq), 1, 'both reservations rolled back');
+      assert.equal(await h().ctx.recorder.transaction(async (tx) => tx.reserve(acct.accountId, 'no-such-lead', 1)), undefined);
+    });
+
     it('writes a new lead, its activity and its deliveries in one statement when all is remembered, and nothing when another process changed any of it', async () => {
       const acct = await h().account();
       const pipe = await acct.pipeline();

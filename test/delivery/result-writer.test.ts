@@ -101,4 +101,30 @@ describe('result writer', () => {
     await flushing;
     assert.equal(writer.pending, 0);
   });
+
+  it('flush() called while a timer-started pass ends, at any point of its ending, resolves only when nothing is left', async () => {
+    for (let turns = 0; turns < 12; turns++) {
+      mock.timers.enable({ apis: ['setTimeout'] });
+      try {
+        const { store, batches, finishWrite } = slowStore();
+        const writer = writerOn(store);
+        writer.add(attempt());
+        mock.timers.tick(FLUSH_DELAY_MS);
+        await settle();
+        writer.add(attempt()); // arrives during the first pass, which will leave it for the timer
+        finishWrite();
+        for (let i = 0; i < turns; i++) await Promise.resolve();
+        let flushed = false;
+        const flushing = writer.flush().then(() => (flushed = true));
+        await settle();
+        assert.deepEqual(batches, [1, 1], `after ${turns} turns: the flush writes the one left`);
+        assert.equal(flushed, false);
+        finishWrite();
+        await flushing;
+        assert.equal(writer.pending, 0);
+      } finally {
+        mock.timers.reset();
+      }
+    }
+  });
 });

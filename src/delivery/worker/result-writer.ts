@@ -5,8 +5,9 @@
 // commits were half of the delivery thread's SQL time (docs/BENCHMARKS.md). A failed write is never
 // dropped: the batch stays in memory and is retried with a backoff (WRITE_RETRY_MS) until it is
 // written, the leases it holds are extended while it waits, and the outage is logged once. Bound:
-// with a working database a result is recorded within FLUSH_DELAY_MS plus two transactions of its
-// response (the pass under way, then its own; docs/WEBHOOKS.md).
+// with a working database and fewer than FLUSH_BATCH waiting, a result is recorded within
+// FLUSH_DELAY_MS plus two transactions of its response (the pass under way, then its own; with
+// more waiting, one more transaction per FLUSH_BATCH ahead of it; docs/WEBHOOKS.md).
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Held } from '../store/claim.ts';
@@ -63,8 +64,11 @@ export class ResultWriter {
   }
 
   /** Writes everything pending now; resolves when nothing is left (retrying failures). */
-  flush(): Promise<void> {
-    return this.write(true);
+  async flush(): Promise<void> {
+    // Again while something is left: a pass started by the timer may have decided to stop just
+    // before this call joined it.
+    do await this.write(true);
+    while (this.pending > 0 && !this.abandoned);
   }
 
   /**
@@ -78,7 +82,7 @@ export class ResultWriter {
     this.flushing ??= this.writeAll().finally(() => {
       this.writingAll = false;
       this.flushing = undefined;
-      // Results that arrived as the last pass ended.
+      // What the last pass left for the timer, or what arrived as it ended.
       if (this.pending > 0 && !this.abandoned) this.schedule();
     });
     return this.flushing;
