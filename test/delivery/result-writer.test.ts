@@ -34,16 +34,25 @@ const writerOn = (store: DeliveryStore) =>
 
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** With timers mocked: a writer whose first pass, started by its timer, is writing one result now. */
+async function firstPassWriting(run: (pass: ReturnType<typeof slowStore> & { writer: ResultWriter }) => Promise<void>): Promise<void> {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const slow = slowStore();
+    const writer = writerOn(slow.store);
+    writer.add(attempt());
+    mock.timers.tick(FLUSH_DELAY_MS);
+    await settle();
+    assert.deepEqual(slow.batches, [1]);
+    await run({ ...slow, writer });
+  } finally {
+    mock.timers.reset();
+  }
+}
+
 describe('result writer', () => {
-  it('writes results that arrived during a pass in the next pass, a batch delay later, not at once', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    try {
-      const { store, batches, finishWrite } = slowStore();
-      const writer = writerOn(store);
-      writer.add(attempt());
-      mock.timers.tick(FLUSH_DELAY_MS);
-      await settle();
-      assert.deepEqual(batches, [1]);
+  it('writes results that arrived during a pass in the next pass, a batch delay later, not at once', () =>
+    firstPassWriting(async ({ writer, batches, finishWrite }) => {
       for (let i = 0; i < 5; i++) writer.add(attempt()); // arrive while the first pass writes
       finishWrite();
       await settle();
@@ -54,19 +63,10 @@ describe('result writer', () => {
       finishWrite();
       await settle();
       assert.equal(writer.pending, 0);
-    } finally {
-      mock.timers.reset();
-    }
-  });
+    }));
 
-  it('starts the next pass at once when a whole batch piled up during one', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    try {
-      const { store, batches, finishWrite } = slowStore();
-      const writer = writerOn(store);
-      writer.add(attempt());
-      mock.timers.tick(FLUSH_DELAY_MS);
-      await settle();
+  it('starts the next pass at once when a whole batch piled up during one', () =>
+    firstPassWriting(async ({ writer, batches, finishWrite }) => {
       for (let i = 0; i < FLUSH_BATCH + 3; i++) writer.add(attempt());
       finishWrite();
       await settle();
@@ -79,10 +79,7 @@ describe('result writer', () => {
       assert.deepEqual(batches, [1, FLUSH_BATCH, 3]);
       finishWrite();
       await settle();
-    } finally {
-      mock.timers.reset();
-    }
-  });
+    }));
 
   it('flush() writes pass after pass until nothing is left, results that arrive meanwhile included', async () => {
     const { store, batches, finishWrite } = slowStore();
@@ -104,13 +101,7 @@ describe('result writer', () => {
 
   it('flush() called while a timer-started pass ends, at any point of its ending, resolves only when nothing is left', async () => {
     for (let turns = 0; turns < 12; turns++) {
-      mock.timers.enable({ apis: ['setTimeout'] });
-      try {
-        const { store, batches, finishWrite } = slowStore();
-        const writer = writerOn(store);
-        writer.add(attempt());
-        mock.timers.tick(FLUSH_DELAY_MS);
-        await settle();
+      await firstPassWriting(async ({ writer, batches, finishWrite }) => {
         writer.add(attempt()); // arrives during the first pass, which will leave it for the timer
         finishWrite();
         for (let i = 0; i < turns; i++) await Promise.resolve();
@@ -122,9 +113,7 @@ describe('result writer', () => {
         finishWrite();
         await flushing;
         assert.equal(writer.pending, 0);
-      } finally {
-        mock.timers.reset();
-      }
+      });
     }
   });
 });
