@@ -1,7 +1,7 @@
 // The lead as webhooks show it: `{_id, name, stage: {_id, name}, pipe: {_id, name}}`.
 import type { LeadSnapshot } from './payload.ts';
 
-/** The columns of a snapshot, over `"leads"` (in a SELECT from it, or an UPDATE's RETURNING). */
+/** The columns of a snapshot, over `"leads"`: the recorder's sequence UPDATE returns them. */
 export const SNAPSHOT_COLUMNS =
   '"leads"."id" as "id", "leads"."name" as "name", "leads"."stage_id" as "stage_id", ' +
   '(select "name" from "stages" where "stages"."id" = "leads"."stage_id") as "stage_name", "leads"."pipeline_id" as "pipe_id", ' +

@@ -67,7 +67,7 @@ export async function createLead(tx: Tx, actor: Actor, input: NewLead): Promise<
     return newLeadRow(id, actor, input, pipeline, stage, user, tx.now);
   });
   const view = newLeadView(row, pipeline, stage, user);
-  await tx.record(actor, row.id, [{ type: 'lead:created', fields: {} }], { lead: snapshotOf(view), seqAfter: row.activity_seq });
+  await tx.record(actor, row.id, [{ type: 'lead:created', fields: {} }], { lead: snapshotOfView(view), seqAfter: row.activity_seq });
   return toLead(view);
 }
 
@@ -85,7 +85,7 @@ export async function createLeadAtOnce(recorder: ActivityRecorder, actor: Actor,
     );
     if (!remembered) return undefined;
     view = newLeadView(remembered.row, remembered.pipeline, remembered.stage, undefined);
-    return { insert: remembered.insert, leadId: remembered.row.id, lead: snapshotOf(view) };
+    return { insert: remembered.insert, leadId: remembered.row.id, lead: snapshotOfView(view) };
   });
   return written && view ? toLead(view) : undefined;
 }
@@ -123,7 +123,7 @@ function newLeadView(row: LeadRow, pipeline: Pipeline, stage: Stage, user: Assig
 }
 
 /** The lead as webhooks show it, from a lead view. */
-function snapshotOf(view: LeadViewRow): LeadSnapshot {
+function snapshotOfView(view: LeadViewRow): LeadSnapshot {
   return { _id: view.id, name: view.name, stage: { _id: view.stage_id, name: view.stage_name }, pipe: { _id: view.pipeline_id, name: view.pipeline_name } };
 }
 
@@ -201,7 +201,7 @@ export async function updateLead(tx: Tx, actor: Actor, leadId: string, input: Le
       .returning('activity_seq')
       .executeTakeFirstOrThrow();
     const after: LeadViewRow = { ...before, ...set, ...names, updated_at: tx.now.getTime(), activity_seq: updated.activity_seq };
-    await tx.record(actor, leadId, changes, { lead: snapshotOf(after), seqAfter: updated.activity_seq });
+    await tx.record(actor, leadId, changes, { lead: snapshotOfView(after), seqAfter: updated.activity_seq });
     return toLead(after);
   }
   return toLead(before);

@@ -40,7 +40,6 @@ export class ResultWriter {
   /** Recorded attempts whose webhook health is not written yet. */
   private health: FinishedAttempt[] = [];
   private flushing: Promise<void> | undefined;
-  private writingAll = false;
   private timer: NodeJS.Timeout | undefined;
   private failures = 0;
   private abandoned = false;
@@ -65,22 +64,20 @@ export class ResultWriter {
 
   /** Writes everything pending now; resolves when nothing is left (retrying failures). */
   async flush(): Promise<void> {
-    // Again while something is left: a pass started by the timer may have decided to stop just
-    // before this call joined it.
-    do await this.write(true);
+    // Pass after pass, without the batch delay, until nothing is left (a pass under way when this
+    // is called may stop with something left for the timer).
+    do await this.write();
     while (this.pending > 0 && !this.abandoned);
   }
 
   /**
-   * Starts writing, unless a write runs already. `all`: until nothing is left; else a pass that
-   * ends with fewer than a batch pending stops there, and what is pending waits for the timer.
+   * Starts writing, unless a write runs already. It stops after a pass that leaves less than a
+   * batch pending, and what is pending waits for the timer (or the next `flush` pass).
    */
-  private write(all: boolean): Promise<void> {
+  private write(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (all) this.writingAll = true;
     this.flushing ??= this.writeAll().finally(() => {
-      this.writingAll = false;
       this.flushing = undefined;
       // What the last pass left for the timer, or what arrived as it ended.
       if (this.pending > 0 && !this.abandoned) this.schedule();
@@ -96,8 +93,8 @@ export class ResultWriter {
 
   private schedule(): void {
     if (this.flushing) return; // the running write schedules again when it ends
-    if (this.results.length >= FLUSH_BATCH) void this.write(false);
-    else this.timer ??= setTimeout(() => void this.write(false), FLUSH_DELAY_MS);
+    if (this.results.length >= FLUSH_BATCH) void this.write();
+    else this.timer ??= setTimeout(() => void this.write(), FLUSH_DELAY_MS);
   }
 
   private async writeAll(): Promise<void> {
@@ -106,7 +103,7 @@ export class ResultWriter {
     while (this.pending > 0 && !this.abandoned) {
       try {
         await this.writeOnce();
-        const wait = !this.writingAll && this.failures === 0 && this.results.length < FLUSH_BATCH;
+        const wait = this.failures === 0 && this.results.length < FLUSH_BATCH;
         if (wait) break; // what came in meanwhile waits for the timer, to be written with what follows
         if (this.failures > 0) this.deps.logger.info({ failedWrites: this.failures }, 'delivery results are recorded again');
         this.failures = 0;
