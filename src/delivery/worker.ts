@@ -232,14 +232,16 @@ export class DeliveryWorker {
   }
 
   /**
-   * Time until the next unleased delivery falls due, or undefined (wait for a signal or the poll)
-   * when it is due already: the claim just ran, so what is due belongs to webhooks whose queues
-   * are full, and their finishing requests will signal.
+   * Time until the next unleased delivery falls due after the last round looked (0: it fell due
+   * while the round ran, claim again), or undefined to wait for a signal or the poll. What was due
+   * when the round looked and was not claimed belongs to webhooks whose queues are full or that are
+   * paused; their finishing requests and the ends of the pauses this worker saw signal (a pause
+   * another worker saw ends within the poll). Such rows never hide a later retry of another webhook.
    */
   private async untilNextDue(): Promise<number | undefined> {
     const now = this.deps.clock.now().getTime();
-    const at = await this.deps.store.nextDueAt(now);
-    return at === null || at <= now ? undefined : at - now;
+    const at = await this.deps.store.nextDueAt(now, this.claims.lastLookedAt ?? now);
+    return at === null ? undefined : Math.max(0, at - now);
   }
 
   /** Waits until nothing is in flight and every result is written. */

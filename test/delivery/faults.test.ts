@@ -10,19 +10,12 @@ import { DIALECTS } from '../helpers/databases.ts';
 import { useHarness, type Harness, type TestAccount } from '../helpers/harness.ts';
 import { startReceiver } from '../helpers/receiver.ts';
 import { WEBHOOK_ENV, actorOf, createLead, createWebhook, noJitter } from '../helpers/webhooks.ts';
+import { until } from '../helpers/until.ts';
 
 async function notes(h: Harness, acct: TestAccount, leadId: string, count: number): Promise<void> {
   await h.ctx.recorder.transaction(async (tx) => {
     for (let i = 0; i < count; i++) await tx.record(actorOf(acct), leadId, [{ type: 'note:created', fields: { note_content: `n${i}` } }]);
   });
-}
-
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 const attemptsOf = (h: Harness, webhookId: string) =>

@@ -8,14 +8,7 @@ import pino from 'pino';
 import { listenForWork, type Listener } from '../../src/delivery/listen-notify.ts';
 import { NOTIFY_CHANNEL } from '../../src/delivery/wakeup.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/databases.ts';
-
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+import { until } from '../helpers/until.ts';
 
 if (DIALECTS.includes('postgres')) {
   describe('LISTEN connection [postgres]', () => {

@@ -147,16 +147,18 @@ export async function failOrphans(db: Kysely<Schema>, items: readonly Held[], no
 }
 
 /**
- * When the next unleased pending delivery falls due (ms), or null when there is none. Leased rows
- * are skipped: they are this worker's (already queued) or another live worker's.
+ * When the next unleased pending delivery falls due after `after` (ms), or null when there is none.
+ * Leased rows are skipped: they are this worker's (already queued) or another live worker's; so are
+ * rows due by `after` (the claim round looked then: they wait for room or a pause end, which signal).
  */
-export async function nextDueAt(db: Kysely<Schema>, now: number): Promise<number | null> {
+export async function nextDueAt(db: Kysely<Schema>, now: number, after: number): Promise<number | null> {
   // `order by … limit 1` rather than `min()`: it walks the `deliveries_due` index in order and stops
   // at the first unleased row, where `min()` with the lease filter would read every pending row.
   const row = await db
     .selectFrom('deliveries')
     .select('next_attempt_at')
     .where('status', '=', 'pending')
+    .where('next_attempt_at', '>', after)
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
     .orderBy('next_attempt_at')
     .limit(1)

@@ -41,7 +41,7 @@ export interface DeliveryStore {
   release(items: readonly Held[]): Promise<void>;
   extendLeases(items: readonly Held[], until: number): Promise<void>;
   failOrphans(items: readonly Held[], now: number): Promise<void>;
-  nextDueAt(now: number): Promise<number | null>;
+  nextDueAt(now: number, after: number): Promise<number | null>;
   /** After a commit that created due work: tells workers in other processes (coalesced, wakeup.ts). */
   announce(): Promise<void>;
   /** Runs `work` in a transaction that wakes every worker (this process's and others) when it commits. */
@@ -100,7 +100,7 @@ export function createDeliveryStore(database: Pick<Database, 'db' | 'dialect'>, 
     release: (items) => releaseDeliveries(db, items),
     extendLeases: (items, until) => extendLeases(db, items, until),
     failOrphans: (items, now) => failOrphans(db, items, now),
-    nextDueAt: (now) => nextDueAt(db, now),
+    nextDueAt: (now, after) => nextDueAt(db, now, after),
     announce,
     inWakingTransaction,
     retryNow: (deliveryId, now) => retryDeliveryNow(inWakingTransaction, deliveryId, now),

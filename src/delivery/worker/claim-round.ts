@@ -16,6 +16,8 @@ export interface ClaimRoundDeps {
 
 export class ClaimRound {
   private claims = 0;
+  /** The clock time (ms) the last round looked for due work at; undefined before the first. */
+  lastLookedAt: number | undefined;
 
   constructor(private readonly deps: ClaimRoundDeps) {}
 
@@ -24,6 +26,7 @@ export class ClaimRound {
     const { store, queues, clock, leaseMs, workerId } = this.deps;
     let claimed = 0;
     const now = clock.now().getTime();
+    this.lastLookedAt = now;
     const dueByLane = await store.webhooksWithDueWork(now);
     for (const lane of LANES) {
       if (this.deps.isStopping()) break;
