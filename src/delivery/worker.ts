@@ -36,6 +36,13 @@ import { WakeLoop } from './worker/wake-loop.ts';
  */
 export const MAX_HELD = 20_000;
 
+/**
+ * The shortest wait for the next due delivery (ms). Retries falling due every few milliseconds
+ * (jittered, or during rounds while every queue is full) would otherwise start a claim round each,
+ * back to back; retries are scheduled in seconds, so this delay is not felt.
+ */
+export const MIN_DUE_WAIT_MS = 25;
+
 export interface WorkerSettings {
   retrySchedule: readonly number[];
   retryJitter: number;
@@ -232,16 +239,17 @@ export class DeliveryWorker {
   }
 
   /**
-   * Time until the next unleased delivery falls due after the last round looked (0: it fell due
-   * while the round ran, claim again), or undefined to wait for a signal or the poll. What was due
-   * when the round looked and was not claimed belongs to webhooks whose queues are full or that are
-   * paused; their finishing requests and the ends of the pauses this worker saw signal (a pause
-   * another worker saw ends within the poll). Such rows never hide a later retry of another webhook.
+   * Time until the next unleased delivery falls due after the last round looked (it may have fallen
+   * due while the round ran), but at least MIN_DUE_WAIT_MS; or undefined to wait for a signal or
+   * the poll. What was due when the round looked and was not claimed belongs to webhooks whose
+   * queues are full or that are paused; their finishing requests and the ends of the pauses this
+   * worker saw signal (a pause another worker saw ends within the poll). Such rows never hide a
+   * later retry of another webhook.
    */
   private async untilNextDue(): Promise<number | undefined> {
     const now = this.deps.clock.now().getTime();
     const at = await this.deps.store.nextDueAt(now, this.claims.lastLookedAt ?? now);
-    return at === null ? undefined : Math.max(0, at - now);
+    return at === null ? undefined : Math.max(MIN_DUE_WAIT_MS, at - now);
   }
 
   /** Waits until nothing is in flight and every result is written. */

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DeliveryStore } from '../../src/delivery/store/delivery-store.ts';
+import { MIN_DUE_WAIT_MS } from '../../src/delivery/worker.ts';
 import { DIALECTS } from '../helpers/databases.ts';
 import { useHarness } from '../helpers/harness.ts';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
@@ -107,6 +108,28 @@ for (const dialect of DIALECTS) {
         await later.close();
       }
       assert.equal(paused.requests.length, 0, 'the paused webhook waits for its pause end');
+    });
+
+    it('waits at least MIN_DUE_WAIT_MS for the next due delivery, so deliveries due a millisecond apart do not start a round each', async () => {
+      const receiver = await startReceiver();
+      const due = await deliveryDueAt(receiver, h().clock.now().getTime() + HOUR);
+      const { worker, counts } = await idleWorker();
+      try {
+        // The clock stands still: the delivery stays 1 ms from due, and only the wait paces the rounds.
+        await due.setDue(h().clock.now().getTime() + 1);
+        const looked = counts.looked;
+        const since = performance.now();
+        h().ctx.wake.wake();
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const rounds = counts.looked - looked;
+        const elapsed = performance.now() - since;
+        assert.ok(rounds >= 2, `the worker kept waking for the delivery (${rounds} rounds)`);
+        assert.ok(rounds <= Math.ceil(elapsed / MIN_DUE_WAIT_MS) + 1, `${rounds} rounds in ${Math.round(elapsed)} ms`);
+      } finally {
+        await worker.stop(0);
+        await receiver.close();
+      }
+      assert.equal(receiver.requests.length, 0);
     });
   });
 }
