@@ -17,6 +17,7 @@ import * as webhookTraceparent from './migrations/022-webhook-traceparent.ts';
 import * as failedAttemptsIndex from './migrations/023-failed-attempts-index.ts';
 import * as deliveryHeapRoom from './migrations/024-delivery-heap-room.ts';
 import * as webhookHourStats from './migrations/025-webhook-hour-stats.ts';
+import * as leadOrderByLead from './migrations/026-lead-order-by-lead.ts';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -36,6 +37,7 @@ const STEPS: Record<string, Step> = {
   '023-failed-attempts-index': failedAttemptsIndex,
   '024-delivery-heap-room': deliveryHeapRoom,
   '025-webhook-hour-stats': webhookHourStats,
+  '026-lead-order-by-lead': leadOrderByLead,
 };
 
 /**

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql, type Kysely } from 'kysely';
-import { LANE_CONDITION, LANES, LEAD_ORDER_CONDITION } from '../../src/delivery/store/claim.ts';
+import { inLeadOrder, LANE_CONDITION, LANES, LEAD_ORDER_CONDITION } from '../../src/delivery/store/claim.ts';
 import { createDeliveryStore } from '../../src/delivery/store/delivery-store.ts';
 import { PRUNE_BATCH } from '../../src/delivery/store/maintenance.ts';
 import { deliveriesQuery, errorsQuery } from '../../src/delivery/deliveries.repository.ts';
@@ -63,6 +63,17 @@ for (const dialect of DIALECTS) {
       const predicates = await indexPredicates(h(), ['deliveries_lead_order']);
       assert.deepEqual(Object.keys(predicates), ['deliveries_lead_order']);
       assert.equal(normalise(predicates.deliveries_lead_order!), normalise(LEAD_ORDER_CONDITION));
+    });
+
+    it("probes by lead, then webhook (migration 026): an activity's deliveries to every webhook share one place in the index", async () => {
+      if (h().dialect === 'sqlite') {
+        const probe = sql`select id from deliveries where id = ${'x'} ${inLeadOrder(sql.raw('deliveries as prior indexed by deliveries_lead_order'))}`.compile(h().ctx.db);
+        const plan = await explain(h(), probe);
+        assert.match(plan, /SEARCH prior USING (COVERING )?INDEX deliveries_lead_order \(lead_id=\? AND webhook_id=\? AND lead_seq/, plan);
+      } else {
+        const { rows } = await sql<{ indexdef: string }>`select indexdef from pg_indexes where indexname = 'deliveries_lead_order'`.execute(h().ctx.db);
+        assert.match(rows[0]?.indexdef ?? '', /\(lead_id, webhook_id, lead_seq\)/);
+      }
     });
 
     it('removes expired deliveries together with their attempts, in bounded batches, orphaning none', async () => {
