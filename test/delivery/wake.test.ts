@@ -124,7 +124,8 @@ for (const dialect of DIALECTS) {
         const rounds = counts.looked - looked;
         const elapsed = performance.now() - since;
         assert.ok(rounds >= 2, `the worker kept waking for the delivery (${rounds} rounds)`);
-        assert.ok(rounds <= Math.ceil(elapsed / MIN_DUE_WAIT_MS) + 1, `${rounds} rounds in ${Math.round(elapsed)} ms`);
+        // One round for the wake, then one per wait at most (a timer may fire a millisecond early).
+        assert.ok(rounds <= 2 + Math.ceil(elapsed / (MIN_DUE_WAIT_MS - 2)), `${rounds} rounds in ${Math.round(elapsed)} ms`);
       } finally {
         await worker.stop(0);
         await receiver.close();
