@@ -77,19 +77,19 @@ export interface Tx {
   now: Date;
   /**
    * Records the changes to one lead, in catalogue order, after the change has been written.
-   * `reserved`: the caller already reserved `changes.length` sequence numbers and has the lead —
-   * in the lead's own row write (an insert with `activity_seq: changes.length`, or an update that
-   * set `reserveSequence`, reading back `activity_seq`), or with `reserve`; the recorder then
-   * writes no lead UPDATE of its own. Without it the recorder reserves them and reads the lead in
-   * one UPDATE.
+   * The sequence numbers and the lead come from this transaction's `reserve` on the lead, if any;
+   * else from `reserved`, when the caller reserved `changes.length` numbers in the lead's own row
+   * write (an insert with `activity_seq: changes.length`, or an update that set `reserveSequence`,
+   * reading back `activity_seq`) and has the lead; the recorder then writes no lead UPDATE of its
+   * own. Otherwise it reserves them and reads the lead in one UPDATE.
    */
   record(actor: Actor, leadId: string, changes: ActivityChange[], reserved?: Reserved): Promise<RecordedActivity[]>;
   /**
    * Reserves `count` sequence numbers of the lead now (its row lock is held until commit) and reads
-   * the lead as webhooks show it, for `record(…, reserved)`: one statement where a service would
-   * read the lead and the recorder then update it. Undefined when the account has no such lead.
-   * The change must then record exactly `count` activities on that lead (else the transaction
-   * fails: a lead's numbers have no gaps).
+   * the lead as webhooks show it, for the next `record` on that lead, which uses them: one statement
+   * where a service would read the lead and the recorder then update it. Undefined when the account
+   * has no such lead. The change must then record exactly `count` activities on that lead (else the
+   * transaction fails: a lead's numbers have no gaps).
    */
   reserve(accountId: string, leadId: string, count: number): Promise<Reserved | undefined>;
   /**
@@ -119,15 +119,17 @@ export class ActivityRecorder {
     const result = await this.db.transaction().execute(async (trx) => {
       const deferred: TableRows[] = [];
       /** What `reserve` handed out and no `record` has used yet, by lead. */
-      const unrecorded = new Map<string, number>();
+      const unrecorded = new Map<string, { count: number; reserved: Reserved }>();
       const done = await work({
         db: trx,
         now,
-        record: async (actor, leadId, changes, reserved) => {
-          const count = unrecorded.get(leadId);
-          if (count !== undefined && count !== changes.length) throw new Error(`${count} sequence numbers reserved on lead ${leadId}, ${changes.length} activities recorded`);
+        record: async (actor, leadId, changes, ownReservation) => {
+          const held = unrecorded.get(leadId);
           unrecorded.delete(leadId);
+          if (held && held.count !== changes.length) throw new Error(`${held.count} sequence numbers reserved on lead ${leadId}, ${changes.length} activities recorded`);
+          if (held && ownReservation && ownReservation !== held.reserved) throw new Error(`sequence numbers reserved twice on lead ${leadId}`);
           if (changes.length === 0) return [];
+          const reserved = held?.reserved ?? ownReservation;
           const { activities, rows } = await prepareActivities(trx, now, actor, leadId, changes, reserved);
           const inserts = [...deferred.splice(0), { table: 'activities', rows } as const];
           if (this.outbox?.enqueueWithInsert) {
@@ -140,13 +142,13 @@ export class ActivityRecorder {
         },
         reserve: async (accountId, leadId, count) => {
           const reserved = await reserveOnLeadRow(trx, accountId, leadId, count);
-          if (reserved) unrecorded.set(leadId, count);
+          if (reserved) unrecorded.set(leadId, { count, reserved });
           return reserved;
         },
         insertWithRecord: (inserts) => void deferred.push(inserts),
       });
       const [left] = unrecorded;
-      if (left) throw new Error(`${left[1]} sequence numbers reserved on lead ${left[0]} and no activity recorded`);
+      if (left) throw new Error(`${left[1].count} sequence numbers reserved on lead ${left[0]} and no activity recorded`);
       if (deferred.length > 0) await insertEach(trx, deferred.splice(0));
       return done;
     });

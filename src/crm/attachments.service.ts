@@ -40,12 +40,12 @@ export const listAttachments = reader.list;
 export const getAttachment = reader.get;
 
 export async function createAttachment(tx: Tx, actor: Actor, leadId: string, input: NewAttachment): Promise<Attachment> {
-  const reserved = await reserveOnLead(tx, actor.accountId, leadId, 1);
+  const lead = await reserveOnLead(tx, actor.accountId, leadId, 1);
   const row: AttachmentRow = { ...input, account_id: actor.accountId, lead_id: leadId, created_at: tx.now.getTime() };
   tx.insertWithRecord({ table: 'attachments', rows: [row] });
   const change = { type: 'attachment:created', fields: { attachment_filename: row.filename, attachment_url: row.url } } as const;
-  await tx.record(actor, leadId, [change], reserved);
-  return toAttachment(row, reserved.ref);
+  await tx.record(actor, leadId, [change]);
+  return toAttachment(row, lead);
 }
 
 /** Deletes the row; returns the stored file's key for the caller to remove once committed. */

@@ -40,7 +40,7 @@ export const listEmails = reader.list;
 export const getEmail = reader.get;
 
 export async function createEmail(tx: Tx, actor: Actor, leadId: string, input: NewEmail): Promise<Email> {
-  const reserved = await reserveOnLead(tx, actor.accountId, leadId, 1);
+  const lead = await reserveOnLead(tx, actor.accountId, leadId, 1);
   const row: EmailRow = {
     id: newId(tx.now),
     account_id: actor.accountId,
@@ -52,6 +52,6 @@ export async function createEmail(tx: Tx, actor: Actor, leadId: string, input: N
     created_at: tx.now.getTime(),
   };
   tx.insertWithRecord({ table: 'emails', rows: [row] });
-  await tx.record(actor, leadId, [{ type: 'email:received', fields: { subject: row.subject } }], reserved);
-  return toEmail(row, reserved.ref);
+  await tx.record(actor, leadId, [{ type: 'email:received', fields: { subject: row.subject } }]);
+  return toEmail(row, lead);
 }

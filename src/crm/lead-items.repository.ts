@@ -2,6 +2,7 @@
 // Every lookup is scoped by account and lead, so another account's ids answer 404 (docs/SPEC.md §5).
 import type { Kysely } from 'kysely';
 import type { Tx } from '../activities/recorder.ts';
+import type { LeadRef } from './lead-ref.ts';
 import { notFound } from '../shared/errors.ts';
 import type { Schema } from '../storage/schema.ts';
 
@@ -65,11 +66,11 @@ export async function deleteLeadItem(db: Kysely<Schema>, table: LeadItemTable, i
  * For a change that records exactly `count` activities on the lead (a new note, todo, email or
  * attachment: one): the lead's sequence numbers taken and the lead read in one statement, before
  * the change is written (its row lock is then held until commit), with the lead as things on it
- * embed it (`ref`). A 404 when the account has no such lead. Pass what it returns to
- * `tx.record(…, reserved)`; a change that may record fewer must not use it (`Tx.reserve`).
+ * embed it. A 404 when the account has no such lead. The change's `tx.record` on the lead
+ * uses them; a change that may record fewer must not reserve (`Tx.reserve`).
  */
-export async function reserveOnLead(tx: Tx, accountId: string, leadId: string, count: number) {
+export async function reserveOnLead(tx: Tx, accountId: string, leadId: string, count: number): Promise<LeadRef> {
   const reserved = await tx.reserve(accountId, leadId, count);
   if (!reserved) throw notFound('Lead');
-  return { ...reserved, ref: { _id: reserved.lead._id, name: reserved.lead.name } };
+  return { _id: reserved.lead._id, name: reserved.lead.name };
 }

@@ -73,7 +73,7 @@ async function noteActor(db: Kysely<Schema>, actor: Actor, userId: string | unde
 export async function createNote(tx: Tx, actor: Actor, leadId: string, input: { content: string; user_id?: string | undefined }): Promise<Note> {
   // The lead's sequence number is taken first, reading the lead with it: one statement, not a read
   // and then the recorder's update; the note goes in with the activity's own statement.
-  const reserved = await reserveOnLead(tx, actor.accountId, leadId, 1);
+  const lead = await reserveOnLead(tx, actor.accountId, leadId, 1);
   const author = await noteActor(tx.db, actor, input.user_id);
   const now = tx.now.getTime();
   const row: NoteRow = {
@@ -86,8 +86,8 @@ export async function createNote(tx: Tx, actor: Actor, leadId: string, input: { 
     updated_at: now,
   };
   tx.insertWithRecord({ table: 'notes', rows: [row] });
-  await tx.record(author, leadId, [{ type: 'note:created', fields: { note_content: row.content } }], reserved);
-  return toNote(row, reserved.ref, { id: author.user._id, name: author.user.name, photo_url: author.user.photo_url });
+  await tx.record(author, leadId, [{ type: 'note:created', fields: { note_content: row.content } }]);
+  return toNote(row, lead, { id: author.user._id, name: author.user.name, photo_url: author.user.photo_url });
 }
 
 /** Same content again changes nothing and records nothing. The note keeps its author. */

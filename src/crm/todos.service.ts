@@ -23,7 +23,7 @@ export const listTodos = reader.list;
 export const getTodo = reader.get;
 
 export async function createTodo(tx: Tx, actor: Actor, leadId: string, input: NewTodo): Promise<Todo> {
-  const reserved = await reserveOnLead(tx, actor.accountId, leadId, 1);
+  const lead = await reserveOnLead(tx, actor.accountId, leadId, 1);
   const state: TodoState = { name: input.name, type: input.type, date: input.date ?? null, time: input.time ?? null, done: input.done ?? false };
   const row: TodoRow = {
     id: newId(tx.now),
@@ -35,8 +35,8 @@ export async function createTodo(tx: Tx, actor: Actor, leadId: string, input: Ne
     updated_at: tx.now.getTime(),
   };
   tx.insertWithRecord({ table: 'todos', rows: [row] });
-  await tx.record(actor, leadId, [createdChange(state)], reserved);
-  return toTodo(row, reserved.ref);
+  await tx.record(actor, leadId, [createdChange(state)]);
+  return toTodo(row, lead);
 }
 
 /** Applies the given fields; unchanged fields record nothing, so a no-op edit records nothing. */

@@ -107,6 +107,29 @@ for (const dialect of DIALECTS) {
       assert.equal(await h().ctx.recorder.transaction(async (tx) => tx.reserve(acct.accountId, 'no-such-lead', 1)), undefined);
     });
 
+    it("records with the transaction's own reservation on the lead: no second reservation, no gap", async () => {
+      const acct = await h().account();
+      const pipe = await acct.pipeline();
+      const lead = (await acct.api('POST', '/leads', { name: 'Acme', pipeline_id: pipe._id })).body;
+      const actor = { accountId: acct.accountId, user: { _id: acct.userId, name: 'A', photo_url: null, email: 'a@example.test', role: 'admin' as const } };
+      const note = { type: 'note:created' as const, fields: { note_content: 'x' } };
+      const [recorded] = await h().ctx.recorder.transaction(async (tx) => {
+        await tx.reserve(acct.accountId, lead._id, 1);
+        return tx.record(actor, lead._id, [note]);
+      });
+      const row = await h().ctx.db.selectFrom('leads').select('activity_seq').where('id', '=', lead._id).executeTakeFirstOrThrow();
+      assert.equal(Number(row.activity_seq), 2, 'one number taken after lead:created');
+      const activity = await h().ctx.db.selectFrom('activities').select('lead_seq').where('id', '=', recorded!.id).executeTakeFirstOrThrow();
+      assert.equal(Number(activity.lead_seq), 2);
+      await assert.rejects(
+        h().ctx.recorder.transaction(async (tx) => {
+          await tx.reserve(acct.accountId, lead._id, 1);
+          await tx.record(actor, lead._id, [note], { lead: { _id: lead._id, name: 'Acme', stage: { _id: 's', name: 's' }, pipe: { _id: 'p', name: 'p' } }, seqAfter: 9 });
+        }),
+        /reserved twice/,
+      );
+    });
+
     it('writes a new lead, its activity and its deliveries in one statement when all is remembered, and nothing when another process changed any of it', async () => {
       const acct = await h().account();
       const pipe = await acct.pipeline();
