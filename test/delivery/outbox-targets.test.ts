@@ -30,12 +30,18 @@ for (const dialect of DIALECTS) {
       return answer.body;
     };
 
-    it('sends the next write to the webhooks as another process left them: created, disabled, filter and key changed', async () => {
+    /** An account with one webhook and one lead, and its API as another process (`elsewhere`). */
+    async function leadWithWebhook() {
       const acct = await h().account();
       const pipe = await acct.pipeline();
       const elsewhere = elsewhereAs(acct.apiKey);
       const first = (await acct.api('POST', '/webhooks', { url: 'https://example.test/a' })).body;
       const lead = (await acct.api('POST', '/leads', { name: 'Acme', pipeline_id: pipe._id })).body;
+      return { acct, elsewhere, first, lead };
+    }
+
+    it('sends the next write to the webhooks as another process left them: created, disabled, filter and key changed', async () => {
+      const { acct, elsewhere, first, lead } = await leadWithWebhook();
       // The deliveries of the lead's activity number `seq`.
       const deliveredTo = (seq: number) =>
         h().ctx.db.selectFrom('deliveries').select(['webhook_id', 'body']).where('lead_id', '=', lead._id).where('lead_seq', '=', seq).execute();
@@ -62,11 +68,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('stores a note exactly once when another process changed the webhooks just before it, and the note of a change that records nothing too', async () => {
-      const acct = await h().account();
-      const pipe = await acct.pipeline();
-      const elsewhere = elsewhereAs(acct.apiKey);
-      const first = (await acct.api('POST', '/webhooks', { url: 'https://example.test/a' })).body;
-      const lead = (await acct.api('POST', '/leads', { name: 'Acme', pipeline_id: pipe._id })).body;
+      const { acct, elsewhere, first, lead } = await leadWithWebhook();
       const second = await elsewhere('POST', '/webhooks', { url: 'https://example.test/b' });
       // The remembered webhooks are stale now: on PostgreSQL the note's statement finds them changed.
       const note = await acct.api('POST', `/leads/${lead._id}/notes`, { content: 'first call' });
@@ -83,12 +85,18 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(stored, [{ content: 'no activity' }]);
     });
 
-    it('fails a change that reserved sequence numbers on a lead and recorded another number of activities, writing nothing', async () => {
+    /** A lead made through the API, an actor of its account, and a note to record on it. */
+    async function leadAndNote() {
       const acct = await h().account();
       const pipe = await acct.pipeline();
       const lead = (await acct.api('POST', '/leads', { name: 'Acme', pipeline_id: pipe._id })).body;
       const actor = { accountId: acct.accountId, user: { _id: acct.userId, name: 'A', photo_url: null, email: 'a@example.test', role: 'admin' as const } };
       const note = { type: 'note:created' as const, fields: { note_content: 'x' } };
+      return { acct, lead, actor, note };
+    }
+
+    it('fails a change that reserved sequence numbers on a lead and recorded another number of activities, writing nothing', async () => {
+      const { acct, lead, actor, note } = await leadAndNote();
       await assert.rejects(
         h().ctx.recorder.transaction(async (tx) => {
           const reserved = await tx.reserve(acct.accountId, lead._id, 2);
@@ -108,11 +116,7 @@ for (const dialect of DIALECTS) {
     });
 
     it("records with the transaction's own reservation on the lead: no second reservation, no gap", async () => {
-      const acct = await h().account();
-      const pipe = await acct.pipeline();
-      const lead = (await acct.api('POST', '/leads', { name: 'Acme', pipeline_id: pipe._id })).body;
-      const actor = { accountId: acct.accountId, user: { _id: acct.userId, name: 'A', photo_url: null, email: 'a@example.test', role: 'admin' as const } };
-      const note = { type: 'note:created' as const, fields: { note_content: 'x' } };
+      const { acct, lead, actor, note } = await leadAndNote();
       const [recorded] = await h().ctx.recorder.transaction(async (tx) => {
         await tx.reserve(acct.accountId, lead._id, 1);
         return tx.record(actor, lead._id, [note]);
