@@ -3,7 +3,7 @@
 // `recorder.transaction(…)` and call `tx.record(…)`; the recorder orders several changes of one
 // call as docs/SPEC.md §2's table does, and numbers each activity within its lead (the lead
 // sequence of docs/WEBHOOKS.md).
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely, KyselyPlugin } from 'kysely';
 import type { Clock } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
 import { fixedRead, insertEach, type Rows, type TableRows } from '../storage/fixed-sql.ts';
@@ -41,6 +41,15 @@ export interface OutboxWriter {
    * deliveries it wrote, or undefined when it wrote nothing (it cannot here, or a guard failed).
    */
   insertWithNewLead?(db: Kysely<Schema>, lead: GuardedLeadInsert, activityRows: ActivityRows, activities: RecordedActivity[], now: Date): Promise<number | undefined>;
+  /**
+   * Optional: writes `inserts` (a change's rows, then its activities' rows) and the activities'
+   * deliveries in one statement, outside any transaction, taking the lead's sequence numbers only
+   * if they are still those `lead` read: all or nothing. Returns how many deliveries it wrote, or
+   * undefined when it wrote nothing (it cannot here, or the lead or the webhooks changed).
+   */
+  insertOnLead?(db: Kysely<Schema>, lead: LeadGuard, inserts: TableRows[], activities: RecordedActivity[], now: Date): Promise<number | undefined>;
+  /** With insertOnLead: whether it can write the account's activities now (its webhooks are remembered). */
+  writesAtOnce?(accountId: string): boolean;
   /** Called after the transaction committed, when `enqueue` wrote deliveries. */
   committed(count: number): void;
 }
@@ -59,6 +68,14 @@ export interface GuardedLeadInsert {
   /** The `leads` row (with its `id`), as JSON. */
   row: { readonly id: string };
   guard: object;
+}
+
+/** The sequence numbers a change read on its lead without taking them: `count` after `seqBefore`. */
+export interface LeadGuard {
+  accountId: string;
+  leadId: string;
+  seqBefore: number;
+  count: number;
 }
 
 export interface Actor {
@@ -103,10 +120,14 @@ export interface Tx {
 export class ActivityRecorder {
   private outbox: OutboxWriter | undefined;
 
+  private readonly readOnly: Kysely<Schema>;
+
   constructor(
     private readonly db: Kysely<Schema>,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.readOnly = db.withPlugin(refuseWrites);
+  }
 
   /** The delivery engine plugs itself in here; without it activities are only stored. */
   setOutbox(outbox: OutboxWriter): void {
@@ -153,6 +174,58 @@ export class ActivityRecorder {
       return done;
     });
     if (enqueued > 0) this.outbox?.committed(enqueued);
+    return result;
+  }
+
+  /**
+   * `transaction(work)` in one statement and no transaction, where the outbox can (PostgreSQL with
+   * the account's webhooks remembered) and `work` is a change made only of one `reserve` on a lead,
+   * rows for `insertWithRecord`, reads and one `record` of those numbers: a new note, say. `work`
+   * then runs against a `Tx` that writes nothing itself: `reserve` reads the lead and its next
+   * numbers without taking them, and what `work` hands over is inserted by the outbox in one
+   * statement, only if the lead's numbers are still those read (every activity on the lead moves
+   * them) and the account's webhooks still those remembered. Anything else (a write through
+   * `tx.db` is refused; a second reserve or record; a guard that fails) runs `work` again through
+   * `transaction`, which is always right: the first run wrote nothing. Two round trips where
+   * `transaction` takes four, and no BEGIN or COMMIT of its own.
+   */
+  async transactionAtOnce<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const outbox = this.outbox;
+    if (!outbox?.insertOnLead) return this.transaction(work);
+    const now = this.clock.now();
+    const deferred: TableRows[] = [];
+    let guard: (LeadGuard & { reserved: Reserved }) | undefined;
+    let recorded: { activities: RecordedActivity[]; rows: ActivityRows } | undefined;
+    const tx: Tx = {
+      db: this.readOnly,
+      now,
+      reserve: async (accountId, leadId, count) => {
+        if (guard || !outbox.writesAtOnce?.(accountId)) throw new NotAtOnce();
+        const [row] = await readLeadWithSequence(this.db, [leadId, accountId]);
+        if (!row) return undefined;
+        const seqBefore = Number(row.activity_seq);
+        guard = { accountId, leadId, seqBefore, count, reserved: { lead: snapshotOf(row), seqAfter: seqBefore + count } };
+        return guard.reserved;
+      },
+      insertWithRecord: (inserts) => void deferred.push(inserts),
+      record: async (actor, leadId, changes, ownReservation) => {
+        const fits = guard && !recorded && !ownReservation && guard.leadId === leadId && guard.accountId === actor.accountId && guard.count === changes.length;
+        if (!fits) throw new NotAtOnce();
+        recorded = await prepareActivities(this.db, now, actor, leadId, changes, guard!.reserved);
+        return recorded.activities;
+      },
+    };
+    let result: T;
+    try {
+      result = await work(tx);
+    } catch (error) {
+      if (error instanceof NotAtOnce) return this.transaction(work);
+      throw error;
+    }
+    if (!guard || !recorded) return this.transaction(work);
+    const enqueued = await outbox.insertOnLead(this.db, guard, [...deferred, { table: 'activities', rows: recorded.rows }], recorded.activities, now);
+    if (enqueued === undefined) return this.transaction(work);
+    if (enqueued > 0) outbox.committed(enqueued);
     return result;
   }
 
@@ -216,6 +289,21 @@ async function prepareActivities(
   }));
   return { activities, rows };
 }
+
+/** The lead as `reserveReadingLead` returns it, taking nothing. */
+const readLeadWithSequence = fixedRead<SnapshotRow & { activity_seq: number | string }>(`select "activity_seq", ${SNAPSHOT_COLUMNS} from "leads" where "id" = ? and "account_id" = ?`);
+
+/** What `transactionAtOnce` does when its change is not one it can write at once. */
+class NotAtOnce extends Error {}
+
+/** A query plugin that refuses every statement but a SELECT: the `db` of transactionAtOnce's `Tx`. */
+const refuseWrites: KyselyPlugin = {
+  transformQuery(args) {
+    if (args.node.kind !== 'SelectQueryNode') throw new NotAtOnce();
+    return args.node;
+  },
+  transformResult: async (args) => args.result,
+};
 
 const reserveReadingLead = fixedRead<SnapshotRow & { activity_seq: number | string }>(
   `update "leads" set "activity_seq" = "activity_seq" + ? where "id" = ? and "account_id" = ? returning "activity_seq", ${SNAPSHOT_COLUMNS}`,

@@ -7,10 +7,11 @@
 // the outbox reads the webhooks and inserts again, in the same transaction. Nothing is remembered
 // when the account has no webhook: that answer is always read.
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { ActivityRows, GuardedLeadInsert } from '../activities/recorder.ts';
+import type { ActivityRows, GuardedLeadInsert, LeadGuard } from '../activities/recorder.ts';
 import { columnList, insertStatement, type TableRows } from '../storage/fixed-sql.ts';
 import type { Schema, WebhookRow } from '../storage/schema.ts';
 import { createNewLeadBatches } from './new-lead-batches.ts';
+import { createOnLeadBatches } from './on-lead-batches.ts';
 import type { NewDelivery } from './store/rows.ts';
 import { enabledWebhooks } from './store/targets.ts';
 
@@ -36,6 +37,14 @@ export interface OutboxTargets {
    * outside a transaction, the statement is its own.
    */
   insertWithNewLead(db: Kysely<Schema>, accountId: string, fingerprint: string, lead: GuardedLeadInsert, activityRows: ActivityRows, rows: NewDelivery[]): Promise<boolean>;
+  /**
+   * Takes the lead's next `lead.count` sequence numbers and inserts `inserts` and `rows` in one
+   * statement (possibly with changes on other leads of the account: on-lead-batches.ts), all of it
+   * only if the lead's number is still `lead.seqBefore` and the account's enabled webhooks still
+   * match `fingerprint`; false (nothing written) otherwise. Every row must carry the lead's
+   * `lead_id`. Run outside a transaction, the statement is its own.
+   */
+  insertOnLead(db: Kysely<Schema>, fingerprint: string, lead: LeadGuard, inserts: readonly TableRows[], rows: NewDelivery[]): Promise<boolean>;
 }
 
 /**
@@ -51,6 +60,7 @@ const CURRENT = `string_agg(octet_length(id) || ':' || id || octet_length(events
 export function createOutboxTargets(): OutboxTargets {
   const known = new Map<string, { targets: OutboxTarget[]; fingerprint: string }>();
   const newLeads = createNewLeadBatches(CURRENT);
+  const onLead = createOnLeadBatches(CURRENT);
   return {
     remembered: (accountId) => known.get(accountId),
     async read(db, accountId) {
@@ -81,5 +91,11 @@ export function createOutboxTargets(): OutboxTargets {
       return Number(result.numAffectedRows ?? 0) === rows.length;
     },
     insertWithNewLead: (db, accountId, fingerprint, lead, activityRows, rows) => newLeads.write(db, accountId, fingerprint, { lead, activityRows, rows }),
+    insertOnLead(db, fingerprint, lead, inserts, rows) {
+      const all = rows.length > 0 ? [...inserts, { table: 'deliveries', rows } as const] : inserts;
+      // Each row must name its lead: the statement adds a write's rows by it.
+      if (!all.every((i) => i.rows.every((row) => 'lead_id' in row && row.lead_id === lead.leadId))) return Promise.resolve(false);
+      return onLead.write(db, lead.accountId, fingerprint, { lead, inserts: all });
+    },
   };
 }

@@ -3,9 +3,10 @@
 // told after commit (the in-process signal, and on PostgreSQL a coalesced NOTIFY: wakeup.ts).
 // On PostgreSQL the account's webhooks are remembered between writes and checked by the insert
 // itself (outbox-targets.ts), one round trip fewer per write, and a new lead is written with its
-// activity and deliveries in one statement (insertWithNewLead); on SQLite they are read every time.
+// activity and deliveries in one statement (insertWithNewLead), and so is a change on a lead that
+// writes only through its activity (insertOnLead); on SQLite they are read every time.
 import type { Kysely, Transaction } from 'kysely';
-import type { ActivityRows, GuardedLeadInsert, OutboxWriter, RecordedActivity } from '../activities/recorder.ts';
+import type { ActivityRows, GuardedLeadInsert, LeadGuard, OutboxWriter, RecordedActivity } from '../activities/recorder.ts';
 import { insertEach, type TableRows } from '../storage/fixed-sql.ts';
 import type { Schema } from '../storage/schema.ts';
 import { deliveryRowsFor } from './delivery-row.ts';
@@ -71,6 +72,15 @@ export function createOutboxWriter(store: Pick<DeliveryStore, 'announce'>, wake:
         const rows = await rowsFor(db, remembered.targets, activities, now);
         if (rows.length === 0) return undefined;
         return (await targets.insertWithNewLead(db, accountId, remembered.fingerprint, lead, activityRows, rows)) ? rows.length : undefined;
+      },
+    }),
+    ...(targets && {
+      writesAtOnce: (accountId: string) => targets.remembered(accountId) !== undefined,
+      async insertOnLead(db: Kysely<Schema>, lead: LeadGuard, inserts: TableRows[], activities: RecordedActivity[], now: Date) {
+        const remembered = targets.remembered(lead.accountId);
+        if (!remembered || activities.some((a) => a.accountId !== lead.accountId)) return undefined;
+        const rows = await rowsFor(db, remembered.targets, activities, now);
+        return (await targets.insertOnLead(db, remembered.fingerprint, lead, inserts, rows)) ? rows.length : undefined;
       },
     }),
     committed() {

@@ -2,14 +2,15 @@
 // recorder hands activities to (`recorder.setOutbox(withOutboxTracing(writer))` in the composition
 // root). With tracing off it passes straight through.
 import type { Kysely } from 'kysely';
-import type { ActivityRows, GuardedLeadInsert, OutboxWriter, RecordedActivity } from '../activities/recorder.ts';
-import { insertEach } from '../storage/fixed-sql.ts';
+import type { ActivityRows, GuardedLeadInsert, LeadGuard, OutboxWriter, RecordedActivity } from '../activities/recorder.ts';
+import { insertEach, type TableRows } from '../storage/fixed-sql.ts';
 import type { Schema } from '../storage/schema.ts';
 import { traceActivities, traceOutboxRows } from './delivery-spans.ts';
 import { tracingEnabled } from './tracing.ts';
 
 export function withOutboxTracing(writer: OutboxWriter): OutboxWriter {
   const atOnce = writer.insertWithNewLead?.bind(writer);
+  const onLead = writer.insertOnLead?.bind(writer);
   const traced: OutboxWriter = {
     // With tracing on, the activities are inserted first and traced through `enqueue` below.
     async enqueueWithInsert(db, inserts, activities, now) {
@@ -30,6 +31,12 @@ export function withOutboxTracing(writer: OutboxWriter): OutboxWriter {
     ...(atOnce && {
       insertWithNewLead: (db: Kysely<Schema>, lead: GuardedLeadInsert, activityRows: ActivityRows, activities: RecordedActivity[], now: Date) =>
         tracingEnabled() ? Promise.resolve(undefined) : atOnce(db, lead, activityRows, activities, now),
+    }),
+    // Likewise a change written at once on an existing lead.
+    ...(onLead && {
+      insertOnLead: (db: Kysely<Schema>, lead: LeadGuard, inserts: TableRows[], activities: RecordedActivity[], now: Date) =>
+        tracingEnabled() ? Promise.resolve(undefined) : onLead(db, lead, inserts, activities, now),
+      writesAtOnce: (accountId: string) => !tracingEnabled() && writer.writesAtOnce?.(accountId) === true,
     }),
     committed: (count) => writer.committed(count),
   };

@@ -15,5 +15,5 @@ export const emailRoutes: ApiRoutes = (api, ctx) =>
     path: 'emails',
     list: listEmails,
     get: getEmail,
-    create: { body: EmailBody, run: createEmail },
+    create: { body: EmailBody, run: createEmail, atOnce: true },
   });

@@ -14,7 +14,11 @@ export interface LeadItemResource<Create extends TSchema, Update extends TSchema
   path: string;
   list(db: Kysely<Schema>, accountId: string, leadId: string, limit: number, offset: number): Promise<unknown[]>;
   get?(db: Kysely<Schema>, accountId: string, leadId: string, itemId: string): Promise<unknown>;
-  create?: { body: Create; run(tx: Tx, actor: Actor, leadId: string, body: Static<Create>): Promise<unknown> };
+  /**
+   * `atOnce`: the create writes only through its `Tx` (one reserve on the lead, insertWithRecord,
+   * one record), so it may run as ActivityRecorder.transactionAtOnce, in one statement.
+   */
+  create?: { body: Create; run(tx: Tx, actor: Actor, leadId: string, body: Static<Create>): Promise<unknown>; atOnce?: boolean };
   update?: { body: Update; run(tx: Tx, actor: Actor, leadId: string, itemId: string, body: Static<Update>): Promise<unknown> };
   remove?(tx: Tx, actor: Actor, leadId: string, itemId: string): Promise<void>;
 }
@@ -37,7 +41,8 @@ export function registerLeadItemRoutes<Create extends TSchema, Update extends TS
   if (create) {
     api.post(many, { schema: { tags, params: IdParams, body: create.body } }, async (request, reply) => {
       const body = request.body as Static<Create>;
-      const created = await ctx.recorder.transaction((tx) => create.run(tx, request.actor, request.params.id, body));
+      const work = (tx: Tx) => create.run(tx, request.actor, request.params.id, body);
+      const created = await (create.atOnce ? ctx.recorder.transactionAtOnce(work) : ctx.recorder.transaction(work));
       return reply.status(201).send(created);
     });
   }

@@ -16,7 +16,7 @@ export const noteRoutes: ApiRoutes = (api, ctx) =>
     path: 'notes',
     list: listNotes,
     get: getNote,
-    create: { body: NoteCreate, run: createNote },
+    create: { body: NoteCreate, run: createNote, atOnce: true },
     update: { body: NoteBody, run: updateNote },
     remove: deleteNote,
   });

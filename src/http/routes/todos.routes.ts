@@ -39,7 +39,7 @@ export const todoRoutes: ApiRoutes = (api, ctx) =>
     path: 'todos',
     list: listTodos,
     get: getTodo,
-    create: { body: TodoCreate, run: createTodo },
+    create: { body: TodoCreate, run: createTodo, atOnce: true },
     update: { body: TodoUpdate, run: updateTodo },
     remove: deleteTodo,
   });
