@@ -1,5 +1,6 @@
 // The attempt record (docs/WEBHOOKS.md), with secrets redacted: the signature header and the handshake
-// key in the body (the attempt log is shown in the UI and may be exported; the secrets may not).
+// key in the body (the attempt log is shown in the UI and may be exported; the secrets may not). The
+// body itself is its delivery's, shown from there (attemptRequestBody).
 import { newId } from '../shared/ids.ts';
 import type { DeliveryAttemptRow } from '../storage/schema.ts';
 import type { ClaimedDelivery } from './store/claim.ts';
@@ -20,6 +21,19 @@ const HANDSHAKE_TAIL = /,"handshake_key":"(?:[^"\\]|\\.)*"\}$/;
 
 export function redactBody(body: string): string {
   return body.replace(HANDSHAKE_TAIL, `,"handshake_key":"${REDACTED}"}`);
+}
+
+/**
+ * What an attempt stores as its request body: nothing (''), because the body sent is always its
+ * delivery's own, which the delivery row keeps as long as the attempt (retention and webhook
+ * deletion remove both). Storing it again, a kilobyte or more per attempt, was a third of the
+ * bytes a drain wrote (docs/BENCHMARKS.md). Attempts recorded before kept the redacted copy.
+ */
+export const SAME_AS_DELIVERY = '';
+
+/** The request body an attempt shows: its stored copy, or its delivery's body, redacted. */
+export function attemptRequestBody(stored: string, deliveryBody: string): string {
+  return stored === SAME_AS_DELIVERY ? redactBody(deliveryBody) : stored;
 }
 
 export interface AttemptFacts {
@@ -75,7 +89,7 @@ export function attemptRow(facts: AttemptFacts): DeliveryAttemptRow {
     duration_ms: facts.durationMs,
     request_url: facts.url,
     request_headers: JSON.stringify(redactHeaders(facts.requestHeaders)),
-    request_body: redactBody(delivery.body),
+    request_body: SAME_AS_DELIVERY,
     succeeded: outcome.kind === 'delivered' ? 1 : 0,
     response_status: response?.status ?? null,
     response_headers: response ? JSON.stringify(response.headers) : null,

@@ -1,6 +1,7 @@
 // Deliveries and attempts as the API shows them (docs/SPEC.md §7, §4 attempt record).
 import { isoSeconds } from '../shared/clock.ts';
 import type { DeliveryAttemptRow, DeliveryRow } from '../storage/schema.ts';
+import { attemptRequestBody } from './attempt-record.ts';
 
 export interface DeliveryView {
   _id: string;
@@ -58,7 +59,8 @@ export interface AttemptView {
   error: { category: string; message: string | null } | null;
 }
 
-export function toAttemptView(row: DeliveryAttemptRow): AttemptView {
+/** `deliveryBody`: the body of the attempt's delivery, which the attempt sent (attempt-record.ts). */
+export function toAttemptView(row: DeliveryAttemptRow, deliveryBody: string): AttemptView {
   const hasResponse = row.response_status !== null;
   return {
     _id: row.id,
@@ -67,7 +69,7 @@ export function toAttemptView(row: DeliveryAttemptRow): AttemptView {
     duration_ms: row.duration_ms,
     succeeded: row.succeeded === 1,
     remote_address: row.remote_address,
-    request: { url: row.request_url, headers: JSON.parse(row.request_headers) as Record<string, string>, body: row.request_body },
+    request: { url: row.request_url, headers: JSON.parse(row.request_headers) as Record<string, string>, body: attemptRequestBody(row.request_body, deliveryBody) },
     response: hasResponse
       ? {
           status: row.response_status,

@@ -106,6 +106,7 @@ export interface DeliveryAttemptRow {
   request_url: string;
   /** JSON object; secrets redacted. */
   request_headers: string;
+  /** '' (SAME_AS_DELIVERY, src/delivery/attempt-record.ts): the delivery's body; older attempts: its redacted copy. */
   request_body: string;
   succeeded: Bool;
   response_status: number | null;

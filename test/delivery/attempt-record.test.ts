@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { composeWebhookBody } from '../../src/activities/payload.ts';
-import { REDACTED, attemptRow, redactBody, redactHeaders } from '../../src/delivery/attempt-record.ts';
+import { REDACTED, SAME_AS_DELIVERY, attemptRequestBody, attemptRow, redactBody, redactHeaders } from '../../src/delivery/attempt-record.ts';
 
 describe('attempt record redaction', () => {
   it('hides the signature and authorization headers, whatever their case', () => {
@@ -22,6 +22,14 @@ describe('attempt record redaction', () => {
     assert.equal(redactBody(plain), plain);
   });
 
+  it('shows the copy an attempt recorded before kept, and otherwise its delivery\'s body, redacted', () => {
+    const body = composeWebhookBody('{"_id":"a1"}', '{"_id":"l1"}', 'key');
+    const kept = redactBody(composeWebhookBody('{"_id":"a0"}', '{"_id":"l1"}', 'key'));
+    assert.equal(attemptRequestBody(kept, body), kept);
+    assert.equal(attemptRequestBody(SAME_AS_DELIVERY, body), redactBody(body));
+    assert.ok(!attemptRequestBody(SAME_AS_DELIVERY, body).includes('"key"'));
+  });
+
   it('stores the attempt with the redacted request and the outcome', () => {
     const body = composeWebhookBody('{"_id":"a1"}', '{"_id":"l1"}', 'key');
     const row = attemptRow({
@@ -36,7 +44,8 @@ describe('attempt record redaction', () => {
     assert.equal(row.attempt_number, 3);
     assert.equal(row.succeeded, 0);
     assert.equal(row.request_headers, JSON.stringify({ 'webhook-signature': REDACTED }));
-    assert.equal(JSON.parse(row.request_body).handshake_key, REDACTED);
+    assert.equal(row.request_body, SAME_AS_DELIVERY, 'the body is its delivery\'s, not stored again');
+    assert.equal(JSON.parse(attemptRequestBody(row.request_body, body)).handshake_key, REDACTED);
     assert.deepEqual([row.response_status, row.error_category, row.error_message], [500, 'http_status', 'HTTP 500']);
   });
 });

@@ -260,6 +260,8 @@ for (const dialect of DIALECTS) {
       const sent = JSON.parse(detail.attempt_records[0].request.body);
       assert.equal(sent.handshake_key, '[redacted]');
       assert.equal(sent.lead._id, lead._id);
+      const stored = await h().ctx.db.selectFrom('delivery_attempts').select('request_body').where('delivery_id', '=', entry.delivery_id).execute();
+      assert.deepEqual(stored, [{ request_body: '' }], 'the attempt keeps no second copy of its delivery\'s body');
     });
   });
 }

@@ -17,7 +17,7 @@ export const deliveryRoutes: ApiRoutes = (api, ctx) => {
     requireAdmin(request.actor);
     const delivery = await getDelivery(ctx.db, request.actor.accountId, request.params.id);
     const attempts = await listAttempts(ctx.db, request.actor.accountId, delivery.id);
-    return { ...toDeliveryView(delivery), attempt_records: attempts.map(toAttemptView) };
+    return { ...toDeliveryView(delivery), attempt_records: attempts.map((attempt) => toAttemptView(attempt, delivery.body)) };
   });
 
   api.post('/deliveries/:id/retry', { schema: { tags, params: IdParams, summary: 'Attempt the delivery again now' } }, async (request, reply) => {
