@@ -9,6 +9,7 @@ import { newId } from '../shared/ids.ts';
 import { fixedRead, insertEach, type Rows, type TableRows } from '../storage/fixed-sql.ts';
 import type { Schema } from '../storage/schema.ts';
 import { catalogueOrder, type ActivityChange, type ActivityType } from './catalogue.ts';
+import { LeadReads } from './lead-reads.ts';
 import { SNAPSHOT_COLUMNS, snapshotOf, type SnapshotRow } from './lead-snapshot.ts';
 import { buildActivityObject, type ActivityUser, type LeadSnapshot } from './payload.ts';
 
@@ -121,12 +122,14 @@ export class ActivityRecorder {
   private outbox: OutboxWriter | undefined;
 
   private readonly readOnly: Kysely<Schema>;
+  private readonly leadReads: LeadReads;
 
   constructor(
     private readonly db: Kysely<Schema>,
     private readonly clock: Clock,
   ) {
     this.readOnly = db.withPlugin(refuseWrites);
+    this.leadReads = new LeadReads(db);
   }
 
   /** The delivery engine plugs itself in here; without it activities are only stored. */
@@ -187,7 +190,8 @@ export class ActivityRecorder {
    * them) and the account's webhooks still those remembered. Anything else (a write through
    * `tx.db` is refused; a second reserve or record; a guard that fails) runs `work` again through
    * `transaction`, which is always right: the first run wrote nothing. Two round trips where
-   * `transaction` takes four, and no BEGIN or COMMIT of its own.
+   * `transaction` takes four, and no BEGIN or COMMIT of its own; under load both are shared with
+   * the account's other changes (lead-reads.ts, the outbox's batches).
    */
   async transactionAtOnce<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     const outbox = this.outbox;
@@ -201,7 +205,7 @@ export class ActivityRecorder {
       now,
       reserve: async (accountId, leadId, count) => {
         if (guard || !outbox.writesAtOnce?.(accountId)) throw new NotAtOnce();
-        const [row] = await readLeadWithSequence(this.db, [leadId, accountId]);
+        const row = await this.leadReads.read(accountId, leadId);
         if (!row) return undefined;
         const seqBefore = Number(row.activity_seq);
         guard = { accountId, leadId, seqBefore, count, reserved: { lead: snapshotOf(row), seqAfter: seqBefore + count } };
@@ -289,9 +293,6 @@ async function prepareActivities(
   }));
   return { activities, rows };
 }
-
-/** The lead as `reserveReadingLead` returns it, taking nothing. */
-const readLeadWithSequence = fixedRead<SnapshotRow & { activity_seq: number | string }>(`select "activity_seq", ${SNAPSHOT_COLUMNS} from "leads" where "id" = ? and "account_id" = ?`);
 
 /** What `transactionAtOnce` does when its change is not one it can write at once. */
 class NotAtOnce extends Error {}

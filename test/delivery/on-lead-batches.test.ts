@@ -14,22 +14,25 @@ import { useHarness, type TestAccount } from '../helpers/harness.ts';
 import { actorOf } from '../helpers/webhooks.ts';
 
 const BATCHED = 'json_to_recordset(';
+const SHARED_READ = '"id" = any(';
 
 for (const dialect of DIALECTS) {
   describe(`changes on a lead written at once [${dialect}]`, () => {
     const h = useHarness(dialect);
 
-    /** Runs `work` while counting the changes in each batched on-lead statement, in order. */
-    async function countingBatches<T>(work: () => Promise<T>): Promise<{ result: T; batches: number[] }> {
+    /** Runs `work` while counting the changes in each batched on-lead statement, and the leads of each shared lead read, in order. */
+    async function countingBatches<T>(work: () => Promise<T>): Promise<{ result: T; batches: number[]; reads: number[] }> {
       const db = h().ctx.db;
       const original = db.executeQuery.bind(db);
       const batches: number[] = [];
+      const reads: number[] = [];
       db.executeQuery = (async (query: CompiledQuery) => {
         if (query.sql.includes(BATCHED)) batches.push((JSON.parse(query.parameters[0] as string) as unknown[]).length);
+        if (query.sql.includes(SHARED_READ)) reads.push((query.parameters[1] as unknown[]).length);
         return original(query);
       }) as typeof db.executeQuery;
       try {
-        return { result: await work(), batches };
+        return { result: await work(), batches, reads };
       } finally {
         db.executeQuery = original;
       }
@@ -91,7 +94,7 @@ for (const dialect of DIALECTS) {
     it('stores each of many concurrent notes once, numbered in commit order with their deliveries, several on one lead', async () => {
       const { acct, hooks, leads } = await accountWithLeads(3);
       const calls = Array.from({ length: 30 }, (_, i) => ({ lead: leads[i % leads.length]!, content: `note ${i}` }));
-      const { result: answers, batches } = await countingBatches(() => Promise.all(calls.map((c) => acct.api('POST', `/leads/${c.lead}/notes`, { content: c.content }))));
+      const { result: answers, batches, reads } = await countingBatches(() => Promise.all(calls.map((c) => acct.api('POST', `/leads/${c.lead}/notes`, { content: c.content }))));
       for (const [i, answer] of answers.entries()) {
         assert.equal(answer.status, 201, JSON.stringify(answer.body));
         assert.deepEqual(answer.body.lead._id, calls[i]!.lead);
@@ -101,8 +104,10 @@ for (const dialect of DIALECTS) {
       if (dialect === 'postgres') {
         assert.ok(Math.max(...batches) > 1, `some statement carried several notes: ${batches.join(', ')}`);
         assert.ok(Math.max(...batches) <= leads.length, `never two notes of one lead in a statement: ${batches.join(', ')}`);
+        assert.ok(reads.length < calls.length && Math.max(...reads) > 1, `notes that arrived together read their leads together: ${reads.join(', ')}`);
+        assert.ok(Math.max(...reads) <= leads.length, `each lead once in a read: ${reads.join(', ')}`);
       } else {
-        assert.deepEqual(batches, [], 'SQLite writes every note in a transaction');
+        assert.deepEqual([batches, reads], [[], []], 'SQLite writes every note in a transaction');
       }
     });
 
