@@ -4,13 +4,13 @@
 // the others of its statement along, and a lead whose statement fails gets the error alone.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CompiledQuery } from 'kysely';
 import type { Actor } from '../../src/activities/recorder.ts';
 import { newLeadRow } from '../../src/crm/leads.service.ts';
 import { rememberedNewLead } from '../../src/crm/new-lead-pipelines.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { DIALECTS } from '../helpers/databases.ts';
 import { useHarness, type TestAccount } from '../helpers/harness.ts';
+import { jsonLength, observingQueries } from '../helpers/observe-queries.ts';
 
 const BATCHED_LEADS = 'json_populate_recordset(null::"leads"';
 
@@ -20,23 +20,18 @@ for (const dialect of DIALECTS) {
 
     /** Runs `work` while counting the leads (and the deliveries) of each batched new-lead statement, in order. */
     async function countingBatches<T>(work: () => Promise<T>): Promise<{ result: T; batches: number[]; deliveries: number[] }> {
-      const db = h().ctx.db;
-      const original = db.executeQuery.bind(db);
       const batches: number[] = [];
       const deliveries: number[] = [];
-      const count = (parameter: unknown) => (JSON.parse(parameter as string) as unknown[]).length;
-      db.executeQuery = (async (query: CompiledQuery) => {
-        if (query.sql.includes(BATCHED_LEADS)) {
-          batches.push(count(query.parameters[0]));
-          deliveries.push(count(query.parameters[query.parameters.length - 1]));
-        }
-        return original(query);
-      }) as typeof db.executeQuery;
-      try {
-        return { result: await work(), batches, deliveries };
-      } finally {
-        db.executeQuery = original;
-      }
+      const result = await observingQueries(
+        h().ctx.db,
+        (query) => {
+          if (!query.sql.includes(BATCHED_LEADS)) return;
+          batches.push(jsonLength(query.parameters[0]));
+          deliveries.push(jsonLength(query.parameters[query.parameters.length - 1]));
+        },
+        work,
+      );
+      return { result, batches, deliveries };
     }
 
     async function deliveriesOf(leadId: string) {
@@ -126,31 +121,29 @@ for (const dialect of DIALECTS) {
         await acct.api('POST', '/webhooks', { url: 'https://example.test/a' });
         assert.equal((await acct.api('POST', '/leads', { name: 'warm-up', pipeline_id: pipe._id })).status, 201);
         // The first batched statement waits for the gate, as with the database stalled.
-        const db = h().ctx.db;
-        const original = db.executeQuery.bind(db);
         let open!: () => void;
         const gate = new Promise<void>((resolve) => (open = resolve));
         let held = false;
-        db.executeQuery = (async (query: CompiledQuery) => {
+        const hold = async (query: { sql: string }) => {
           if (!held && query.sql.includes(BATCHED_LEADS)) {
             held = true;
             await gate;
           }
-          return original(query);
-        }) as typeof db.executeQuery;
-        try {
-          const stalled = acct.api('POST', '/leads', { name: 'Stalled', pipeline_id: pipe._id });
-          const behind = await Promise.all(['Behind 1', 'Behind 2'].map((name) => acct.api('POST', '/leads', { name, pipeline_id: pipe._id })));
-          for (const answer of behind) {
-            assert.equal(answer.status, 503, JSON.stringify(answer.body));
-            assert.ok(Number(answer.headers['retry-after']) > 0);
+        };
+        await observingQueries(h().ctx.db, hold, async () => {
+          try {
+            const stalled = acct.api('POST', '/leads', { name: 'Stalled', pipeline_id: pipe._id });
+            const behind = await Promise.all(['Behind 1', 'Behind 2'].map((name) => acct.api('POST', '/leads', { name, pipeline_id: pipe._id })));
+            for (const answer of behind) {
+              assert.equal(answer.status, 503, JSON.stringify(answer.body));
+              assert.ok(Number(answer.headers['retry-after']) > 0);
+            }
+            open();
+            assert.equal((await stalled).status, 201);
+          } finally {
+            open();
           }
-          open();
-          assert.equal((await stalled).status, 201);
-        } finally {
-          open();
-          db.executeQuery = original;
-        }
+        });
         const names = (await h().ctx.db.selectFrom('leads').select('name').where('account_id', '=', acct.accountId).execute()).map((r) => r.name).sort();
         assert.deepEqual(names, ['Stalled', 'warm-up']);
       });

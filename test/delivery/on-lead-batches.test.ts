@@ -5,12 +5,12 @@
 // webhooks changed between the read and the write, where the change runs again in a transaction.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CompiledQuery } from 'kysely';
 import { composeWebhookBody } from '../../src/activities/payload.ts';
 import type { Tx } from '../../src/activities/recorder.ts';
 import { createNote } from '../../src/crm/notes.service.ts';
 import { DIALECTS } from '../helpers/databases.ts';
 import { useHarness, type TestAccount } from '../helpers/harness.ts';
+import { jsonLength, observingQueries } from '../helpers/observe-queries.ts';
 import { actorOf } from '../helpers/webhooks.ts';
 
 const BATCHED = 'json_to_recordset(';
@@ -22,20 +22,17 @@ for (const dialect of DIALECTS) {
 
     /** Runs `work` while counting the changes in each batched on-lead statement, and the leads of each shared lead read, in order. */
     async function countingBatches<T>(work: () => Promise<T>): Promise<{ result: T; batches: number[]; reads: number[] }> {
-      const db = h().ctx.db;
-      const original = db.executeQuery.bind(db);
       const batches: number[] = [];
       const reads: number[] = [];
-      db.executeQuery = (async (query: CompiledQuery) => {
-        if (query.sql.includes(BATCHED)) batches.push((JSON.parse(query.parameters[0] as string) as unknown[]).length);
-        if (query.sql.includes(SHARED_READ)) reads.push((query.parameters[1] as unknown[]).length);
-        return original(query);
-      }) as typeof db.executeQuery;
-      try {
-        return { result: await work(), batches, reads };
-      } finally {
-        db.executeQuery = original;
-      }
+      const result = await observingQueries(
+        h().ctx.db,
+        (query) => {
+          if (query.sql.includes(BATCHED)) batches.push(jsonLength(query.parameters[0]));
+          if (query.sql.includes(SHARED_READ)) reads.push((query.parameters[1] as unknown[]).length);
+        },
+        work,
+      );
+      return { result, batches, reads };
     }
 
     /** An account with two webhooks (one with a handshake key) and `count` leads, each with a note: the webhooks are remembered. */
@@ -185,6 +182,37 @@ for (const dialect of DIALECTS) {
       assert.equal(Number(lead.size), 42);
       await assertLeadConsistent(leadId, hooks);
     });
+
+    if (dialect === 'postgres') {
+      it('answers the notes waiting behind a lead read that hangs 503 after the time the pool waits for a connection, and writes none of them', async () => {
+        const { acct, leads } = await accountWithLeads(1);
+        let open!: () => void;
+        const gate = new Promise<void>((resolve) => (open = resolve));
+        let held = false;
+        const hold = async (query: { sql: string }) => {
+          if (!held && query.sql.includes(SHARED_READ)) {
+            held = true;
+            await gate;
+          }
+        };
+        await observingQueries(h().ctx.db, hold, async () => {
+          try {
+            const stalled = acct.api('POST', `/leads/${leads[0]}/notes`, { content: 'stalled' });
+            const behind = await Promise.all([1, 2].map(() => acct.api('POST', `/leads/${leads[0]}/notes`, { content: 'behind' })));
+            for (const answer of behind) {
+              assert.equal(answer.status, 503, JSON.stringify(answer.body));
+              assert.ok(Number(answer.headers['retry-after']) > 0);
+            }
+            open();
+            assert.equal((await stalled).status, 201);
+          } finally {
+            open();
+          }
+        });
+        assert.deepEqual(await notesWith(acct, 'behind'), []);
+        assert.equal((await notesWith(acct, 'stalled')).length, 1);
+      });
+    }
 
     it('answers 404 for a note on a lead the account does not have, and writes nothing', async () => {
       const { acct } = await accountWithLeads(1);
