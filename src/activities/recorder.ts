@@ -123,6 +123,12 @@ export class ActivityRecorder {
 
   private readonly readOnly: Kysely<Schema>;
   private readonly leadReads: LeadReads;
+  /**
+   * Per lead, the end of the last change on its way through transactionAtOnce in this process.
+   * Another change of the same lead reads it only after that one's statement answered: read before,
+   * it would see the numbers the first is about to take, and its statement would fail its guard.
+   */
+  private readonly leadsAtOnce = new Map<string, Promise<void>>();
 
   constructor(
     private readonly db: Kysely<Schema>,
@@ -200,11 +206,19 @@ export class ActivityRecorder {
     const deferred: TableRows[] = [];
     let guard: (LeadGuard & { reserved: Reserved }) | undefined;
     let recorded: { activities: RecordedActivity[]; rows: ActivityRows } | undefined;
+    /** This change's place in leadsAtOnce, from its `reserve` until its statement answered. */
+    let claimed: { leadId: string; done: Promise<void> } | undefined;
+    let release = () => {};
     const tx: Tx = {
       db: this.readOnly,
       now,
       reserve: async (accountId, leadId, count) => {
         if (guard || !outbox.writesAtOnce?.(accountId)) throw new NotAtOnce();
+        const before = this.leadsAtOnce.get(leadId);
+        const done = new Promise<void>((resolve) => (release = resolve));
+        this.leadsAtOnce.set(leadId, done);
+        claimed = { leadId, done };
+        await before;
         const row = await this.leadReads.read(accountId, leadId);
         if (!row) return undefined;
         const seqBefore = Number(row.activity_seq);
@@ -219,15 +233,21 @@ export class ActivityRecorder {
         return recorded.activities;
       },
     };
+    let enqueued: number | undefined;
     let result: T;
     try {
-      result = await work(tx);
-    } catch (error) {
-      if (error instanceof NotAtOnce) return this.transaction(work);
-      throw error;
+      try {
+        result = await work(tx);
+      } catch (error) {
+        if (error instanceof NotAtOnce) return this.transaction(work);
+        throw error;
+      }
+      if (!guard || !recorded) return this.transaction(work);
+      enqueued = await outbox.insertOnLead(this.db, guard, [...deferred, { table: 'activities', rows: recorded.rows }], recorded.activities, now);
+    } finally {
+      release();
+      if (claimed && this.leadsAtOnce.get(claimed.leadId) === claimed.done) this.leadsAtOnce.delete(claimed.leadId);
     }
-    if (!guard || !recorded) return this.transaction(work);
-    const enqueued = await outbox.insertOnLead(this.db, guard, [...deferred, { table: 'activities', rows: recorded.rows }], recorded.activities, now);
     if (enqueued === undefined) return this.transaction(work);
     if (enqueued > 0) outbox.committed(enqueued);
     return result;

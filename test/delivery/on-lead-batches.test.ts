@@ -89,7 +89,7 @@ for (const dialect of DIALECTS) {
       h().ctx.db.selectFrom('notes').select(['id', 'lead_id']).where('account_id', '=', acct.accountId).where('content', '=', content).execute();
 
     it('stores each of many concurrent notes once, numbered in commit order with their deliveries, several on one lead', async () => {
-      const { acct, hooks, leads } = await accountWithLeads(3);
+      const { acct, hooks, leads } = await accountWithLeads(10);
       const calls = Array.from({ length: 30 }, (_, i) => ({ lead: leads[i % leads.length]!, content: `note ${i}` }));
       const { result: answers, batches, reads } = await countingBatches(() => Promise.all(calls.map((c) => acct.api('POST', `/leads/${c.lead}/notes`, { content: c.content }))));
       for (const [i, answer] of answers.entries()) {
@@ -184,8 +184,46 @@ for (const dialect of DIALECTS) {
     });
 
     if (dialect === 'postgres') {
+      it('reads a lead for its next change only after the previous change on its way answered, so neither is bound to fail', async () => {
+        const { acct, hooks, leads } = await accountWithLeads(1);
+        let open!: () => void;
+        const gate = new Promise<void>((resolve) => (open = resolve));
+        let statements = 0;
+        // Transactions begun: a change that fell back from writing at once.
+        const db = h().ctx.db;
+        const transaction = db.transaction.bind(db);
+        let transactions = 0;
+        db.transaction = () => {
+          transactions += 1;
+          return transaction();
+        };
+        const hold = async (query: { sql: string }) => {
+          if (!query.sql.includes(BATCHED)) return;
+          statements += 1;
+          if (statements === 1) await gate;
+        };
+        await observingQueries(h().ctx.db, hold, async () => {
+          try {
+            const first = acct.api('POST', `/leads/${leads[0]}/notes`, { content: 'first' });
+            while (statements === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+            const second = acct.api('POST', `/leads/${leads[0]}/notes`, { content: 'second' });
+            // Room for a second note that did not wait to read its lead and write.
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            assert.equal(statements, 1, 'no statement of the second note while the first one\'s is on its way');
+            open();
+            assert.deepEqual([(await first).status, (await second).status], [201, 201]);
+          } finally {
+            open();
+            db.transaction = transaction;
+          }
+        });
+        assert.deepEqual([statements, transactions], [2, 0], 'each note in its own statement, neither run again in a transaction');
+        for (const content of ['first', 'second']) assert.equal((await notesWith(acct, content)).length, 1);
+        await assertLeadConsistent(leads[0]!, hooks);
+      });
+
       it('answers the notes waiting behind a lead read that hangs 503 after the time the pool waits for a connection, and writes none of them', async () => {
-        const { acct, leads } = await accountWithLeads(1);
+        const { acct, leads } = await accountWithLeads(3);
         let open!: () => void;
         const gate = new Promise<void>((resolve) => (open = resolve));
         let held = false;
@@ -198,7 +236,8 @@ for (const dialect of DIALECTS) {
         await observingQueries(h().ctx.db, hold, async () => {
           try {
             const stalled = acct.api('POST', `/leads/${leads[0]}/notes`, { content: 'stalled' });
-            const behind = await Promise.all([1, 2].map(() => acct.api('POST', `/leads/${leads[0]}/notes`, { content: 'behind' })));
+            // On other leads: a change of a lead with one on its way takes the transaction instead.
+            const behind = await Promise.all([leads[1], leads[2]].map((lead) => acct.api('POST', `/leads/${lead}/notes`, { content: 'behind' })));
             for (const answer of behind) {
               assert.equal(answer.status, 503, JSON.stringify(answer.body));
               assert.ok(Number(answer.headers['retry-after']) > 0);
