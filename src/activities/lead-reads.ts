@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import { PG_CONNECT_TIMEOUT_MS } from '../storage/database.ts';
 import { fixedRead } from '../storage/fixed-sql.ts';
 import type { Schema } from '../storage/schema.ts';
+import { waitedAsForConnection } from '../storage/storage-errors.ts';
 import { SNAPSHOT_COLUMNS, type SnapshotRow } from './lead-snapshot.ts';
 
 export type LeadWithSequence = SnapshotRow & { activity_seq: number | string };
@@ -44,8 +45,7 @@ export class LeadReads {
         const at = queue.indexOf(read);
         if (at < 0) return;
         queue.splice(at, 1);
-        // The pool's own words for the same wait, so it is the same 503 (storage-errors.ts).
-        reject(new Error('timeout exceeded when trying to connect: a lead read waited for the statement before it'));
+        reject(waitedAsForConnection('a lead read waited for the statement before it'));
       }, PG_CONNECT_TIMEOUT_MS);
       queue.push(read);
     });

@@ -7,7 +7,9 @@ import type { ExpressionBuilder, Kysely, KyselyPlugin } from 'kysely';
 import type { Clock } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
 import { fixedRead, insertEach, type Rows, type TableRows } from '../storage/fixed-sql.ts';
+import { PG_CONNECT_TIMEOUT_MS } from '../storage/database.ts';
 import type { Schema } from '../storage/schema.ts';
+import { waitedAsForConnection } from '../storage/storage-errors.ts';
 import { catalogueOrder, type ActivityChange, type ActivityType } from './catalogue.ts';
 import { LeadReads } from './lead-reads.ts';
 import { SNAPSHOT_COLUMNS, snapshotOf, type SnapshotRow } from './lead-snapshot.ts';
@@ -124,7 +126,7 @@ export class ActivityRecorder {
   private readonly readOnly: Kysely<Schema>;
   private readonly leadReads: LeadReads;
   /**
-   * Per lead, the end of the last change on its way through transactionAtOnce in this process.
+   * Per account and lead, the end of the last change on its way through transactionAtOnce in this process.
    * Another change of the same lead reads it only after that one's statement answered: read before,
    * it would see the numbers the first is about to take, and its statement would fail its guard.
    */
@@ -207,18 +209,19 @@ export class ActivityRecorder {
     let guard: (LeadGuard & { reserved: Reserved }) | undefined;
     let recorded: { activities: RecordedActivity[]; rows: ActivityRows } | undefined;
     /** This change's place in leadsAtOnce, from its `reserve` until its statement answered. */
-    let claimed: { leadId: string; done: Promise<void> } | undefined;
+    let claimed: { key: string; done: Promise<void> } | undefined;
     let release = () => {};
     const tx: Tx = {
       db: this.readOnly,
       now,
       reserve: async (accountId, leadId, count) => {
         if (guard || !outbox.writesAtOnce?.(accountId)) throw new NotAtOnce();
-        const before = this.leadsAtOnce.get(leadId);
+        const key = `${accountId}\u0000${leadId}`;
+        const before = this.leadsAtOnce.get(key);
         const done = new Promise<void>((resolve) => (release = resolve));
-        this.leadsAtOnce.set(leadId, done);
-        claimed = { leadId, done };
-        await before;
+        this.leadsAtOnce.set(key, done);
+        claimed = { key, done };
+        if (before) await afterPrevious(before);
         const row = await this.leadReads.read(accountId, leadId);
         if (!row) return undefined;
         const seqBefore = Number(row.activity_seq);
@@ -246,7 +249,7 @@ export class ActivityRecorder {
       enqueued = await outbox.insertOnLead(this.db, guard, [...deferred, { table: 'activities', rows: recorded.rows }], recorded.activities, now);
     } finally {
       release();
-      if (claimed && this.leadsAtOnce.get(claimed.leadId) === claimed.done) this.leadsAtOnce.delete(claimed.leadId);
+      if (claimed && this.leadsAtOnce.get(claimed.key) === claimed.done) this.leadsAtOnce.delete(claimed.key);
     }
     if (enqueued === undefined) return this.transaction(work);
     if (enqueued > 0) outbox.committed(enqueued);
@@ -312,6 +315,22 @@ async function prepareActivities(
     lead_seq: a.leadSeq,
   }));
   return { activities, rows };
+}
+
+/**
+ * Waits for the previous at-once change of a lead, as long as a caller waits for a connection: with
+ * the database stalled under that change, this one is answered the same 503 instead of waiting on.
+ */
+async function afterPrevious(previous: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(waitedAsForConnection('a change waited for the previous change of its lead')), PG_CONNECT_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([previous, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** What `transactionAtOnce` does when its change is not one it can write at once. */

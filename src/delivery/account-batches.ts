@@ -15,7 +15,7 @@
 import type { Kysely } from 'kysely';
 import { PG_CONNECT_TIMEOUT_MS } from '../storage/database.ts';
 import type { Schema } from '../storage/schema.ts';
-import { classifyStorageError } from '../storage/storage-errors.ts';
+import { classifyStorageError, waitedAsForConnection } from '../storage/storage-errors.ts';
 
 /**
  * Statements of one account on their way at once; more writes wait for the next. One gave the most
@@ -134,8 +134,7 @@ export function createAccountBatches<W>(kind: BatchKind<W>) {
           const at = queue.waiting.indexOf(member);
           if (at < 0) return;
           queue.waiting.splice(at, 1);
-          // The pool's own words for the same wait, so it is the same 503 (storage-errors.ts).
-          reject(new Error('timeout exceeded when trying to connect: a write waited for the statement before it'));
+          reject(waitedAsForConnection('a write waited for the statement before it'));
         }, WAIT_LIMIT_MS);
         queue.waiting.push(member);
       });

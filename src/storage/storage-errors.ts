@@ -79,6 +79,15 @@ const PG_CONNECTION_MESSAGES: Array<[RegExp, StorageFailureKind]> = [
   [/connection terminated|client has encountered a connection error|client was closed and is not queryable|connection is closed|server closed the connection/i, 'unreachable'],
 ];
 
+/**
+ * The error for a caller that waited in one of leadhook's own queues in front of the database (a
+ * shared statement, the previous change of a lead) as long as the pool lets a caller wait for a
+ * connection: in the pool's own words, so it is classified, and answered, as that same wait.
+ */
+export function waitedAsForConnection(what: string): Error {
+  return new Error(`timeout exceeded when trying to connect: ${what}`);
+}
+
 /** What kind of storage failure `error` is, or undefined when it is none (then it is a bug or a refusal). */
 export function classifyStorageError(error: unknown): StorageFailure | undefined {
   for (let current = error, depth = 0; current && depth < 5; depth++) {

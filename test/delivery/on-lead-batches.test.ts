@@ -222,6 +222,34 @@ for (const dialect of DIALECTS) {
         await assertLeadConsistent(leads[0]!, hooks);
       });
 
+      it('answers a change waiting for its lead\'s previous change 503 when that one hangs past the time the pool waits for a connection', async () => {
+        const { acct, leads } = await accountWithLeads(1);
+        let open!: () => void;
+        const gate = new Promise<void>((resolve) => (open = resolve));
+        let held = false;
+        const hold = async (query: { sql: string }) => {
+          if (!held && query.sql.includes(BATCHED)) {
+            held = true;
+            await gate;
+          }
+        };
+        await observingQueries(h().ctx.db, hold, async () => {
+          try {
+            const stalled = acct.api('POST', `/leads/${leads[0]}/notes`, { content: 'stalled' });
+            while (!held) await new Promise((resolve) => setTimeout(resolve, 5));
+            const behind = await acct.api('POST', `/leads/${leads[0]}/notes`, { content: 'behind' });
+            assert.equal(behind.status, 503, JSON.stringify(behind.body));
+            assert.ok(Number(behind.headers['retry-after']) > 0);
+            open();
+            assert.equal((await stalled).status, 201);
+          } finally {
+            open();
+          }
+        });
+        assert.deepEqual(await notesWith(acct, 'behind'), []);
+        assert.equal((await notesWith(acct, 'stalled')).length, 1);
+      });
+
       it('answers the notes waiting behind a lead read that hangs 503 after the time the pool waits for a connection, and writes none of them', async () => {
         const { acct, leads } = await accountWithLeads(3);
         let open!: () => void;
