@@ -10,7 +10,7 @@ import { rememberedNewLead } from '../../src/crm/new-lead-pipelines.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { DIALECTS } from '../helpers/databases.ts';
 import { useHarness, type TestAccount } from '../helpers/harness.ts';
-import { jsonLength, observingQueries } from '../helpers/observe-queries.ts';
+import { assertWaitedOut, jsonLength, observingQueries, withFirstStatementHeld } from '../helpers/observe-queries.ts';
 
 const BATCHED_LEADS = 'json_populate_recordset(null::"leads"';
 
@@ -121,28 +121,13 @@ for (const dialect of DIALECTS) {
         await acct.api('POST', '/webhooks', { url: 'https://example.test/a' });
         assert.equal((await acct.api('POST', '/leads', { name: 'warm-up', pipeline_id: pipe._id })).status, 201);
         // The first batched statement waits for the gate, as with the database stalled.
-        let open!: () => void;
-        const gate = new Promise<void>((resolve) => (open = resolve));
-        let held = false;
-        const hold = async (query: { sql: string }) => {
-          if (!held && query.sql.includes(BATCHED_LEADS)) {
-            held = true;
-            await gate;
-          }
-        };
-        await observingQueries(h().ctx.db, hold, async () => {
-          try {
-            const stalled = acct.api('POST', '/leads', { name: 'Stalled', pipeline_id: pipe._id });
-            const behind = await Promise.all(['Behind 1', 'Behind 2'].map((name) => acct.api('POST', '/leads', { name, pipeline_id: pipe._id })));
-            for (const answer of behind) {
-              assert.equal(answer.status, 503, JSON.stringify(answer.body));
-              assert.ok(Number(answer.headers['retry-after']) > 0);
-            }
-            open();
-            assert.equal((await stalled).status, 201);
-          } finally {
-            open();
-          }
+        await withFirstStatementHeld(h().ctx.db, BATCHED_LEADS, async (held) => {
+          const stalled = acct.api('POST', '/leads', { name: 'Stalled', pipeline_id: pipe._id });
+          await held.reached();
+          const behind = await Promise.all(['Behind 1', 'Behind 2'].map((name) => acct.api('POST', '/leads', { name, pipeline_id: pipe._id })));
+          for (const answer of behind) assertWaitedOut(answer);
+          held.release();
+          assert.equal((await stalled).status, 201);
         });
         const names = (await h().ctx.db.selectFrom('leads').select('name').where('account_id', '=', acct.accountId).execute()).map((r) => r.name).sort();
         assert.deepEqual(names, ['Stalled', 'warm-up']);

@@ -10,7 +10,7 @@ import type { Tx } from '../../src/activities/recorder.ts';
 import { createNote } from '../../src/crm/notes.service.ts';
 import { DIALECTS } from '../helpers/databases.ts';
 import { useHarness, type TestAccount } from '../helpers/harness.ts';
-import { jsonLength, observingQueries } from '../helpers/observe-queries.ts';
+import { assertWaitedOut, jsonLength, observingQueries, withFirstStatementHeld } from '../helpers/observe-queries.ts';
 import { actorOf } from '../helpers/webhooks.ts';
 
 const BATCHED = 'json_to_recordset(';
@@ -224,27 +224,12 @@ for (const dialect of DIALECTS) {
 
       it('answers a change waiting for its lead\'s previous change 503 when that one hangs past the time the pool waits for a connection', async () => {
         const { acct, leads } = await accountWithLeads(1);
-        let open!: () => void;
-        const gate = new Promise<void>((resolve) => (open = resolve));
-        let held = false;
-        const hold = async (query: { sql: string }) => {
-          if (!held && query.sql.includes(BATCHED)) {
-            held = true;
-            await gate;
-          }
-        };
-        await observingQueries(h().ctx.db, hold, async () => {
-          try {
-            const stalled = acct.api('POST', `/leads/${leads[0]}/notes`, { content: 'stalled' });
-            while (!held) await new Promise((resolve) => setTimeout(resolve, 5));
-            const behind = await acct.api('POST', `/leads/${leads[0]}/notes`, { content: 'behind' });
-            assert.equal(behind.status, 503, JSON.stringify(behind.body));
-            assert.ok(Number(behind.headers['retry-after']) > 0);
-            open();
-            assert.equal((await stalled).status, 201);
-          } finally {
-            open();
-          }
+        await withFirstStatementHeld(h().ctx.db, BATCHED, async (held) => {
+          const stalled = acct.api('POST', `/leads/${leads[0]}/notes`, { content: 'stalled' });
+          await held.reached();
+          assertWaitedOut(await acct.api('POST', `/leads/${leads[0]}/notes`, { content: 'behind' }));
+          held.release();
+          assert.equal((await stalled).status, 201);
         });
         assert.deepEqual(await notesWith(acct, 'behind'), []);
         assert.equal((await notesWith(acct, 'stalled')).length, 1);
@@ -252,29 +237,14 @@ for (const dialect of DIALECTS) {
 
       it('answers the notes waiting behind a lead read that hangs 503 after the time the pool waits for a connection, and writes none of them', async () => {
         const { acct, leads } = await accountWithLeads(3);
-        let open!: () => void;
-        const gate = new Promise<void>((resolve) => (open = resolve));
-        let held = false;
-        const hold = async (query: { sql: string }) => {
-          if (!held && query.sql.includes(SHARED_READ)) {
-            held = true;
-            await gate;
-          }
-        };
-        await observingQueries(h().ctx.db, hold, async () => {
-          try {
-            const stalled = acct.api('POST', `/leads/${leads[0]}/notes`, { content: 'stalled' });
-            // On other leads: a change of a lead with one on its way takes the transaction instead.
-            const behind = await Promise.all([leads[1], leads[2]].map((lead) => acct.api('POST', `/leads/${lead}/notes`, { content: 'behind' })));
-            for (const answer of behind) {
-              assert.equal(answer.status, 503, JSON.stringify(answer.body));
-              assert.ok(Number(answer.headers['retry-after']) > 0);
-            }
-            open();
-            assert.equal((await stalled).status, 201);
-          } finally {
-            open();
-          }
+        await withFirstStatementHeld(h().ctx.db, SHARED_READ, async (held) => {
+          const stalled = acct.api('POST', `/leads/${leads[0]}/notes`, { content: 'stalled' });
+          await held.reached();
+          // On other leads: a change of the same lead would wait for the stalled one instead (the test above).
+          const behind = await Promise.all([leads[1], leads[2]].map((lead) => acct.api('POST', `/leads/${lead}/notes`, { content: 'behind' })));
+          for (const answer of behind) assertWaitedOut(answer);
+          held.release();
+          assert.equal((await stalled).status, 201);
         });
         assert.deepEqual(await notesWith(acct, 'behind'), []);
         assert.equal((await notesWith(acct, 'stalled')).length, 1);
