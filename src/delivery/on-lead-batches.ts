@@ -26,12 +26,19 @@ export function createOnLeadBatches(currentWebhooks: string) {
     async run(db, accountId, fingerprint, writes) {
       const first = writes[0]!;
       const guards = writes.map((w) => ({ lead_id: w.lead.leadId, seq_before: w.lead.seqBefore, count: w.lead.count }));
-      const tables = first.inserts.map((_, i) => JSON.stringify(writes.flatMap((w): readonly object[] => w.inserts[i]!.rows), wellFormed));
+      const tables = first.inserts.map(({ table }, i) => JSON.stringify(writes.flatMap((w): readonly object[] => w.inserts[i]!.rows), BUILT_AS_JSON.has(table) ? undefined : wellFormed));
       const rows = await statementFor(shapeOf(first), first, currentWebhooks)(db, [JSON.stringify(guards), accountId, accountId, fingerprint, ...tables]);
       return new Set(rows.map((r) => r.id));
     },
   });
 }
+
+/**
+ * Tables whose rows hold no text as the caller sent it, only ids, types and JSON that JSON.stringify
+ * made (which escapes a lone surrogate): they skip the `wellFormed` pass, a replacer that made
+ * JSON.stringify visit every value of five delivery bodies per note.
+ */
+const BUILT_AS_JSON = new Set(['activities', 'deliveries']);
 
 /** Writes share a statement only when they insert into the same tables with the same columns. */
 const shapeOf = (write: OnLeadWrite) => write.inserts.map((i) => `${i.table}(${Object.keys(i.rows[0] ?? {})})`).join(' ');

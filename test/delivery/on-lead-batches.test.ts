@@ -251,6 +251,19 @@ for (const dialect of DIALECTS) {
       });
     }
 
+    it('stores a note with a lone UTF-16 surrogate as a text parameter would (U+FFFD), and delivers it escaped', async () => {
+      const { acct, hooks, leads } = await accountWithLeads(1);
+      const { result: created, batches } = await countingBatches(() => acct.api('POST', `/leads/${leads[0]}/notes`, { content: 'Broken \ud800 pair' }));
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      assert.equal(batches.length, dialect === 'postgres' ? 1 : 0);
+      const stored = await h().ctx.db.selectFrom('notes').select('content').where('id', '=', created.body._id).executeTakeFirstOrThrow();
+      // PostgreSQL binds it as U+FFFD; SQLite keeps the surrogate's three bytes, read back as three.
+      assert.equal(stored.content, dialect === 'postgres' ? 'Broken \ufffd pair' : 'Broken \ufffd\ufffd\ufffd pair');
+      const [delivery] = await h().ctx.db.selectFrom('deliveries').select('body').where('lead_id', '=', leads[0]!).where('lead_seq', '=', 3).where('webhook_id', '=', hooks[0]!._id).execute();
+      assert.ok(delivery!.body.includes('"note_content":"Broken \\ud800 pair"'), delivery!.body);
+      await assertLeadConsistent(leads[0]!, hooks);
+    });
+
     it('answers 404 for a note on a lead the account does not have, and writes nothing', async () => {
       const { acct } = await accountWithLeads(1);
       const other = await accountWithLeads(1);
