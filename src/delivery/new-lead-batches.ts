@@ -4,7 +4,7 @@
 // account's webhooks); the others of its statement do not depend on it.
 import type { ActivityRows, GuardedLeadInsert } from '../activities/recorder.ts';
 import { columnList, fixedRead } from '../storage/fixed-sql.ts';
-import { createAccountBatches, wellFormed } from './account-batches.ts';
+import { createAccountBatches, wellFormed } from '../storage/account-batches.ts';
 import type { NewDelivery } from './store/rows.ts';
 
 export interface NewLeadWrite {
@@ -18,7 +18,7 @@ export interface NewLeadWrite {
  * remembered fingerprint (outbox-targets.ts).
  */
 export function createNewLeadBatches(currentWebhooks: string) {
-  return createAccountBatches<NewLeadWrite>({
+  return createAccountBatches<NewLeadWrite, true>({
     shapeOf,
     deliveriesOf: (lead) => lead.rows.length,
     idOf: (lead) => lead.lead.row.id,
@@ -32,7 +32,7 @@ export function createNewLeadBatches(currentWebhooks: string) {
         JSON.stringify(leads.flatMap((m) => m.activityRows)),
         JSON.stringify(leads.flatMap((m) => m.rows)),
       ]);
-      return new Set(rows.map((r) => r.id));
+      return new Map(rows.map((r) => [r.id, true as const]));
     },
   });
 }

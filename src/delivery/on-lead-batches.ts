@@ -5,7 +5,7 @@
 // share a statement.
 import type { LeadGuard } from '../activities/recorder.ts';
 import { columnList, fixedRead, type TableRows } from '../storage/fixed-sql.ts';
-import { createAccountBatches, wellFormed } from './account-batches.ts';
+import { createAccountBatches, wellFormed } from '../storage/account-batches.ts';
 
 export interface OnLeadWrite {
   lead: LeadGuard;
@@ -18,7 +18,7 @@ export interface OnLeadWrite {
  * remembered fingerprint (outbox-targets.ts).
  */
 export function createOnLeadBatches(currentWebhooks: string) {
-  return createAccountBatches<OnLeadWrite>({
+  return createAccountBatches<OnLeadWrite, true>({
     shapeOf,
     deliveriesOf: (write) => write.inserts.find((i) => i.table === 'deliveries')?.rows.length ?? 0,
     leadOf: (write) => write.lead.leadId,
@@ -28,7 +28,7 @@ export function createOnLeadBatches(currentWebhooks: string) {
       const guards = writes.map((w) => ({ lead_id: w.lead.leadId, seq_before: w.lead.seqBefore, count: w.lead.count }));
       const tables = first.inserts.map(({ table }, i) => JSON.stringify(writes.flatMap((w): readonly object[] => w.inserts[i]!.rows), BUILT_AS_JSON.has(table) ? undefined : wellFormed));
       const rows = await statementFor(shapeOf(first), first, currentWebhooks)(db, [JSON.stringify(guards), accountId, accountId, fingerprint, ...tables]);
-      return new Set(rows.map((r) => r.id));
+      return new Map(rows.map((r) => [r.id, true as const]));
     },
   });
 }

@@ -90,12 +90,12 @@ export function createOutboxTargets(): OutboxTargets {
       const result = await db.executeQuery(CompiledQuery.raw(text, [...parameters, JSON.stringify(rows), accountId, fingerprint]));
       return Number(result.numAffectedRows ?? 0) === rows.length;
     },
-    insertWithNewLead: (db, accountId, fingerprint, lead, activityRows, rows) => newLeads.write(db, accountId, fingerprint, { lead, activityRows, rows }),
+    insertWithNewLead: async (db, accountId, fingerprint, lead, activityRows, rows) => (await newLeads.submit(db, accountId, fingerprint, { lead, activityRows, rows })) === true,
     insertOnLead(db, fingerprint, lead, inserts, rows) {
       const all = rows.length > 0 ? [...inserts, { table: 'deliveries', rows } as const] : inserts;
       // Each row must name its lead: the statement adds a write's rows by it.
       if (!all.every((i) => i.rows.every((row) => 'lead_id' in row && row.lead_id === lead.leadId))) return Promise.resolve(false);
-      return onLead.write(db, lead.accountId, fingerprint, { lead, inserts: all });
+      return onLead.submit(db, lead.accountId, fingerprint, { lead, inserts: all }).then((added) => added === true);
     },
   };
 }

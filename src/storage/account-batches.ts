@@ -1,5 +1,6 @@
-// Writes of one account that share one statement (PostgreSQL: new leads, new-lead-batches.ts; and
-// changes on existing leads, on-lead-batches.ts). A statement, its commit and its round trip cost
+// Writes (or reads) of one account that share one statement (PostgreSQL: new leads,
+// new-lead-batches.ts; changes on existing leads, on-lead-batches.ts; the lead reads before those,
+// activities/lead-reads.ts). A statement, its commit and its round trip cost
 // about as much for one write as for many, and under load that fixed cost was most of the server's
 // work per write (docs/BENCHMARKS.md). So a write that finds `IN_FLIGHT` statements of its account
 // (and of the same remembered webhooks and shape) already on their way waits, with those that come
@@ -13,9 +14,9 @@
 //   write by write, so such an error reaches only the write that caused it and the rest are written
 //   as they would have been alone. The database failing (unreachable, disk full …) fails them all alike.
 import type { Kysely } from 'kysely';
-import { PG_CONNECT_TIMEOUT_MS } from '../storage/database.ts';
-import type { Schema } from '../storage/schema.ts';
-import { classifyStorageError, waitedAsForConnection } from '../storage/storage-errors.ts';
+import { PG_CONNECT_TIMEOUT_MS } from './database.ts';
+import type { Schema } from './schema.ts';
+import { classifyStorageError, waitedAsForConnection } from './storage-errors.ts';
 
 /**
  * Statements of one account on their way at once; more writes wait for the next. One gave the most
@@ -33,40 +34,43 @@ const MAX_DELIVERIES = 1_000;
  */
 const WAIT_LIMIT_MS = PG_CONNECT_TIMEOUT_MS;
 
-export interface BatchKind<W> {
+export interface BatchKind<W, R> {
   /** Writes share a statement only when their shapes (the columns of their rows) are the same. */
   shapeOf(write: W): string;
   /** Deliveries the write adds, counted against MAX_DELIVERIES. */
   deliveriesOf(write: W): number;
   /** The lead the write takes sequence numbers of, when two on one lead may not share a statement. */
   leadOf?(write: W): string;
-  /** Runs one statement for `writes` (all of one shape); answers which of them it added (`idOf`). */
-  run(db: Kysely<Schema>, accountId: string, fingerprint: string, writes: W[]): Promise<Set<string>>;
+  /**
+   * Runs one statement for `writes` (all of one shape); answers each one's result by its id
+   * (`idOf`): none for a write it did not add.
+   */
+  run(db: Kysely<Schema>, accountId: string, fingerprint: string, writes: W[]): Promise<ReadonlyMap<string, R>>;
   idOf(write: W): string;
 }
 
-interface Member<W> {
+interface Member<W, R> {
   write: W;
-  resolve: (added: boolean) => void;
+  resolve: (result: R | undefined) => void;
   reject: (error: unknown) => void;
   timer?: NodeJS.Timeout;
 }
 
-interface Queue<W> {
+interface Queue<W, R> {
   db: Kysely<Schema>;
   accountId: string;
   fingerprint: string;
-  waiting: Member<W>[];
+  waiting: Array<Member<W, R>>;
   writing: number;
 }
 
-export function createAccountBatches<W>(kind: BatchKind<W>) {
-  const queues = new Map<string, Queue<W>>();
+export function createAccountBatches<W, R>(kind: BatchKind<W, R>) {
+  const queues = new Map<string, Queue<W, R>>();
 
-  async function write(queue: Queue<W>, members: Member<W>[]): Promise<void> {
-    let added: Set<string>;
+  async function write(queue: Queue<W, R>, members: Array<Member<W, R>>): Promise<void> {
+    let results: ReadonlyMap<string, R>;
     try {
-      added = await kind.run(
+      results = await kind.run(
         queue.db,
         queue.accountId,
         queue.fingerprint,
@@ -78,10 +82,10 @@ export function createAccountBatches<W>(kind: BatchKind<W>) {
       else for (const member of members) await write(queue, [member]);
       return;
     }
-    for (const member of members) member.resolve(added.has(kind.idOf(member.write)));
+    for (const member of members) member.resolve(results.get(kind.idOf(member.write)));
   }
 
-  async function drain(key: string, queue: Queue<W>): Promise<void> {
+  async function drain(key: string, queue: Queue<W, R>): Promise<void> {
     queue.writing++;
     try {
       while (queue.waiting.length > 0) {
@@ -96,7 +100,7 @@ export function createAccountBatches<W>(kind: BatchKind<W>) {
   }
 
   /** How many of the first waiting writes go in the next statement: at least one. */
-  function batchSize(waiting: readonly Member<W>[]): number {
+  function batchSize(waiting: ReadonlyArray<Member<W, R>>): number {
     const first = waiting[0]!.write;
     const leads = new Set(kind.leadOf ? [kind.leadOf(first)] : []);
     let n = 1;
@@ -117,10 +121,10 @@ export function createAccountBatches<W>(kind: BatchKind<W>) {
 
   return {
     /**
-     * Writes `write` in a statement of its own or shared with other writes of the account;
-     * resolves true once committed, false when a guard failed and nothing of it was written.
+     * Runs `write` in a statement of its own or shared with other writes of the account; resolves
+     * with its result once that statement answered (committed), undefined when it was not added.
      */
-    write(db: Kysely<Schema>, accountId: string, fingerprint: string, write: W): Promise<boolean> {
+    submit(db: Kysely<Schema>, accountId: string, fingerprint: string, write: W): Promise<R | undefined> {
       const key = `${accountId}\u0000${fingerprint}\u0000${kind.shapeOf(write)}`;
       let queue = queues.get(key);
       if (queue === undefined) {
@@ -128,18 +132,18 @@ export function createAccountBatches<W>(kind: BatchKind<W>) {
         queue = { db, accountId, fingerprint, waiting: [], writing: 0 };
         queues.set(key, queue);
       }
-      const added = new Promise<boolean>((resolve, reject) => {
-        const member: Member<W> = { write, resolve, reject };
+      const result = new Promise<R | undefined>((resolve, reject) => {
+        const member: Member<W, R> = { write, resolve, reject };
         member.timer = setTimeout(() => {
           const at = queue.waiting.indexOf(member);
           if (at < 0) return;
           queue.waiting.splice(at, 1);
-          reject(waitedAsForConnection('a write waited for the statement before it'));
+          reject(waitedAsForConnection('waited for the statement of its account before it'));
         }, WAIT_LIMIT_MS);
         queue.waiting.push(member);
       });
       if (queue.writing < IN_FLIGHT) void drain(key, queue);
-      return added;
+      return result;
     },
   };
 }
